@@ -1,0 +1,53 @@
+# 平安乌海 — two commands for a new machine: `make run` and `make test`.
+# Both create .venv if it is missing and install the pinned requirements first.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: run test setup install lint format messages bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+	$(PY) manage.py compile_translations
+
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference
+
+## Serve the portal on http://127.0.0.1:8000 with the demo data set.
+run: setup
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "平安乌海 is at http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## Run the whole test suite (browser tests are skipped, with the reason, without Chromium).
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Re-extract the English catalogue after changing interface text (needs GNU gettext).
+messages: install
+	$(PY) manage.py makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'bench/*'
+	$(PY) manage.py compile_translations
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 .pytest_cache

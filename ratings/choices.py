@@ -1,0 +1,116 @@
+"""Every status and kind the portal stores, as TextChoices so labels are translated in one place."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class RegionLevel(models.IntegerChoices):
+    PROVINCE = 1, _("省级")
+    CITY = 2, _("地级")
+    COUNTY = 3, _("县级")
+    TOWN = 4, _("乡级")
+    VILLAGE = 5, _("村级")
+
+
+# How many leading digits of the 12-digit code identify a region of each level; the rest are zeros.
+PREFIX_LENGTH = {
+    RegionLevel.PROVINCE: 2,
+    RegionLevel.CITY: 4,
+    RegionLevel.COUNTY: 6,
+    RegionLevel.TOWN: 9,
+    RegionLevel.VILLAGE: 12,
+}
+
+
+class RegionKind(models.TextChoices):
+    PROVINCE = "province", _("省、自治区")
+    CITY = "city", _("地级市")
+    DISTRICT = "district", _("市辖区")
+    COUNTY = "county", _("县、旗")
+    STREET = "street", _("街道")
+    TOWN = "town", _("镇")
+    TOWNSHIP = "township", _("乡、苏木")
+    ZONE = "zone", _("开发区、园区")
+    COMMUNITY = "community", _("社区")
+    VILLAGE = "village", _("村")
+    GACHA = "gacha", _("嘎查")
+
+
+class CodeSource(models.TextChoices):
+    NBS = "nbs", _("国家统计局公布")
+    ASSIGNED = "assigned", _("本系统暂编")
+    DEMO = "demo", _("演示数据")
+
+
+class Role(models.TextChoices):
+    ASSESSOR = "assessor", _("评定员")
+    CERTIFIER = "certifier", _("认定机关")
+    ADMIN = "admin", _("管理员")
+
+
+class YearStatus(models.TextChoices):
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已截止")
+    PUBLISHED = "published", _("已公布")
+
+
+class RatingStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待认定")
+    RETURNED = "returned", _("退回补充")
+    CERTIFIED = "certified", _("已认定")
+
+
+class ItemStatus(models.TextChoices):
+    DRAFT = "draft", _("未提交")
+    PENDING = "pending", _("待认定")
+    ENDORSED = "endorsed", _("已认可")
+    REJECTED = "rejected", _("不予认可")
+    RETURNED = "returned", _("退回补充")
+    NOT_MET = "not_met", _("未达标")
+
+
+class Decision(models.TextChoices):
+    """What a certifying authority can do with a pending item."""
+
+    ENDORSE = "endorse", pgettext_lazy("decision", "认可")
+    REJECT = "reject", pgettext_lazy("decision", "不予认可")
+    RETURN = "return", pgettext_lazy("decision", "退回补充")
+
+
+DECISION_TO_STATUS = {
+    Decision.ENDORSE: ItemStatus.ENDORSED,
+    Decision.REJECT: ItemStatus.REJECTED,
+    Decision.RETURN: ItemStatus.RETURNED,
+}
+
+
+class Outcome(models.TextChoices):
+    TEN_STARS = "ten", _("十星平安社区(村)")
+    SIX_TO_NINE = "six_to_nine", _("六至九星")
+    GUIDANCE = "guidance", _("五星及以下，督促指导")
+
+
+class EventAction(models.TextChoices):
+    DRAFT_SAVE = "draft_save", _("保存草稿")
+    EVIDENCE_ADD = "evidence_add", _("上传证明材料")
+    EVIDENCE_WITHDRAW = "evidence_withdraw", _("撤回证明材料")
+    SUBMIT = "submit", _("提交认定")
+    RESUBMIT = "resubmit", _("补充后重新提交")
+    ENDORSE = "endorse", _("认可")
+    REJECT = "reject", _("不予认可")
+    RETURN = "return", _("退回补充")
+    CERTIFY = "certify", _("认定完成")
+    YEAR_OPEN = "year_open", _("开启年度")
+    YEAR_CLOSE = "year_close", _("截止年度")
+    YEAR_PUBLISH = "year_publish", _("公布年度结果")
+
+
+DECISION_TO_ACTION = {
+    Decision.ENDORSE: EventAction.ENDORSE,
+    Decision.REJECT: EventAction.REJECT,
+    Decision.RETURN: EventAction.RETURN,
+}

@@ -1,0 +1,228 @@
+"""Forms validate and clean input; the workflow functions write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Decision, RatingStatus
+from .models import StarItem, StarStandard
+from .uploads import MAX_EVIDENCE_PER_ITEM, inspect_evidence
+from .workflow import Finding
+
+MET_CHOICES = [("yes", _("达标")), ("no", _("未达标"))]
+ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(part, initial) for part in data if part]
+        return [single(data, initial)] if data else []
+
+
+class FindingForm(forms.Form):
+    """The assessor's finding for one standard."""
+
+    met = forms.TypedChoiceField(
+        label=_("是否达标"),
+        choices=MET_CHOICES,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("评定说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    files = MultipleFileField(
+        label=_("上传证明材料"),
+        required=False,
+        help_text=_("PDF、JPEG、PNG、DOCX、XLSX，单个不超过 10 MB，每项最多 %(max)s 个。")
+        % {"max": MAX_EVIDENCE_PER_ITEM},
+    )
+    withdraw = forms.TypedMultipleChoiceField(
+        label=_("撤回材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(
+        self, *args, standard: StarStandard, item: StarItem | None, raw_names: dict, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.standard = standard
+        self.item = item
+        self.raw_names = raw_names
+        active = [e for e in item.evidence.all() if not e.is_withdrawn] if item else []
+        self.active_evidence = active
+        self.fields["withdraw"].choices = [(e.pk, e.original_name) for e in active]
+        if item is not None and not self.is_bound:
+            self.initial = {
+                "met": {True: "yes", False: "no"}.get(item.met),
+                "note": item.note,
+            }
+
+    def clean_files(self) -> list:
+        files = self.cleaned_data["files"]
+        inspected, errors = [], []
+        for upload in files:
+            try:
+                inspected.append((upload, inspect_evidence(upload, raw_names=self.raw_names)))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return inspected
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        keeping = len(self.active_evidence) - len(cleaned.get("withdraw") or [])
+        if keeping + len(cleaned.get("files") or []) > MAX_EVIDENCE_PER_ITEM:
+            self.add_error(
+                "files",
+                _("每项最多保留 %(max)s 个证明材料，请先撤回不需要的文件。")
+                % {"max": MAX_EVIDENCE_PER_ITEM},
+            )
+        return cleaned
+
+    def finding(self) -> Finding:
+        data = self.cleaned_data
+        return Finding(
+            number=self.standard.number,
+            met=data["met"],
+            note=data["note"].strip(),
+            uploads=data["files"],
+            withdraw=data["withdraw"],
+        )
+
+
+class RatingEditForm:
+    """The whole edit page: one finding form per standard still open to the assessor."""
+
+    def __init__(
+        self,
+        data=None,
+        files=None,
+        *,
+        standards: list[StarStandard],
+        items: dict[int, StarItem],
+        version: int,
+        raw_names: dict | None = None,
+    ) -> None:
+        self.version_field = forms.IntegerField(widget=forms.HiddenInput, initial=version)
+        self.data = data
+        self.rows = []
+        for standard in standards:
+            item = items.get(standard.number)
+            editable = item is None or item.is_editable
+            form = None
+            if editable:
+                form = FindingForm(
+                    data,
+                    files,
+                    prefix=f"s{standard.number}",
+                    standard=standard,
+                    item=item,
+                    raw_names=raw_names or {},
+                )
+            self.rows.append({"standard": standard, "item": item, "form": form})
+        self.version = version
+        self.errors: list[str] = []
+
+    @property
+    def forms(self) -> list[FindingForm]:
+        return [row["form"] for row in self.rows if row["form"] is not None]
+
+    def is_valid(self) -> bool:
+        valid = all([form.is_valid() for form in self.forms])
+        try:
+            self.version = int(self.data.get("version", ""))
+        except (TypeError, ValueError):
+            self.errors.append(str(_("表单缺少版本信息，请重新加载页面。")))
+            valid = False
+        return valid
+
+    def findings(self) -> list[Finding]:
+        return [form.finding() for form in self.forms]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("认定结果"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("理由或需补充的内容"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不予认可、退回补充时必填。"),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision and decision != Decision.ENDORSE and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                _("不予认可时必须填写理由。")
+                if decision == Decision.REJECT
+                else _("退回补充时必须说明需要补充什么。"),
+            )
+        return cleaned
+
+
+class BulkDecisionForm(DecisionForm):
+    items = forms.TypedMultipleChoiceField(coerce=int, required=True)
+
+    def __init__(self, *args, choices: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(pk, pk) for pk in choices]
+        self.fields["items"].error_messages["required"] = _("请至少勾选一项。")
+        self.fields["items"].error_messages["invalid_choice"] = _(
+            "勾选的项目中有已不在待认定队列中的，请刷新后重试。"
+        )
+
+
+class WorkFilterForm(forms.Form):
+    """Filters of the assessor's list; every field is optional and validated."""
+
+    status = forms.ChoiceField(label=_("状态"), required=False)
+    stars = forms.TypedChoiceField(
+        label=_("星数"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("全部"))] + [(n, n) for n in range(10, -1, -1)],
+    )
+    q = forms.CharField(label=_("名称"), required=False, max_length=40)
+    region = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("全部")), ("none", _("未开始"))] + list(
+            RatingStatus.choices
+        )
+
+
+class QueueFilterForm(forms.Form):
+    standard = forms.TypedChoiceField(label=_("标准"), required=False, coerce=int, empty_value=None)
+    q = forms.CharField(label=_("社区(村)"), required=False, max_length=40)
+    region = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
+
+    def __init__(self, *args, standards: list[StarStandard], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["standard"].choices = [("", _("全部"))] + [
+            (s.number, str(s)) for s in standards
+        ]

@@ -1,0 +1,26 @@
+"""Compile the .po catalogues under locale/ into .mo files with polib.
+
+Django's own `compilemessages` needs GNU gettext from the system; this needs nothing beyond the
+requirements, so a fresh machine can switch languages after `make run`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Compile locale/*/LC_MESSAGES/*.po into .mo files (no system gettext needed)."
+
+    def handle(self, *args, **options) -> None:
+        for locale_dir in settings.LOCALE_PATHS:
+            for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
+                mo_path = po_path.with_suffix(".mo")
+                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                    continue
+                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                self.stdout.write(f"compiled {mo_path.relative_to(settings.BASE_DIR)}")

@@ -1,0 +1,274 @@
+"""A lived-in demo: extra communities, one account per role, and ratings in every state.
+
+Everything is made through the workflow functions, so the demo has the same events and history
+as real use. Running the command again adds only what is missing.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from ratings import workflow
+from ratings.choices import CodeSource, Decision, RegionKind, RegionLevel, Role, YearStatus
+from ratings.models import (
+    Authority,
+    RatingYear,
+    Region,
+    StarItem,
+    StarRating,
+    StarStandard,
+    User,
+)
+from ratings.uploads import PDF
+
+DEMO_PASSWORD = "pingan2026"
+CITY = "150300000000"
+ASSESSORS = [
+    ("haibowan", "150302000000", "海勃湾区评定员"),
+    ("hainan", "150303000000", "海南区评定员"),
+    ("wuda", "150304000000", "乌达区评定员"),
+]
+DEMO_PER_DISTRICT = 24
+# Invented names for demo communities; real ones come from the reference data.
+DEMO_NAMES = (
+    "朝阳 光明 幸福 和平 育才 康乐 民主 胜利 友谊 振兴 春晖 阳光 建华 青山 锦绣 安康 丰收 富民 "
+    "兴业 怡园 金泰 瑞景 文化 星光 长青 绿洲 湖畔 滨湖 黄河 甘德尔 金沙 海晏 北苑 南苑 西园 东园 "
+    "欣荣 祥和 和谐 宏达 永安 广场 车站 工人 矿山 青年 红旗 黎明 新风 卫东 林丰 惠民 乐园 紫荆 "
+    "桃园 葡萄园 书香 泉水 天骄 鸿雁 草原 乌兰 明珠 龙泉 凤鸣 润园 馨苑 嘉园 福泽 同心 安泰 雁湖"
+).split()
+PAST_YEAR, CURRENT_YEAR = 2025, 2026
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
+
+
+@dataclass
+class Plan:
+    """How far one demo rating goes, and how its items are judged and decided."""
+
+    stage: str  # draft | submitted | partly | returned | certified
+    not_met: set[int] = field(default_factory=set)
+    rejected: set[int] = field(default_factory=set)
+    returned: set[int] = field(default_factory=set)
+
+
+CURRENT_STAGES = [
+    None,
+    "draft",
+    "submitted",
+    "partly",
+    "returned",
+    "certified",
+    None,
+    "draft",
+    "certified",
+    "submitted",
+    "returned",
+    "certified",
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo communities, accounts (password pingan2026) and ratings. Idempotent."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off (never on production)."
+        )
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with a published password; it refuses to run with "
+                "DEBUG off. Use --force only on a throw-away database."
+            )
+        call_command("load_reference", stdout=self.stdout)
+        self.standard_names = dict(StarStandard.objects.values_list("number", "name"))
+        with transaction.atomic():
+            self._communities()
+            admin, assessors, certifiers = self._users()
+        self._years(admin, assessors, certifiers)
+        self._print_accounts()
+
+    # -- regions ------------------------------------------------------------------------------
+
+    def _communities(self) -> None:
+        names = iter(DEMO_NAMES)
+        for _username, district_code, _display in ASSESSORS:
+            towns = list(
+                Region.objects.filter(parent_id=district_code, level=RegionLevel.TOWN)
+                .exclude(kind=RegionKind.ZONE)
+                .order_by("code")
+            )
+            for k in range(DEMO_PER_DISTRICT):
+                town = towns[k % len(towns)]
+                name = next(names)
+                rural = town.kind == RegionKind.TOWN and k % 2 == 1
+                code = town.code[:9] + str(901 + k // len(towns))
+                Region.objects.get_or_create(
+                    code=code,
+                    defaults={
+                        "name": name + ("村" if rural else "社区"),
+                        "level": RegionLevel.VILLAGE,
+                        "kind": RegionKind.VILLAGE if rural else RegionKind.COMMUNITY,
+                        "parent": town,
+                        "code_source": CodeSource.DEMO,
+                        "note": "演示数据",
+                    },
+                )
+
+    # -- accounts -----------------------------------------------------------------------------
+
+    def _user(self, username: str, **fields) -> User:
+        user, created = User.objects.get_or_create(username=username, defaults=fields)
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        return user
+
+    def _users(self) -> tuple[User, dict[str, User], dict[str, User]]:
+        admin = self._user(
+            "admin",
+            display_name="市平安办管理员",
+            role=Role.ADMIN,
+            is_staff=True,
+            is_superuser=True,
+        )
+        assessors = {
+            district: self._user(
+                username, display_name=display, role=Role.ASSESSOR, region_id=district
+            )
+            for username, district, display in ASSESSORS
+        }
+        certifiers = {
+            authority.code: self._user(
+                authority.code,
+                display_name=f"{authority.short_name}认定员",
+                role=Role.CERTIFIER,
+                authority=authority,
+            )
+            for authority in Authority.objects.filter(active=True)
+        }
+        return admin, assessors, certifiers
+
+    # -- years and ratings --------------------------------------------------------------------
+
+    def _years(self, admin: User, assessors: dict[str, User], certifiers: dict[str, User]) -> None:
+        communities = list(
+            Region.objects.villages().filter(active=True, code__startswith="1503").order_by("code")
+        )
+        if not RatingYear.objects.filter(pk=PAST_YEAR).exists():
+            year = workflow.year_open(user=admin, year=PAST_YEAR)
+            for index, community in enumerate(communities):
+                rng = random.Random(f"{PAST_YEAR}{community.code}")
+                stars = [10, 10, 10, 9, 8, 10, 7, 5, 10, 6, 4, 10][index % 12]
+                self._rate(community, year, assessors, certifiers, self._certified(rng, stars))
+            workflow.year_close(user=admin, year=year)
+        year = RatingYear.objects.filter(pk=CURRENT_YEAR).first() or workflow.year_open(
+            user=admin, year=CURRENT_YEAR
+        )
+        if year.status != YearStatus.OPEN:
+            return
+        started = set(StarRating.objects.filter(year=year).values_list("community_id", flat=True))
+        certified = 0
+        for index, community in enumerate(communities):
+            stage = CURRENT_STAGES[index % len(CURRENT_STAGES)]
+            if stage is None or community.code in started:
+                continue
+            rng = random.Random(f"{CURRENT_YEAR}{community.code}")
+            if stage == "certified":
+                plan = self._certified(rng, [10, 8, 5, 3][certified % 4])
+                certified += 1
+            else:
+                plan = Plan(stage=stage, not_met=set(rng.sample(range(1, 11), rng.choice([0, 1]))))
+                if stage == "returned":
+                    plan.returned = {rng.choice(sorted(set(range(1, 11)) - plan.not_met))}
+            self._rate(community, year, assessors, certifiers, plan)
+
+    @staticmethod
+    def _certified(rng: random.Random, stars: int) -> Plan:
+        misses = rng.sample(range(1, 11), 10 - stars)
+        # Most missing stars were judged not met by the assessor; some were refused by the authority.
+        rejected = set(misses[:1]) if len(misses) >= 2 else set()
+        return Plan(stage="certified", not_met=set(misses) - rejected, rejected=rejected)
+
+    def _rate(
+        self,
+        community: Region,
+        year: RatingYear,
+        assessors: dict[str, User],
+        certifiers: dict[str, User],
+        plan: Plan,
+    ) -> None:
+        assessor = assessors[community.code[:6] + "000000"]
+        undecided = {10} if plan.stage == "draft" else set()
+        findings = [
+            workflow.Finding(
+                number=number,
+                met=None if number in undecided else number not in plan.not_met,
+                note=self._note(number, number not in plan.not_met),
+                uploads=self._evidence(number),
+            )
+            for number in range(1, 11)
+        ]
+        rating = workflow.rating_save(
+            user=assessor, community=community, year=year, expected_version=0, findings=findings
+        )
+        if plan.stage == "draft":
+            return
+        workflow.rating_submit(user=assessor, rating=rating)
+        pending = list(
+            StarItem.objects.filter(rating=rating, status="pending").select_related("standard")
+        )
+        if plan.stage == "submitted":
+            return
+        if plan.stage == "partly":
+            pending = pending[: len(pending) // 2]
+        for item in pending:
+            decision, reason = Decision.ENDORSE, ""
+            if item.standard_id in plan.rejected:
+                decision, reason = Decision.REJECT, "经核查，本年度辖区发生相关案事件，不予认可。"
+            elif item.standard_id in plan.returned:
+                decision, reason = Decision.RETURN, "请补充派出所出具的案事件情况证明。"
+            workflow.item_decide(
+                user=certifiers[item.standard.authority_id],
+                item=item,
+                decision=decision,
+                reason=reason,
+            )
+
+    def _note(self, number: int, met: bool) -> str:
+        standard = self.standard_names[number]
+        if met:
+            return f"经网格员走访和派出所、相关部门核实，本年度符合“{standard}”标准。"
+        return f"本年度辖区发生与“{standard}”相关的情况，暂不达标，已制定整改措施。"
+
+    @staticmethod
+    def _evidence(number: int) -> list:
+        if number != 1:
+            return []
+        upload = SimpleUploadedFile("治安情况核查表.pdf", DEMO_PDF, content_type="application/pdf")
+        return [(upload, PDF)]
+
+    def _print_accounts(self) -> None:
+        rows = [("admin", "管理员 / administrator", "全市", DEMO_PASSWORD)]
+        rows += [
+            (username, "评定员 / assessor", Region.objects.get(pk=district).name, DEMO_PASSWORD)
+            for username, district, _ in ASSESSORS
+        ]
+        rows += [
+            (authority.code, "认定机关 / certifier", authority.name, DEMO_PASSWORD)
+            for authority in Authority.objects.filter(active=True)
+        ]
+        self.stdout.write("")
+        self.stdout.write(
+            f"Demo accounts (password {DEMO_PASSWORD}), seeded at {timezone.localtime():%Y-%m-%d %H:%M}:"
+        )
+        for username, role, scope, _password in rows:
+            self.stdout.write(f"  {username:<12} {role:<26} {scope}")

@@ -1,0 +1,529 @@
+"""The data of the programme: reference data, users with their scope, ten-star ratings and events.
+
+State changes live in `ratings.workflow`; models hold data, constraints and small derived values.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    PREFIX_LENGTH,
+    CodeSource,
+    EventAction,
+    ItemStatus,
+    Outcome,
+    RatingStatus,
+    RegionKind,
+    RegionLevel,
+    Role,
+    YearStatus,
+)
+
+STAR_COUNT = 10
+
+
+# --------------------------------------------------------------------------------------------
+# Regions
+
+
+def code_range(prefix: str) -> tuple[str, str]:
+    """The lowest and highest 12-digit codes that start with `prefix`.
+
+    Codes have a fixed length and only digits, so every collation orders them like numbers, and a
+    subtree is a plain range on an ordinary index: no LIKE, no recursive query, at any scale.
+    """
+    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
+
+
+def within_q(prefix: str, field: str = "code") -> Q:
+    low, high = code_range(prefix)
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
+class RegionQuerySet(models.QuerySet):
+    def within(self, region: Region) -> RegionQuerySet:
+        """Regions inside `region`, itself included."""
+        return self.filter(within_q(region.prefix))
+
+    def villages(self) -> RegionQuerySet:
+        return self.filter(level=RegionLevel.VILLAGE)
+
+
+class Region(models.Model):
+    code = models.CharField(
+        _("区划代码"),
+        max_length=12,
+        primary_key=True,
+        validators=[RegexValidator(r"^\d{12}$", _("区划代码应为12位数字。"))],
+    )
+    name = models.CharField(_("名称"), max_length=60)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=RegionLevel.choices)
+    kind = models.CharField(_("类别"), max_length=12, choices=RegionKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级区划"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    code_source = models.CharField(
+        _("代码来源"), max_length=10, choices=CodeSource.choices, default=CodeSource.NBS
+    )
+    active = models.BooleanField(_("有效"), default=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["level", "code"], name="region_level_code")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{12}$"), name="region_code_12_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        return self.code[: PREFIX_LENGTH[self.level]]
+
+    def contains(self, code: str) -> bool:
+        return code.startswith(self.prefix)
+
+    @property
+    def is_village_level(self) -> bool:
+        return self.level == RegionLevel.VILLAGE
+
+
+# --------------------------------------------------------------------------------------------
+# Reference data of the programme
+
+
+class Authority(models.Model):
+    """A certifying authority (认定机关), and the lead department (牵头单位) of creation domains."""
+
+    code = models.SlugField(_("代码"), max_length=30, primary_key=True)
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    short_name = models.CharField(_("简称"), max_length=20)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("辖区"),
+        on_delete=models.PROTECT,
+        related_name="authorities",
+        help_text=_("本机关认定的社区(村)范围。"),
+    )
+    active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("认定机关")
+        verbose_name_plural = _("认定机关")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Domain(models.Model):
+    """One of the ten creation domains of 十小平安."""
+
+    code = models.SlugField(_("代码"), max_length=20, primary_key=True)
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    unit_noun = models.CharField(_("创建对象"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    pass_threshold = models.PositiveSmallIntegerField(
+        _("达标分数线"),
+        default=90,
+        validators=[MaxValueValidator(100)],
+        help_text=_("总分达到此分数且一票否决项全部满足，即为达到创建标准。"),
+    )
+
+    class Meta:
+        verbose_name = _("创建领域")
+        verbose_name_plural = _("创建领域")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkArea(models.Model):
+    """One of the seven kinds of key work that group the criteria."""
+
+    code = models.SlugField(_("代码"), max_length=20, primary_key=True)
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("重点工作")
+        verbose_name_plural = _("重点工作")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    """One line of a domain's creation standard. A new version of a criterion is a new code."""
+
+    code = models.SlugField(_("编号"), max_length=30, unique=True)
+    domain = models.ForeignKey(
+        Domain, verbose_name=_("创建领域"), on_delete=models.PROTECT, related_name="criteria"
+    )
+    work_area = models.ForeignKey(
+        WorkArea, verbose_name=_("重点工作"), on_delete=models.PROTECT, related_name="criteria"
+    )
+    text = models.TextField(_("标准内容"))
+    points = models.PositiveSmallIntegerField(
+        _("分值"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    is_veto = models.BooleanField(
+        _("一票否决"), default=False, help_text=_("未得满分即不达标，无论总分多少。")
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+    is_sample = models.BooleanField(
+        _("示例标准"),
+        default=False,
+        help_text=_("随系统提供的示例条目；导入正式标准后应停用。"),
+    )
+
+    class Meta:
+        verbose_name = _("创建标准条目")
+        verbose_name_plural = _("创建标准条目")
+        ordering = ["domain__order", "order", "code"]
+        indexes = [
+            models.Index(fields=["domain", "active", "order"], name="criterion_domain_order")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(points__gte=1, points__lte=100), name="criterion_points_1_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:30]}"
+
+
+class StarStandard(models.Model):
+    """One of the ten standards of the ten-star rating, and the authority that certifies it."""
+
+    number = models.PositiveSmallIntegerField(
+        _("序号"),
+        primary_key=True,
+        validators=[MinValueValidator(1), MaxValueValidator(STAR_COUNT)],
+    )
+    name = models.CharField(_("标准"), max_length=30, unique=True)
+    description = models.TextField(_("说明"), blank=True)
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("认定机关"),
+        on_delete=models.PROTECT,
+        related_name="standards",
+    )
+
+    class Meta:
+        verbose_name = _("星级标准")
+        verbose_name_plural = _("星级标准")
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=STAR_COUNT), name="standard_number_1_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class RatingYear(models.Model):
+    year = models.PositiveSmallIntegerField(
+        _("年度"), primary_key=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=YearStatus.choices, default=YearStatus.OPEN
+    )
+    opened_at = models.DateTimeField(_("开启时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评星年度")
+        verbose_name_plural = _("评星年度")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return _("%(year)s年度") % {"year": self.year}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == YearStatus.OPEN
+
+
+# --------------------------------------------------------------------------------------------
+# People
+
+
+class User(AbstractUser):
+    """A portal account. Its role decides what it may do, its region or authority where."""
+
+    display_name = models.CharField(_("姓名"), max_length=40, blank=True)
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("负责区域"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessors",
+        help_text=_("评定员只能处理该区域内的社区(村)。"),
+    )
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("所属认定机关"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=Role.ASSESSOR) | Q(region__isnull=False),
+                name="assessor_has_region",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.CERTIFIER) | Q(authority__isnull=False),
+                name="certifier_has_authority",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.ASSESSOR and self.region_id is None:
+            raise ValidationError({"region": _("评定员必须指定负责区域。")})
+        if self.role == Role.CERTIFIER and self.authority_id is None:
+            raise ValidationError({"authority": _("认定机关人员必须指定所属认定机关。")})
+
+    @property
+    def is_assessor(self) -> bool:
+        return self.role == Role.ASSESSOR
+
+    @property
+    def is_certifier(self) -> bool:
+        return self.role == Role.CERTIFIER
+
+    @property
+    def is_portal_admin(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser
+
+
+# --------------------------------------------------------------------------------------------
+# Ten-star ratings
+
+
+class StarRating(models.Model):
+    """One community's rating for one year: ten items, one per standard."""
+
+    community = models.ForeignKey(
+        Region, verbose_name=_("社区(村)"), on_delete=models.PROTECT, related_name="star_ratings"
+    )
+    year = models.ForeignKey(
+        RatingYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=RatingStatus.choices, default=RatingStatus.DRAFT
+    )
+    # Endorsed items so far; final once the rating is certified. Stored so that lists and
+    # statistics never count items row by row.
+    stars = models.PositiveSmallIntegerField(_("星数"), default=0)
+    # Bumped by every write; a form carries the version it was read at, and a save against an
+    # older version is refused instead of overwriting someone else's work.
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User, verbose_name=_("最后修改人"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    certified_at = models.DateTimeField(_("认定完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("星级评定")
+        verbose_name_plural = _("星级评定")
+        ordering = ["community_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "community"], name="one_rating_per_year"),
+            models.CheckConstraint(
+                condition=Q(stars__gte=0, stars__lte=STAR_COUNT), name="rating_stars_0_10"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "status", "community"], name="rating_year_status"),
+            models.Index(fields=["year", "stars", "community"], name="rating_year_stars"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.year_id}"
+
+    @property
+    def is_certified(self) -> bool:
+        return self.status == RatingStatus.CERTIFIED
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """The band a certified rating falls in; None while decisions are outstanding."""
+        if not self.is_certified:
+            return None
+        return outcome_for(self.stars)
+
+
+def outcome_for(stars: int) -> Outcome:
+    if stars == STAR_COUNT:
+        return Outcome.TEN_STARS
+    if stars >= 6:
+        return Outcome.SIX_TO_NINE
+    return Outcome.GUIDANCE
+
+
+class StarItem(models.Model):
+    """The finding for one standard of one rating, and the authority's decision on it."""
+
+    rating = models.ForeignKey(
+        StarRating, verbose_name=_("星级评定"), on_delete=models.PROTECT, related_name="items"
+    )
+    standard = models.ForeignKey(
+        StarStandard, verbose_name=_("标准"), on_delete=models.PROTECT, related_name="items"
+    )
+    met = models.BooleanField(_("是否达标"), null=True, blank=True)
+    note = models.TextField(_("评定说明"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT
+    )
+    decision_reason = models.TextField(_("认定意见"), blank=True, max_length=2000)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("认定人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("星级评定项")
+        verbose_name_plural = _("星级评定项")
+        ordering = ["rating_id", "standard_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rating", "standard"], name="one_item_per_standard"),
+        ]
+        indexes = [
+            models.Index(fields=["standard", "status"], name="item_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating} · {self.standard}"
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether the assessor may still change the finding."""
+        return self.status in (ItemStatus.DRAFT, ItemStatus.RETURNED)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in (ItemStatus.ENDORSED, ItemStatus.REJECTED, ItemStatus.NOT_MET)
+
+
+def evidence_path(instance: EvidenceFile, filename: str) -> str:
+    # The stored name is random: nothing the uploader chose reaches the file system.
+    return f"evidence/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}{instance.extension}"
+
+
+class EvidenceFile(models.Model):
+    """A supporting document of a finding. Withdrawn files stay, with who withdrew them and when."""
+
+    item = models.ForeignKey(
+        StarItem, verbose_name=_("评定项"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    file = models.FileField(_("文件"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    extension = models.CharField(_("扩展名"), max_length=8)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    withdrawn_by = models.ForeignKey(
+        User,
+        verbose_name=_("撤回人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("证明材料")
+        verbose_name_plural = _("证明材料")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class Event(models.Model):
+    """One line of history: who did what, when, from which state to which, and why."""
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=EventAction.choices)
+    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    detail = models.CharField(_("摘要"), max_length=300, blank=True)
+    year = models.ForeignKey(
+        RatingYear, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    rating = models.ForeignKey(
+        StarRating, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    item = models.ForeignKey(
+        StarItem, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+
+    class Meta:
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"

@@ -1,0 +1,209 @@
+"""Read queries used by views: every list and every object lookup goes through the user's scope."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from . import permissions
+from .choices import PREFIX_LENGTH, ItemStatus, RegionLevel, YearStatus
+from .models import (
+    Event,
+    EvidenceFile,
+    RatingYear,
+    Region,
+    StarItem,
+    StarRating,
+    User,
+    within_q,
+)
+
+NOT_STARTED = "none"  # list filter value: communities without a rating this year
+
+
+def current_year() -> RatingYear | None:
+    """The year people work in: the latest open one, else the latest of all."""
+    years = RatingYear.objects.order_by("-year")
+    return years.filter(status=YearStatus.OPEN).first() or years.first()
+
+
+def get_year(year: int) -> RatingYear:
+    try:
+        return RatingYear.objects.get(pk=year)
+    except RatingYear.DoesNotExist:
+        raise Http404 from None
+
+
+def ancestors(region: Region) -> list[Region]:
+    """The chain from the top of the tree down to `region`, in one query."""
+    codes = [
+        region.code[:length].ljust(12, "0")
+        for level, length in PREFIX_LENGTH.items()
+        if level <= region.level
+    ]
+    return list(Region.objects.filter(code__in=codes).order_by("level"))
+
+
+def scope_root(user: User) -> Region | None:
+    """The region at the top of a user's view; for administrators, the top of the tree."""
+    region = permissions.scope_region(user)
+    if region is None:
+        region = Region.objects.filter(parent__isnull=True).order_by("code").first()
+    return region
+
+
+def get_region_for_user(*, user: User, code: str) -> Region:
+    try:
+        region = Region.objects.get(pk=code)
+    except Region.DoesNotExist:
+        raise Http404 from None
+    if not user.is_portal_admin and not permissions.in_scope(user, region):
+        raise Http404
+    return region
+
+
+def get_community_for_user(*, user: User, code: str) -> Region:
+    region = get_region_for_user(user=user, code=code)
+    if region.level != RegionLevel.VILLAGE:
+        raise Http404
+    return region
+
+
+def community_rows_for_user(
+    *,
+    user: User,
+    year: RatingYear,
+    region: Region | None = None,
+    status: str | None = None,
+    stars: int | None = None,
+    search: str = "",
+) -> QuerySet[Region]:
+    """Communities and villages in scope, each with its rating of `year` (or none yet)."""
+    rows = (
+        Region.objects.villages()
+        .filter(active=True)
+        .filter(permissions.community_scope_q(user))
+        .annotate(this_year=FilteredRelation("star_ratings", condition=Q(star_ratings__year=year)))
+        .annotate(
+            rating_status=F("this_year__status"),
+            rating_stars=F("this_year__stars"),
+            rating_updated_at=F("this_year__updated_at"),
+        )
+        .select_related("parent__parent")
+        .order_by("code")
+    )
+    if region is not None:
+        rows = rows.filter(within_q(region.prefix))
+    if status == NOT_STARTED:
+        rows = rows.filter(rating_status__isnull=True)
+    elif status:
+        rows = rows.filter(rating_status=status)
+    if stars is not None:
+        rows = rows.filter(rating_stars=stars)
+    if search:
+        rows = rows.filter(name__contains=search)
+    return rows
+
+
+def status_summary_for_user(*, user: User, year: RatingYear) -> dict[str, int]:
+    """How many ratings of `year` in the user's scope are in each status (one query)."""
+    counts = (
+        StarRating.objects.filter(year=year)
+        .filter(permissions.community_scope_q(user, "community_id"))
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in counts}
+
+
+def get_rating_for_user(
+    *, user: User, year: RatingYear, code: str
+) -> tuple[Region, StarRating | None]:
+    """The community and its rating of `year` (None if not started), or 404 outside scope."""
+    community = get_community_for_user(user=user, code=code)
+    rating = (
+        StarRating.objects.filter(community=community, year=year)
+        .select_related("updated_by")
+        .first()
+    )
+    if not permissions.can_see_rating(user, rating):
+        raise Http404
+    return community, rating
+
+
+def items_with_evidence(rating: StarRating) -> list[StarItem]:
+    """The ten items of a rating, with their standard, authority and files (three queries)."""
+    return list(
+        rating.items.select_related("standard__authority", "decided_by", "rating__year")
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=EvidenceFile.objects.select_related("uploaded_by", "withdrawn_by"),
+            )
+        )
+        .order_by("standard_id")
+    )
+
+
+def timeline(rating: StarRating) -> QuerySet[Event]:
+    return rating.events.select_related("actor", "item__standard").order_by("created_at", "id")
+
+
+def queue_for_certifier(
+    *,
+    user: User,
+    region: Region | None = None,
+    standard: int | None = None,
+    search: str = "",
+) -> QuerySet[StarItem]:
+    """Items of the user's authority waiting for a decision in open years, oldest first."""
+    items = (
+        StarItem.objects.filter(
+            status=ItemStatus.PENDING,
+            standard__authority_id=user.authority_id,
+            rating__year__status=YearStatus.OPEN,
+        )
+        .filter(permissions.community_scope_q(user, "rating__community_id"))
+        .select_related("standard", "rating__community__parent__parent", "rating__year")
+        .annotate(evidence_count=Count("evidence", filter=Q(evidence__withdrawn_at__isnull=True)))
+        .order_by("rating__submitted_at", "rating__community_id", "standard_id")
+    )
+    if region is not None:
+        items = items.filter(within_q(region.prefix, "rating__community_id"))
+    if standard:
+        items = items.filter(standard_id=standard)
+    if search:
+        items = items.filter(rating__community__name__contains=search)
+    return items
+
+
+def get_item_for_certifier(*, user: User, year: RatingYear, code: str, number: int) -> StarItem:
+    """An item the user's authority certifies, or 404 (another authority's item is out of scope)."""
+    community, rating = get_rating_for_user(user=user, year=year, code=code)
+    if rating is None:
+        raise Http404
+    try:
+        item = rating.items.select_related("standard__authority", "rating__year").get(
+            standard_id=number
+        )
+    except StarItem.DoesNotExist:
+        raise Http404 from None
+    if user.is_certifier and item.standard.authority_id != user.authority_id:
+        raise Http404
+    return item
+
+
+def get_evidence_for_user(*, user: User, pk: int) -> EvidenceFile:
+    try:
+        evidence = EvidenceFile.objects.select_related(
+            "item__rating__community", "item__standard"
+        ).get(pk=pk)
+    except EvidenceFile.DoesNotExist:
+        raise Http404 from None
+    rating = evidence.item.rating
+    if not permissions.in_scope(user, rating.community) or not permissions.can_see_rating(
+        user, rating
+    ):
+        raise Http404
+    return evidence

@@ -1,0 +1,48 @@
+"""Small display helpers shared by the templates."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from ..choices import EventAction, ItemStatus, RatingStatus, YearStatus
+from ..models import STAR_COUNT
+
+register = template.Library()
+
+_STATE_LABELS = {
+    **dict(ItemStatus.choices),
+    **dict(RatingStatus.choices),
+    **dict(YearStatus.choices),
+}
+
+
+@register.filter
+def state_label(code: str) -> str:
+    """The label of a status code stored in an event (rating, item or year status)."""
+    return _STATE_LABELS.get(code, code)
+
+
+@register.filter
+def action_label(code: str) -> str:
+    return dict(EventAction.choices).get(code, code)
+
+
+@register.simple_tag
+def star_bar(stars: int | None, total: int = STAR_COUNT) -> str:
+    """Stars as filled and empty marks, with the number for screen readers and copy-paste."""
+    stars = stars or 0
+    return format_html(
+        '<span class="stars" title="{0} / {1}"><span class="stars-full" aria-hidden="true">{2}'
+        '<span class="stars-off">{3}</span></span><span class="stars-short" aria-hidden="true">{0}★</span>'
+        '<span class="visually-hidden">{0} / {1}</span></span>',
+        stars,
+        total,
+        "★" * stars,
+        "☆" * (total - stars),
+    )
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key)

@@ -1,0 +1,396 @@
+"""Pages of the portal. Views are thin: look up in scope, check the right, call the workflow."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import permissions, selectors, workflow
+from .choices import Decision, RatingStatus, RegionLevel, Role
+from .forms import BulkDecisionForm, DecisionForm, QueueFilterForm, RatingEditForm, WorkFilterForm
+from .models import Domain, RatingYear, Region, StarRating, StarStandard, User
+from .permissions import role_required, staff_required
+
+PAGE_SIZE = 20
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "home.html",
+        {
+            "domains": Domain.objects.all(),
+            "standards": StarStandard.objects.all(),
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Lists
+
+
+def _region_cascade(user: User, code: str) -> dict:
+    """The region filter as a cascade: the path down to the chosen region and its children,
+    so that the choice stays short at any scale (one level at a time)."""
+    root = selectors.scope_root(user)
+    selected = selectors.get_region_for_user(user=user, code=code) if code else root
+    if selected is None:
+        return {"selected": None, "crumbs": [], "children": []}
+    crumbs = [region for region in selectors.ancestors(selected) if region.level >= root.level]
+    children = []
+    if selected.level < RegionLevel.TOWN:
+        children = list(
+            Region.objects.filter(parent=selected, active=True).exclude(level=RegionLevel.VILLAGE)
+        )
+    return {"selected": selected, "crumbs": crumbs, "children": children, "root": root}
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@staff_required
+def work(request: HttpRequest) -> HttpResponse:
+    """ "My work": this year's communities in scope, with status and stars, filtered and paged."""
+    user = request.user
+    if user.is_certifier:
+        return redirect("queue")
+    years = list(RatingYear.objects.all())
+    year = selectors.current_year()
+    if request.GET.get("year"):
+        year = next((y for y in years if str(y.year) == request.GET["year"]), None)
+        if year is None:
+            return render(
+                request, "ratings/work.html", {"years": years, "bad_year": True}, status=404
+            )
+    if year is None:
+        return render(request, "ratings/work.html", {"years": years})
+    form = WorkFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cascade = _region_cascade(user, filters.get("region", ""))
+    rows = selectors.community_rows_for_user(
+        user=user,
+        year=year,
+        region=cascade["selected"],
+        status=filters.get("status"),
+        stars=filters.get("stars"),
+        search=filters.get("q", "").strip(),
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ratings/work.html",
+        {
+            "years": years,
+            "year": year,
+            "form": form,
+            "page": page,
+            "cascade": cascade,
+            "summary": selectors.status_summary_for_user(user=user, year=year),
+            "statuses": RatingStatus,
+            "page_query": _query_without(request, "page"),
+            "region_query": _query_without(request, "page", "region"),
+        },
+    )
+
+
+@role_required(Role.CERTIFIER)
+def queue(request: HttpRequest) -> HttpResponse:
+    """The items this certifier's authority has to decide, across its jurisdiction."""
+    user = request.user
+    standards = list(StarStandard.objects.filter(authority_id=user.authority_id))
+    form = QueueFilterForm(request.GET or None, standards=standards)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cascade = _region_cascade(user, filters.get("region", ""))
+    items = selectors.queue_for_certifier(
+        user=user,
+        region=cascade["selected"],
+        standard=filters.get("standard"),
+        search=filters.get("q", "").strip(),
+    )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ratings/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "cascade": cascade,
+            "standards": standards,
+            "decisions": Decision,
+            "page_query": _query_without(request, "page"),
+            "region_query": _query_without(request, "page", "region"),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.CERTIFIER)
+def queue_decide(request: HttpRequest) -> HttpResponse:
+    """Decide the ticked items of the queue: first a confirmation page, then the decision."""
+    user = request.user
+    posted = [value for value in request.POST.getlist("items") if value.isdigit()]
+    in_queue = list(selectors.queue_for_certifier(user=user).filter(pk__in=posted))
+    form = BulkDecisionForm(request.POST, choices=[item.pk for item in in_queue])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("queue")
+    chosen = [item for item in in_queue if item.pk in form.cleaned_data["items"]]
+    decision = Decision(form.cleaned_data["decision"])
+    reason = form.cleaned_data["reason"].strip()
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "ratings/queue_confirm.html",
+            {
+                "items": chosen,
+                "decision": decision,
+                "reason": reason,
+                "danger": decision != Decision.ENDORSE,
+            },
+        )
+    result = workflow.items_decide(user=user, items=chosen, decision=decision, reason=reason)
+    if result.done:
+        messages.success(
+            request,
+            _("已将 %(count)s 项处理为“%(decision)s”。")
+            % {"count": len(result.done), "decision": decision.label},
+        )
+    for item, message in result.refused:
+        messages.warning(request, f"{item.rating.community.name}：{message}")
+    return redirect("queue")
+
+
+# --------------------------------------------------------------------------------------------
+# One rating
+
+
+def _rating_url(year: int, code: str) -> str:
+    return reverse("rating_detail", args=[year, code])
+
+
+@staff_required
+def rating_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    user = request.user
+    rating_year = selectors.get_year(year)
+    community, rating = selectors.get_rating_for_user(user=user, year=rating_year, code=code)
+    items = selectors.items_with_evidence(rating) if rating else []
+    for item in items:
+        item.decidable = permissions.can_decide_now(user, item)
+    editable = (
+        permissions.can_score(user)
+        and rating_year.is_open
+        and (rating is None or rating.status in (RatingStatus.DRAFT, RatingStatus.RETURNED))
+    )
+    return render(
+        request,
+        "ratings/rating_detail.html",
+        {
+            "year": rating_year,
+            "community": community,
+            "crumbs": selectors.ancestors(community),
+            "rating": rating,
+            "items": items,
+            "standards": [] if rating else StarStandard.objects.select_related("authority"),
+            "events": selectors.timeline(rating) if rating else [],
+            "can_edit": editable,
+            "can_submit": editable and rating is not None,
+        },
+    )
+
+
+@staff_required
+def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    user = request.user
+    rating_year = selectors.get_year(year)
+    community, rating = selectors.get_rating_for_user(user=user, year=rating_year, code=code)
+    if not permissions.can_score(user):
+        raise PermissionDenied
+    refusal = _edit_refusal(rating_year, rating)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(_rating_url(year, code))
+    standards = list(StarStandard.objects.select_related("authority"))
+    items = (
+        {item.standard_id: item for item in selectors.items_with_evidence(rating)} if rating else {}
+    )
+    version = rating.version if rating else 0
+    conflict = None
+    if request.method == "POST":
+        form = RatingEditForm(
+            request.POST,
+            request.FILES,
+            standards=standards,
+            items=items,
+            version=version,
+            raw_names=request.upload_raw_names,
+        )
+        if form.is_valid():
+            try:
+                workflow.rating_save(
+                    user=user,
+                    community=community,
+                    year=rating_year,
+                    expected_version=form.version,
+                    findings=form.findings(),
+                )
+            except workflow.Conflict as error:
+                conflict = error.message
+            except workflow.TransitionNotAllowed as error:
+                messages.error(request, error.message)
+                return redirect(_rating_url(year, code))
+            else:
+                if request.POST.get("then") == "submit":
+                    return redirect("rating_submit", year, code)
+                messages.success(request, _("草稿已保存。"))
+                return redirect(_rating_url(year, code))
+        else:
+            messages.error(
+                request,
+                _("有内容需要修改，请查看标红的提示。已填写的内容保留在下方，文件需重新选择。"),
+            )
+    else:
+        form = RatingEditForm(standards=standards, items=items, version=version)
+    return render(
+        request,
+        "ratings/rating_edit.html",
+        {
+            "year": rating_year,
+            "community": community,
+            "crumbs": selectors.ancestors(community),
+            "rating": rating,
+            "form": form,
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+def _edit_refusal(year: RatingYear, rating: StarRating | None) -> str:
+    if not year.is_open:
+        return _("%(year)s年度%(status)s，评定结果只读。") % {
+            "year": year.year,
+            "status": year.get_status_display(),
+        }
+    if rating is not None and rating.status not in (RatingStatus.DRAFT, RatingStatus.RETURNED):
+        return _("这份评定已提交（%(status)s），不能再修改。") % {
+            "status": rating.get_status_display()
+        }
+    return ""
+
+
+@staff_required
+def rating_submit(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """GET: what will be submitted, and a confirm button. POST: submit."""
+    user = request.user
+    rating_year = selectors.get_year(year)
+    community, rating = selectors.get_rating_for_user(user=user, year=rating_year, code=code)
+    if not permissions.can_score(user):
+        raise PermissionDenied
+    if rating is None:
+        messages.error(request, _("请先填写并保存评定，再提交。"))
+        return redirect("rating_edit", year, code)
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            rating = workflow.rating_submit(user=user, rating=rating, expected_version=version)
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            if rating.is_certified:
+                messages.success(request, _("已提交。各项均无需认定，评定已完成。"))
+            else:
+                messages.success(request, _("已提交，等待认定机关认定。"))
+        return redirect(_rating_url(year, code))
+    refusal = _edit_refusal(rating_year, rating)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(_rating_url(year, code))
+    items = selectors.items_with_evidence(rating)
+    return render(
+        request,
+        "ratings/rating_submit.html",
+        {
+            "year": rating_year,
+            "community": community,
+            "rating": rating,
+            "items": items,
+            "undecided": [item for item in items if item.is_editable and item.met is None],
+        },
+    )
+
+
+@staff_required
+def item_decide(request: HttpRequest, year: int, code: str, number: int) -> HttpResponse:
+    user = request.user
+    rating_year = selectors.get_year(year)
+    item = selectors.get_item_for_certifier(user=user, year=rating_year, code=code, number=number)
+    if not permissions.can_decide(user, item):
+        raise PermissionDenied
+    item = next(i for i in selectors.items_with_evidence(item.rating) if i.pk == item.pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.item_decide(
+                user=user,
+                item=item,
+                decision=Decision(form.cleaned_data["decision"]),
+                reason=form.cleaned_data["reason"],
+            )
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("已处理：%(community)s 第 %(number)s 项。")
+                % {"community": item.rating.community.name, "number": number},
+            )
+        return redirect(_safe_next(request, reverse("queue")))
+    return render(
+        request,
+        "ratings/item_decide.html",
+        {
+            "year": rating_year,
+            "item": item,
+            "rating": item.rating,
+            "community": item.rating.community,
+            "form": form,
+            "decidable": permissions.can_decide_now(user, item),
+            "next": _safe_next(request, ""),
+        },
+    )
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@staff_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = selectors.get_evidence_for_user(user=request.user, pk=pk)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )

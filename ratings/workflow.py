@@ -1,0 +1,494 @@
+"""Every state change of the ten-star rating.
+
+Each function runs in one transaction: it locks the rows it changes, checks that the change is
+allowed, writes with `update_fields`, and records an `Event`. Views, admin actions and commands
+call these functions; nothing else changes a status field.
+
+On PostgreSQL the locks are `SELECT … FOR UPDATE`. SQLite ignores those, but the settings open
+every SQLite transaction with `BEGIN IMMEDIATE`, so writers are serialised there as a whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .choices import (
+    DECISION_TO_ACTION,
+    DECISION_TO_STATUS,
+    Decision,
+    EventAction,
+    ItemStatus,
+    RatingStatus,
+    YearStatus,
+)
+from .models import (
+    STAR_COUNT,
+    Event,
+    EvidenceFile,
+    RatingYear,
+    Region,
+    StarItem,
+    StarRating,
+    StarStandard,
+    User,
+)
+from .uploads import MAX_EVIDENCE_PER_ITEM, FileKind, display_name
+
+
+class WorkflowError(Exception):
+    """A change that cannot be made; the message is shown to the user as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TransitionNotAllowed(WorkflowError):
+    pass
+
+
+class Conflict(WorkflowError):
+    """Someone else saved the same rating since the form was loaded."""
+
+
+@dataclass
+class Finding:
+    """What the assessor's form says about one standard."""
+
+    number: int
+    met: bool | None
+    note: str = ""
+    uploads: list[tuple[UploadedFile, FileKind]] = field(default_factory=list)
+    withdraw: list[int] = field(default_factory=list)
+
+
+def _record(
+    action: EventAction,
+    actor: User | None,
+    *,
+    rating: StarRating | None = None,
+    item: StarItem | None = None,
+    year: RatingYear | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    detail: str = "",
+) -> Event:
+    return Event.objects.create(
+        action=action,
+        actor=actor,
+        rating=rating,
+        item=item,
+        year=year or (rating.year if rating else None),
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        detail=detail[:300],
+    )
+
+
+def _require_open(year: RatingYear) -> None:
+    if year.status != YearStatus.OPEN:
+        raise TransitionNotAllowed(
+            _("%(year)s年度%(status)s，不再接受评定和认定。")
+            % {"year": year.year, "status": year.get_status_display()}
+        )
+
+
+def _conflict(rating: StarRating) -> Conflict:
+    return Conflict(
+        _(
+            "这份评定已被 %(who)s 于 %(when)s 修改。为避免覆盖对方的内容，本次保存未生效，请重新加载后再修改。"
+        )
+        % {
+            "who": rating.updated_by,
+            "when": date_format(timezone.localtime(rating.updated_at), "Y-m-d H:i:s"),
+        }
+    )
+
+
+def _settle(rating: StarRating, items: list[StarItem]) -> None:
+    """Derive the rating's status and stars from its items."""
+    rating.stars = sum(1 for item in items if item.status == ItemStatus.ENDORSED)
+    if all(item.is_final for item in items):
+        rating.status = RatingStatus.CERTIFIED
+        rating.certified_at = timezone.now()
+    elif any(item.status == ItemStatus.RETURNED for item in items):
+        rating.status = RatingStatus.RETURNED
+    elif any(item.status == ItemStatus.DRAFT for item in items):
+        rating.status = RatingStatus.DRAFT
+    else:
+        rating.status = RatingStatus.SUBMITTED
+
+
+def _numbers(items: list[StarItem]) -> str:
+    return "、".join(str(item.standard_id) for item in items)
+
+
+# --------------------------------------------------------------------------------------------
+# Assessor
+
+
+def rating_save(
+    *,
+    user: User,
+    community: Region,
+    year: RatingYear,
+    expected_version: int,
+    findings: list[Finding],
+) -> StarRating:
+    """Save the assessor's findings as a draft (creating the rating on first save).
+
+    `expected_version` is the version the form was loaded at (0 for a rating not yet started);
+    if the rating has moved on since, nothing is written and `Conflict` says who changed it.
+    """
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            rating = _lock_or_create_rating(
+                user=user, community=community, year=year, expected_version=expected_version
+            )
+            items = {
+                item.standard_id: item
+                for item in rating.items.select_for_update(of=("self",)).select_related("standard")
+            }
+            changed = []
+            for finding in findings:
+                item = items[finding.number]
+                if _apply_finding(
+                    user=user, rating=rating, item=item, finding=finding, stored=stored
+                ):
+                    changed.append(item)
+            rating.version += 1
+            rating.updated_by = user
+            rating.save(update_fields=["version", "updated_by", "updated_at"])
+            if changed:
+                _record(
+                    EventAction.DRAFT_SAVE,
+                    user,
+                    rating=rating,
+                    from_state=rating.status,
+                    to_state=rating.status,
+                    detail=_("修改了第 %(numbers)s 项") % {"numbers": _numbers(changed)},
+                )
+    except Exception:
+        # The rows are rolled back; the files written meanwhile must go too.
+        for name in stored:
+            EvidenceFile.file.field.storage.delete(name)
+        raise
+    return rating
+
+
+def _lock_or_create_rating(
+    *, user: User, community: Region, year: RatingYear, expected_version: int
+) -> StarRating:
+    # Read the year afresh rather than trusting the caller's copy; it is not locked, so that
+    # saves across the whole country do not queue behind one row.
+    _require_open(RatingYear.objects.get(pk=year.pk))
+    rating = (
+        StarRating.objects.select_for_update(of=("self",))
+        .select_related("updated_by", "year")
+        .filter(community=community, year=year)
+        .first()
+    )
+    if rating is None:
+        if expected_version != 0:
+            raise TransitionNotAllowed(_("这份评定已不存在，请重新加载。"))
+        try:
+            with transaction.atomic():
+                rating = StarRating.objects.create(
+                    community=community, year=year, updated_by=user, version=0
+                )
+        except IntegrityError:
+            # Someone started the same rating a moment ago.
+            raise _conflict(StarRating.objects.get(community=community, year=year)) from None
+        StarItem.objects.bulk_create(
+            StarItem(rating=rating, standard=standard) for standard in StarStandard.objects.all()
+        )
+        return rating
+    if rating.version != expected_version:
+        raise _conflict(rating)
+    if rating.status not in (RatingStatus.DRAFT, RatingStatus.RETURNED):
+        raise TransitionNotAllowed(
+            _("这份评定已提交（%(status)s），不能再修改。")
+            % {"status": rating.get_status_display()}
+        )
+    return rating
+
+
+def _apply_finding(
+    *, user: User, rating: StarRating, item: StarItem, finding: Finding, stored: list[str]
+) -> bool:
+    """Write one finding onto its item; return whether anything changed."""
+    differs = item.met != finding.met or item.note != finding.note
+    if not item.is_editable:
+        if differs or finding.uploads or finding.withdraw:
+            raise TransitionNotAllowed(
+                _("第 %(number)s 项“%(name)s”已提交认定，不能再修改。")
+                % {"number": item.standard_id, "name": item.standard.name}
+            )
+        return False
+    if differs:
+        item.met, item.note = finding.met, finding.note
+        item.save(update_fields=["met", "note"])
+    active = item.evidence.filter(withdrawn_at__isnull=True)
+    if finding.withdraw:
+        for evidence in active.filter(pk__in=finding.withdraw):
+            evidence.withdrawn_by, evidence.withdrawn_at = user, timezone.now()
+            evidence.save(update_fields=["withdrawn_by", "withdrawn_at"])
+            _record(
+                EventAction.EVIDENCE_WITHDRAW,
+                user,
+                rating=rating,
+                item=item,
+                detail=_("第 %(number)s 项：%(name)s")
+                % {"number": item.standard_id, "name": evidence.original_name},
+            )
+    if finding.uploads:
+        if active.count() + len(finding.uploads) > MAX_EVIDENCE_PER_ITEM:
+            raise TransitionNotAllowed(
+                _("第 %(number)s 项最多保留 %(max)s 个证明材料，请先撤回不需要的文件。")
+                % {"number": item.standard_id, "max": MAX_EVIDENCE_PER_ITEM}
+            )
+        for upload, kind in finding.uploads:
+            evidence = _store_evidence(user=user, item=item, upload=upload, kind=kind)
+            stored.append(evidence.file.name)
+            _record(
+                EventAction.EVIDENCE_ADD,
+                user,
+                rating=rating,
+                item=item,
+                detail=_("第 %(number)s 项：%(name)s")
+                % {"number": item.standard_id, "name": evidence.original_name},
+            )
+    return differs or bool(finding.uploads) or bool(finding.withdraw)
+
+
+def _store_evidence(
+    *, user: User, item: StarItem, upload: UploadedFile, kind: FileKind
+) -> EvidenceFile:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = EvidenceFile(
+        item=item,
+        original_name=display_name(upload.name, kind),
+        content_type=kind.content_type,
+        extension=kind.extension,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+    )
+    evidence.file.save(upload.name, upload, save=False)
+    evidence.save()
+    return evidence
+
+
+def rating_submit(
+    *, user: User, rating: StarRating, expected_version: int | None = None
+) -> StarRating:
+    """Send the findings to the certifying authorities (first time, or after a return).
+
+    Items judged met wait for their authority; items judged not met earn no star and need no
+    decision. Submitting twice records one event: the second call is refused.
+    """
+    with transaction.atomic():
+        rating = (
+            StarRating.objects.select_for_update(of=("self",))
+            .select_related("year", "updated_by")
+            .get(pk=rating.pk)
+        )
+        _require_open(rating.year)
+        if expected_version is not None and rating.version != expected_version:
+            raise _conflict(rating)
+        if rating.status not in (RatingStatus.DRAFT, RatingStatus.RETURNED):
+            raise TransitionNotAllowed(
+                _("这份评定已于 %(when)s 提交，无需重复提交。")
+                % {"when": date_format(timezone.localtime(rating.submitted_at), "Y-m-d H:i")}
+            )
+        items = list(
+            rating.items.select_for_update(of=("self",))
+            .select_related("standard")
+            .order_by("standard")
+        )
+        if len(items) != STAR_COUNT:
+            raise TransitionNotAllowed(_("这份评定缺少星级标准项，请联系管理员。"))
+        editable = [item for item in items if item.is_editable]
+        undecided = [item for item in editable if item.met is None]
+        if undecided:
+            raise TransitionNotAllowed(
+                _("第 %(numbers)s 项尚未判定是否达标，不能提交。")
+                % {"numbers": _numbers(undecided)}
+            )
+        for item in editable:
+            item.status = ItemStatus.PENDING if item.met else ItemStatus.NOT_MET
+            item.decision_reason, item.decided_by, item.decided_at = "", None, None
+            item.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+        before = rating.status
+        _settle(rating, items)
+        rating.submitted_at = timezone.now()
+        rating.version += 1
+        rating.updated_by = user
+        rating.save(
+            update_fields=[
+                "status",
+                "stars",
+                "certified_at",
+                "submitted_at",
+                "version",
+                "updated_by",
+                "updated_at",
+            ]
+        )
+        action = EventAction.SUBMIT if before == RatingStatus.DRAFT else EventAction.RESUBMIT
+        _record(
+            action,
+            user,
+            rating=rating,
+            from_state=before,
+            to_state=rating.status,
+            detail=_("提交第 %(numbers)s 项") % {"numbers": _numbers(editable)},
+        )
+        if rating.status == RatingStatus.CERTIFIED:
+            _record_certified(rating, user)
+    return rating
+
+
+def _record_certified(rating: StarRating, actor: User) -> None:
+    _record(
+        EventAction.CERTIFY,
+        actor,
+        rating=rating,
+        from_state=RatingStatus.SUBMITTED,
+        to_state=RatingStatus.CERTIFIED,
+        detail=_("共 %(stars)s 星：%(outcome)s")
+        % {"stars": rating.stars, "outcome": rating.outcome.label},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Certifying authority
+
+
+def item_decide(*, user: User, item: StarItem, decision: Decision, reason: str = "") -> StarItem:
+    """Endorse, reject (reason required) or return (note required) one pending item."""
+    reason = reason.strip()
+    with transaction.atomic():
+        rating = (
+            StarRating.objects.select_for_update(of=("self",))
+            .select_related("year")
+            .get(pk=item.rating_id)
+        )
+        _require_open(rating.year)
+        items = list(
+            rating.items.select_for_update(of=("self",)).select_related("standard", "decided_by")
+        )
+        item = next(candidate for candidate in items if candidate.pk == item.pk)
+        if not user.is_certifier or item.standard.authority_id != user.authority_id:
+            raise TransitionNotAllowed(_("该项不由您所在的认定机关认定。"))
+        if item.status != ItemStatus.PENDING:
+            raise TransitionNotAllowed(_already_decided(item))
+        if decision != Decision.ENDORSE and not reason:
+            raise TransitionNotAllowed(
+                _("不予认可时必须填写理由。")
+                if decision == Decision.REJECT
+                else _("退回补充时必须说明需要补充什么。")
+            )
+        before = item.status
+        item.status = DECISION_TO_STATUS[decision]
+        item.decision_reason, item.decided_by, item.decided_at = reason, user, timezone.now()
+        item.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+        _record(
+            DECISION_TO_ACTION[decision],
+            user,
+            rating=rating,
+            item=item,
+            from_state=before,
+            to_state=item.status,
+            reason=reason,
+            detail=_("第 %(number)s 项“%(name)s”")
+            % {"number": item.standard_id, "name": item.standard.name},
+        )
+        rating_before = rating.status
+        _settle(rating, items)
+        rating.save(update_fields=["status", "stars", "certified_at"])
+        if rating.status == RatingStatus.CERTIFIED and rating_before != RatingStatus.CERTIFIED:
+            _record_certified(rating, user)
+    return item
+
+
+def _already_decided(item: StarItem) -> str:
+    if item.decided_by is not None:
+        return _("该项已由 %(who)s 于 %(when)s 处理为“%(status)s”，不能重复认定。") % {
+            "who": item.decided_by,
+            "when": date_format(timezone.localtime(item.decided_at), "Y-m-d H:i"),
+            "status": item.get_status_display(),
+        }
+    return _("该项当前状态为“%(status)s”，不在待认定之列。") % {"status": item.get_status_display()}
+
+
+@dataclass
+class BulkResult:
+    done: list[StarItem] = field(default_factory=list)
+    refused: list[tuple[StarItem, str]] = field(default_factory=list)
+
+
+def items_decide(
+    *, user: User, items: list[StarItem], decision: Decision, reason: str = ""
+) -> BulkResult:
+    """Decide many items with one decision and one reason; each item is its own transaction, so
+    an item a colleague decided a moment ago is reported, not overwritten."""
+    if decision != Decision.ENDORSE and not reason.strip():
+        raise TransitionNotAllowed(_("批量不予认可或退回时必须填写理由，该理由将用于所有选中项。"))
+    result = BulkResult()
+    for item in items:
+        try:
+            result.done.append(item_decide(user=user, item=item, decision=decision, reason=reason))
+        except TransitionNotAllowed as error:
+            result.refused.append((item, error.message))
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Years
+
+
+def year_open(*, user: User | None, year: int) -> RatingYear:
+    """Open a new rating year (one that does not exist yet)."""
+    with transaction.atomic():
+        if RatingYear.objects.filter(pk=year).exists():
+            raise TransitionNotAllowed(_("%(year)s年度已存在。") % {"year": year})
+        rating_year = RatingYear.objects.create(
+            year=year, status=YearStatus.OPEN, opened_at=timezone.now()
+        )
+        _record(EventAction.YEAR_OPEN, user, year=rating_year, to_state=YearStatus.OPEN)
+    return rating_year
+
+
+def year_close(*, user: User | None, year: RatingYear) -> RatingYear:
+    """Stop accepting findings and decisions for a year; its ratings become read-only."""
+    with transaction.atomic():
+        year = RatingYear.objects.select_for_update(of=("self",)).get(pk=year.pk)
+        if year.status != YearStatus.OPEN:
+            raise TransitionNotAllowed(
+                _("%(year)s年度当前为“%(status)s”，只有进行中的年度可以截止。")
+                % {"year": year.year, "status": year.get_status_display()}
+            )
+        year.status, year.closed_at = YearStatus.CLOSED, timezone.now()
+        year.save(update_fields=["status", "closed_at"])
+        _record(
+            EventAction.YEAR_CLOSE,
+            user,
+            year=year,
+            from_state=YearStatus.OPEN,
+            to_state=year.status,
+        )
+    return year

@@ -1,0 +1,96 @@
+"""Shared fixtures: the reference data, one user per role, years, and rating helpers."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from ratings import workflow
+from ratings.models import RatingYear, Region, User
+from tests import factories
+from tests.helpers import HAINAN, SAIHANWUSU, WUDA
+
+
+def load_reference() -> None:
+    call_command("load_reference", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data is loaded once; each test's changes are rolled back around it."""
+    with django_db_blocker.unblock():
+        load_reference()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For transactional tests, which empty the database after each test."""
+    load_reference()
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# -- people --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def assessor(db) -> User:
+    """An assessor of 海南区."""
+    return factories.assessor(HAINAN, username="hainan-assessor")
+
+
+@pytest.fixture
+def assessor_out(db) -> User:
+    """An assessor of 乌达区: every 海南区 community is outside their scope."""
+    return factories.assessor(WUDA, username="wuda-assessor")
+
+
+@pytest.fixture
+def certifiers(db) -> dict[str, User]:
+    """One certifier per authority, keyed by authority code."""
+    from ratings.models import Authority
+
+    return {
+        a.code: factories.certifier(a.code, username=f"cert-{a.code}")
+        for a in Authority.objects.all()
+    }
+
+
+@pytest.fixture
+def gongan(certifiers) -> User:
+    """Public security certifies standards 1, 2 and 8."""
+    return certifiers["gongan"]
+
+
+@pytest.fixture
+def jindu(certifiers) -> User:
+    """The narcotics-control office certifies standard 6 only."""
+    return certifiers["jindu"]
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return factories.administrator(username="city-admin")
+
+
+# -- years and ratings ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def year(db) -> RatingYear:
+    return workflow.year_open(user=None, year=2026)
+
+
+@pytest.fixture
+def community(db) -> Region:
+    return Region.objects.get(pk=SAIHANWUSU)

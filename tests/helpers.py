@@ -1,0 +1,53 @@
+"""Helpers shared by tests: well-known region codes and short ways to move a rating along."""
+
+from __future__ import annotations
+
+from ratings import workflow
+from ratings.choices import Decision, ItemStatus
+from ratings.models import RatingYear, Region, StarItem, StarRating, User
+
+HAINAN = "150303000000"
+WUDA = "150304000000"
+BAYINTAOHAI = "150303104000"  # a town of 海南区
+SAIHANWUSU = "150303104707"  # 赛汗乌素村, 巴音陶亥镇, 海南区
+WUDA_COMMUNITY = "150304011011"  # 振华社区, 乌达区
+
+
+def findings(met: dict[int, bool | None] | None = None, **kwargs) -> list[workflow.Finding]:
+    """Ten findings, all met unless `met` says otherwise."""
+    met = met or {}
+    return [
+        workflow.Finding(number=n, met=met.get(n, True), note=f"第{n}项说明", **kwargs)
+        for n in range(1, 11)
+    ]
+
+
+def save_rating(user: User, community: Region, year: RatingYear, met=None) -> StarRating:
+    current = StarRating.objects.filter(community=community, year=year).first()
+    return workflow.rating_save(
+        user=user,
+        community=community,
+        year=year,
+        expected_version=current.version if current else 0,
+        findings=findings(met),
+    )
+
+
+def submitted_rating(user: User, community: Region, year: RatingYear, met=None) -> StarRating:
+    rating = save_rating(user, community, year, met)
+    return workflow.rating_submit(user=user, rating=rating)
+
+
+def decide_all(
+    rating: StarRating, certifiers: dict[str, User], decision=Decision.ENDORSE, reason=""
+) -> None:
+    for item in StarItem.objects.filter(rating=rating, status=ItemStatus.PENDING).select_related(
+        "standard"
+    ):
+        workflow.item_decide(
+            user=certifiers[item.standard.authority_id], item=item, decision=decision, reason=reason
+        )
+
+
+def item(rating: StarRating, number: int) -> StarItem:
+    return StarItem.objects.select_related("standard").get(rating=rating, standard_id=number)

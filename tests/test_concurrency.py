@@ -1,0 +1,133 @@
+"""Two people saving the same rating at the same moment: one wins, the other is told who won.
+
+These tests use real transactions and threads, so they run against the database itself (a file
+on SQLite, the server on PostgreSQL), as CI does on both.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from ratings import workflow
+from ratings.choices import Decision
+from ratings.models import Event, Region, StarRating
+from tests import factories
+from tests.helpers import HAINAN, SAIHANWUSU, findings, item, submitted_rating
+
+
+def race(*jobs):
+    """Run the jobs in threads released together; return what each returned or raised."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            barrier.wait()
+            results[index] = job()
+        except Exception as error:
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_saves_of_one_version_let_exactly_one_win(reference_data):
+    year = workflow.year_open(user=None, year=2026)
+    first, second = factories.assessor(HAINAN), factories.assessor(HAINAN)
+    community = Region.objects.get(pk=SAIHANWUSU)
+    rating = workflow.rating_save(
+        user=first, community=community, year=year, expected_version=0, findings=findings()
+    )
+
+    def save(user, met):
+        return lambda: workflow.rating_save(
+            user=user,
+            community=community,
+            year=year,
+            expected_version=rating.version,
+            findings=findings({1: met}),
+        )
+
+    results = race(save(first, False), save(second, None))
+
+    conflicts = [r for r in results if isinstance(r, workflow.Conflict)]
+    saved = [r for r in results if isinstance(r, StarRating)]
+    assert len(conflicts) == 1 and len(saved) == 1, results
+    winner = saved[0].updated_by
+    assert str(winner) in conflicts[0].message
+    assert StarRating.objects.get().version == rating.version + 1
+    assert Event.objects.filter(action="draft_save").count() == 2  # the first save and the winner
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_saves_create_one_rating(reference_data):
+    year = workflow.year_open(user=None, year=2026)
+    users = factories.assessor(HAINAN), factories.assessor(HAINAN)
+    community = Region.objects.get(pk=SAIHANWUSU)
+
+    def start(user):
+        return lambda: workflow.rating_save(
+            user=user, community=community, year=year, expected_version=0, findings=findings()
+        )
+
+    results = race(start(users[0]), start(users[1]))
+
+    assert sum(isinstance(r, workflow.Conflict) for r in results) == 1, results
+    assert StarRating.objects.count() == 1
+    assert StarRating.objects.get().items.count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_endorsements_make_one_event(reference_data):
+    year = workflow.year_open(user=None, year=2026)
+    assessor = factories.assessor(HAINAN)
+    colleagues = factories.certifier("gongan"), factories.certifier("gongan")
+    rating = submitted_rating(assessor, Region.objects.get(pk=SAIHANWUSU), year)
+    target = item(rating, 1)
+
+    results = race(
+        *[
+            (
+                lambda user=user: workflow.item_decide(
+                    user=user, item=target, decision=Decision.ENDORSE
+                )
+            )
+            for user in colleagues
+        ]
+    )
+
+    assert sum(isinstance(r, workflow.TransitionNotAllowed) for r in results) == 1, results
+    assert Event.objects.filter(action="endorse").count() == 1
+    assert StarRating.objects.get().stars == 1
+
+
+@pytest.mark.django_db
+def test_second_save_in_the_browser_gets_a_reload_message(client, assessor, community, year):
+    from tests.factories import assessor as make_assessor
+
+    colleague = make_assessor(HAINAN, display_name="王晓")
+    rating = workflow.rating_save(
+        user=assessor, community=community, year=year, expected_version=0, findings=findings()
+    )
+    url = f"/ratings/2026/{SAIHANWUSU}/edit/"
+    # The colleague saves first from a form loaded at the same version.
+    client.force_login(colleague)
+    assert client.post(url, {"version": rating.version, "s1-met": "no"}).status_code == 302
+    client.force_login(assessor)
+    response = client.post(url, {"version": rating.version, "s1-met": "yes", "s1-note": "我的说明"})
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "王晓" in html and "重新加载" in html
+    assert "我的说明" in html  # what they typed is still on screen
+    assert item(rating, 1).met is False  # nothing overwritten

@@ -1,0 +1,124 @@
+"""List pages: filters, pagination, and a constant number of queries whatever the data size."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ratings.models import Region
+from tests import factories
+from tests.helpers import BAYINTAOHAI, HAINAN, decide_all, save_rating, submitted_rating
+
+pytestmark = pytest.mark.django_db
+
+
+def rate_many(assessor, year, count: int) -> None:
+    """`count` communities in 海南区, half of them with submitted ratings."""
+    for n, community in enumerate(factories.communities(BAYINTAOHAI, count)):
+        if n % 2:
+            submitted_rating(assessor, community, year, met={3: False})
+
+
+def queries(client, url: str, params: dict | None = None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"status": "submitted"},
+        {"q": "测试"},
+        {"region": BAYINTAOHAI, "page": "2"},
+        {"stars": "0"},
+    ],
+)
+def test_work_list_queries_do_not_grow_with_communities(client, assessor, year, params):
+    client.force_login(assessor)
+    rate_many(assessor, year, 10)
+    small = queries(client, reverse("work"), params)
+    rate_many_more = factories.communities(BAYINTAOHAI, 190, start=300)
+    for n, community in enumerate(rate_many_more):
+        if n % 3 == 0:
+            submitted_rating(assessor, community, year)
+    assert queries(client, reverse("work"), params) == small
+
+
+def test_queue_queries_do_not_grow_with_items(client, assessor, gongan, year):
+    client.force_login(gongan)
+    rate_many(assessor, year, 10)
+    small = queries(client, reverse("queue"))
+    rate_many(assessor, year, 0)
+    for community in factories.communities(BAYINTAOHAI, 190, start=300)[::2]:
+        submitted_rating(assessor, community, year)
+    assert queries(client, reverse("queue")) == small
+
+
+def test_rating_page_queries_do_not_grow_with_history(
+    client, assessor, certifiers, community, year
+):
+    client.force_login(assessor)
+    rating = submitted_rating(assessor, community, year)
+    url = reverse("rating_detail", args=[year.year, community.code])
+    before = queries(client, url)
+    decide_all(rating, certifiers)
+    assert queries(client, url) == before
+
+
+def test_work_list_shows_status_stars_and_not_started(client, assessor, certifiers, year):
+    client.force_login(assessor)
+    saihan = Region.objects.get(name="赛汗乌素村")
+    rating = submitted_rating(assessor, saihan, year, met={10: False})
+    decide_all(rating, certifiers)
+    save_rating(assessor, Region.objects.get(name="曙光村"), year)
+
+    html = client.get(reverse("work")).content.decode()
+    assert "赛汗乌素村" in html and "已认定" in html and "★★★★★★★★★" in html
+    assert "曙光村" in html and "草稿" in html
+    assert "羊路井村" in html and "未开始" in html
+    # Only 海南区: nothing of 乌达区.
+    assert "振华社区" not in html
+
+    filtered = client.get(reverse("work"), {"status": "none"}).content.decode()
+    assert "羊路井村" in filtered and "赛汗乌素村" not in filtered
+    by_stars = client.get(reverse("work"), {"stars": "9"}).content.decode()
+    assert "赛汗乌素村" in by_stars and "曙光村" not in by_stars
+    by_name = client.get(reverse("work"), {"q": "曙光"}).content.decode()
+    assert "曙光村" in by_name and "赛汗乌素村" not in by_name
+
+
+def test_work_list_paginates(client, assessor, year):
+    client.force_login(assessor)
+    factories.communities(BAYINTAOHAI, 45)
+    first = client.get(reverse("work")).content.decode()
+    assert "第 1 / 3 页" in first
+    third = client.get(reverse("work"), {"page": 3}).content.decode()
+    assert "第 3 / 3 页" in third
+    # A page number past the end shows the last page rather than an error.
+    assert client.get(reverse("work"), {"page": 99}).status_code == 200
+
+
+def test_region_cascade_offers_children_of_the_scope(client, assessor, year):
+    client.force_login(assessor)
+    html = client.get(reverse("work")).content.decode()
+    assert "巴音陶亥镇" in html and "拉僧庙镇" in html
+    assert "新华街道" not in html  # a street of 海勃湾区
+    narrowed = client.get(reverse("work"), {"region": "150303102000"}).content.decode()
+    assert "建设社区" in narrowed and "赛汗乌素村" not in narrowed
+
+
+def test_empty_state_without_years(client, admin_user):
+    client.force_login(admin_user)
+    assert "尚未设立评星年度" in client.get(reverse("work")).content.decode()
+
+
+def test_admin_sees_every_district(client, admin_user, year):
+    client.force_login(admin_user)
+    html = client.get(reverse("work")).content.decode()
+    assert "海勃湾区" in html and "乌达区" in html
+    assert HAINAN in client.get(reverse("work"), {"region": HAINAN}).content.decode()

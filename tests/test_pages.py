@@ -1,0 +1,73 @@
+"""The pages anyone sees first: Chinese by default, English after switching."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def switch_to_english(client: Client) -> None:
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "chinese", "english"),
+    [
+        ("/", 200, "十星平安社区(村)的十项标准", "The ten standards of a ten-star safe community"),
+        ("/accounts/login/", 200, "工作人员登录", "Staff sign-in"),
+        ("/no-such-page/", 404, "找不到这个页面", "Page not found"),
+    ],
+)
+def test_page_in_chinese_then_english(client, path, status, chinese, english):
+    response = client.get(path)
+    assert response.status_code == status
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert chinese in html
+
+    switch_to_english(client)
+    response = client.get(path)
+    html = response.content.decode()
+    assert response.status_code == status
+    assert '<html lang="en">' in html
+    assert english in html
+    assert chinese not in html
+
+
+def test_home_lists_domains_and_standards(client):
+    html = client.get("/").content.decode()
+    assert "平安宾馆(旅店)" in html
+    assert "青少年零受害" in html
+    assert "工作人员登录" in html
+
+
+def test_login_with_wrong_password_says_so(client, assessor):
+    response = client.post("/accounts/login/", {"username": assessor.username, "password": "wrong"})
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
+
+
+def test_login_lands_on_home_with_a_link_to_work(client, assessor):
+    from tests.factories import PASSWORD
+
+    response = client.post(
+        "/accounts/login/", {"username": assessor.username, "password": PASSWORD}, follow=True
+    )
+    html = response.content.decode()
+    assert "进入我的工作" in html
+    assert "退出" in html
+
+
+def test_logout_is_a_post(client, assessor):
+    client.force_login(assessor)
+    assert client.post("/accounts/logout/").status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_pages_use_no_external_assets(client):
+    html = client.get("/").content.decode()
+    assert "http://" not in html.replace("http://testserver", "")
+    assert "https://" not in html

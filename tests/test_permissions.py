@@ -1,0 +1,259 @@
+"""Every URL of the rating feature against every role, inside and outside its scope.
+
+Outside scope is 404 (nothing is revealed), a missing right is 403, anonymous users are sent to
+log in. A URL added to `ratings.urls` without a row here fails `test_every_url_has_rows`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from ratings import urls as rating_urls
+from ratings import workflow
+from ratings.choices import ItemStatus, RatingStatus
+from ratings.models import Event, EvidenceFile, Region, StarRating
+from ratings.uploads import PDF
+from tests.helpers import item, save_rating, submitted_rating
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "assessor_in", "assessor_out", "certifier_right", "certifier_other", "admin"]
+PUBLIC_URLS = {"home"}
+LOGIN = 302
+PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
+
+
+@dataclass
+class World:
+    """A draft rating (建设社区) and a submitted one (赛汗乌素村), both in 海南区, with files."""
+
+    draft: StarRating
+    submitted: StarRating
+    draft_file: EvidenceFile
+    submitted_file: EvidenceFile
+    users: dict
+
+
+@pytest.fixture
+def world(assessor, assessor_out, gongan, jindu, admin_user, year) -> World:
+    def with_file(community_code: str) -> StarRating:
+        community = Region.objects.get(pk=community_code)
+        upload = SimpleUploadedFile("说明.pdf", PDF_BYTES)
+        return workflow.rating_save(
+            user=assessor,
+            community=community,
+            year=year,
+            expected_version=0,
+            findings=[
+                workflow.Finding(number=n, met=True, uploads=[(upload, PDF)] if n == 1 else [])
+                for n in range(1, 11)
+            ],
+        )
+
+    draft = with_file("150303102501")
+    submitted = with_file("150303104707")
+    submitted = workflow.rating_submit(user=assessor, rating=submitted)
+    return World(
+        draft=draft,
+        submitted=submitted,
+        draft_file=EvidenceFile.objects.get(item__rating=draft),
+        submitted_file=EvidenceFile.objects.get(item__rating=submitted),
+        users={
+            "anonymous": None,
+            "assessor_in": assessor,
+            "assessor_out": assessor_out,
+            "certifier_right": gongan,  # certifies standard 1
+            "certifier_other": jindu,
+            "admin": admin_user,
+        },
+    )
+
+
+def rating_url(name: str, rating: StarRating, *extra) -> str:
+    return reverse(name, args=[rating.year_id, rating.community_id, *extra])
+
+
+@dataclass
+class Row:
+    name: str  # URL name
+    method: str
+    url: Callable[[World], str]
+    expected: dict[str, int]
+    data: Callable[[World], dict] = lambda w: {}
+
+
+def statuses(*codes: int) -> dict[str, int]:
+    return dict(zip(ROLES, codes, strict=True))
+
+
+ROWS = [
+    #                                   anon   in     out  right other admin
+    Row("work", "get", lambda w: reverse("work"), statuses(LOGIN, 200, 200, 302, 302, 200)),
+    Row("queue", "get", lambda w: reverse("queue"), statuses(LOGIN, 403, 403, 200, 200, 403)),
+    Row(
+        "queue_decide",
+        "post",
+        lambda w: reverse("queue_decide"),
+        statuses(LOGIN, 403, 403, 200, 302, 403),
+        data=lambda w: {"items": [item(w.submitted, 1).pk], "decision": "endorse"},
+    ),
+    Row(
+        "rating_detail",
+        "get",
+        lambda w: rating_url("rating_detail", w.draft),
+        statuses(LOGIN, 200, 404, 404, 404, 200),
+    ),
+    Row(
+        "rating_detail",
+        "get",
+        lambda w: rating_url("rating_detail", w.submitted),
+        statuses(LOGIN, 200, 404, 200, 200, 200),
+    ),
+    Row(
+        "rating_edit",
+        "get",
+        lambda w: rating_url("rating_edit", w.draft),
+        statuses(LOGIN, 200, 404, 404, 404, 403),
+    ),
+    Row(
+        "rating_edit",
+        "get",
+        lambda w: rating_url("rating_edit", w.submitted),
+        statuses(LOGIN, 302, 404, 403, 403, 403),
+    ),
+    Row(
+        "rating_edit",
+        "post",
+        lambda w: rating_url("rating_edit", w.draft),
+        statuses(LOGIN, 302, 404, 404, 404, 403),
+        data=lambda w: {"version": w.draft.version, "s1-met": "no"},
+    ),
+    Row(
+        "rating_submit",
+        "get",
+        lambda w: rating_url("rating_submit", w.draft),
+        statuses(LOGIN, 200, 404, 404, 404, 403),
+    ),
+    Row(
+        "rating_submit",
+        "post",
+        lambda w: rating_url("rating_submit", w.draft),
+        statuses(LOGIN, 302, 404, 404, 404, 403),
+        data=lambda w: {"version": w.draft.version},
+    ),
+    Row(
+        "item_decide",
+        "get",
+        lambda w: rating_url("item_decide", w.submitted, 1),
+        statuses(LOGIN, 403, 404, 200, 404, 403),
+    ),
+    Row(
+        "item_decide",
+        "post",
+        lambda w: rating_url("item_decide", w.submitted, 1),
+        statuses(LOGIN, 403, 404, 302, 404, 403),
+        data=lambda w: {"decision": "endorse"},
+    ),
+    Row(
+        "item_decide",
+        "get",
+        lambda w: rating_url("item_decide", w.draft, 1),
+        statuses(LOGIN, 403, 404, 404, 404, 403),
+    ),
+    Row(
+        "evidence_download",
+        "get",
+        lambda w: reverse("evidence_download", args=[w.submitted_file.pk]),
+        statuses(LOGIN, 200, 404, 200, 200, 200),
+    ),
+    Row(
+        "evidence_download",
+        "get",
+        lambda w: reverse("evidence_download", args=[w.draft_file.pk]),
+        statuses(LOGIN, 200, 404, 404, 404, 200),
+    ),
+]
+
+
+def test_every_url_has_rows():
+    names = {pattern.name for pattern in rating_urls.urlpatterns} - PUBLIC_URLS
+    assert names == {row.name for row in ROWS}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method}-{r.name}")
+def test_matrix(client, world, row, role):
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    events_before = Event.objects.count()
+
+    response = getattr(client, row.method)(row.url(world), row.data(world))
+    if response.streaming:
+        b"".join(response.streaming_content)  # reading to the end closes the file
+
+    expected = row.expected[role]
+    assert response.status_code == expected, f"{role} {row.method} {row.url(world)}"
+    if expected == LOGIN and user is None:
+        assert response["Location"].startswith(reverse("login"))
+    if expected in (403, 404) or user is None:
+        # A refusal changes nothing.
+        assert Event.objects.count() == events_before
+
+
+def test_refused_posts_change_nothing(client, world, assessor_out, admin_user, jindu):
+    for user in (assessor_out, admin_user, jindu):
+        client.force_login(user)
+        client.post(rating_url("item_decide", world.submitted, 1), {"decision": "endorse"})
+        client.post(rating_url("rating_submit", world.draft), {"version": world.draft.version})
+    assert item(world.submitted, 1).status == ItemStatus.PENDING
+    assert StarRating.objects.get(pk=world.draft.pk).status == RatingStatus.DRAFT
+
+
+def test_bulk_decide_cannot_reach_another_authoritys_items(client, world, jindu):
+    client.force_login(jindu)
+    response = client.post(
+        reverse("queue_decide"),
+        {"items": [item(world.submitted, 1).pk], "decision": "endorse", "confirm": "yes"},
+        follow=True,
+    )
+    assert "已不在待认定队列中" in response.content.decode()
+    assert item(world.submitted, 1).status == ItemStatus.PENDING
+
+
+def test_admin_sees_ratings_everywhere_but_does_not_score(client, admin_user, assessor, year):
+    rating = save_rating(assessor, Region.objects.get(pk="150303102502"), year)
+    client.force_login(admin_user)
+    assert client.get(rating_url("rating_detail", rating)).status_code == 200
+    assert client.get(rating_url("rating_edit", rating)).status_code == 403
+
+
+def test_out_of_scope_region_filter_is_404(client, assessor, year):
+    client.force_login(assessor)
+    assert client.get(reverse("work"), {"region": "150304011000"}).status_code == 404
+    assert client.get(reverse("work"), {"region": "150303104000"}).status_code == 200
+
+
+def test_user_without_role_is_refused(client, year):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert client.get(reverse("work")).status_code == 403
+
+
+def test_certifier_of_a_district_sees_only_its_district(client, assessor, year):
+    from ratings.models import Authority
+    from tests.factories import certifier
+
+    Authority.objects.create(
+        code="wuda-gongan", name="乌达公安分局", short_name="乌达公安", region_id="150304000000"
+    )
+    local = certifier("wuda-gongan")
+    rating = submitted_rating(assessor, Region.objects.get(pk="150303104707"), year)
+    client.force_login(local)
+    assert client.get(rating_url("rating_detail", rating)).status_code == 404
