@@ -62,6 +62,7 @@ class RatingStatus(models.TextChoices):
     SUBMITTED = "submitted", _("待认定")
     RETURNED = "returned", _("退回补充")
     CERTIFIED = "certified", _("已认定")
+    REVOKED = "revoked", _("已取消评星资格")
 
 
 class ItemStatus(models.TextChoices):
@@ -71,6 +72,11 @@ class ItemStatus(models.TextChoices):
     REJECTED = "rejected", _("不予认可")
     RETURNED = "returned", _("退回补充")
     NOT_MET = "not_met", _("未达标")
+
+
+class GuidanceStatus(models.TextChoices):
+    OPEN = "open", _("指导中")
+    CLOSED = "closed", _("已结案")
 
 
 class Decision(models.TextChoices):
@@ -107,6 +113,14 @@ class EventAction(models.TextChoices):
     YEAR_OPEN = "year_open", _("开启年度")
     YEAR_CLOSE = "year_close", _("截止年度")
     YEAR_PUBLISH = "year_publish", _("公布年度结果")
+    ELIGIBILITY_REVOKE = "eligibility_revoke", _("取消当年评星资格")
+    ELIGIBILITY_REINSTATE = "eligibility_reinstate", _("恢复评星资格")
+    PLAQUE_ISSUE = "plaque_issue", _("授牌")
+    PLAQUE_REVOKE = "plaque_revoke", _("撤销牌匾")
+    GUIDANCE_OPEN = "guidance_open", _("列入督促指导")
+    GUIDANCE_UPDATE = "guidance_update", _("更新督促指导措施")
+    GUIDANCE_NOTE = "guidance_note", _("督促指导跟进")
+    GUIDANCE_CLOSE = "guidance_close", _("督促指导结案")
 
 
 DECISION_TO_ACTION = {

@@ -226,3 +226,53 @@ class QueueFilterForm(forms.Form):
         self.fields["standard"].choices = [("", _("全部"))] + [
             (s.number, str(s)) for s in standards
         ]
+
+
+class YearOpenForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+
+class ReasonForm(forms.Form):
+    """The reason a destructive action asks for; it is recorded in the history."""
+
+    reason = forms.CharField(
+        label=_("理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写理由，它将记入操作记录。")},
+    )
+
+
+class GuidanceForm(forms.Form):
+    measures = forms.CharField(
+        label=_("整改措施"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    responsible_person = forms.CharField(label=_("责任人"), required=False, max_length=60)
+    due_date = forms.DateField(
+        label=_("整改期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("请输入有效日期，例如 2026-12-31。")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class GuidanceNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("跟进情况"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写跟进情况。")},
+    )
+
+
+class GuidanceCloseForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("整改结果"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("结案时必须填写整改结果。")},
+    )

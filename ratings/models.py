@@ -6,6 +6,7 @@ State changes live in `ratings.workflow`; models hold data, constraints and smal
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from .choices import (
     PREFIX_LENGTH,
     CodeSource,
     EventAction,
+    GuidanceStatus,
     ItemStatus,
     Outcome,
     RatingStatus,
@@ -366,6 +368,16 @@ class StarRating(models.Model):
     )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     certified_at = models.DateTimeField(_("认定完成时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("取消资格时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("取消资格操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_reason = models.TextField(_("取消资格理由"), blank=True)
 
     class Meta:
         verbose_name = _("星级评定")
@@ -388,6 +400,14 @@ class StarRating(models.Model):
     @property
     def is_certified(self) -> bool:
         return self.status == RatingStatus.CERTIFIED
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.status == RatingStatus.REVOKED
+
+    @property
+    def is_ten_star(self) -> bool:
+        return self.is_certified and self.stars == STAR_COUNT
 
     @property
     def outcome(self) -> Outcome | None:
@@ -498,6 +518,121 @@ class EvidenceFile(models.Model):
         return self.withdrawn_at is not None
 
 
+class Plaque(models.Model):
+    """The plaque (牌匾) of a ten-star community: a public number, printed as a QR code."""
+
+    number = models.CharField(_("牌匾编号"), max_length=24, unique=True)
+    year = models.ForeignKey(
+        RatingYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="plaques"
+    )
+    sequence = models.PositiveIntegerField(_("年度序号"))
+    rating = models.ForeignKey(
+        StarRating, verbose_name=_("星级评定"), on_delete=models.PROTECT, related_name="plaques"
+    )
+    issued_at = models.DateTimeField(_("授牌时间"))
+    issued_by = models.ForeignKey(
+        User, verbose_name=_("授牌操作人"), on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("撤销操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_reason = models.TextField(_("撤销理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("牌匾")
+        verbose_name_plural = _("牌匾")
+        ordering = ["year", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="plaque_sequence_per_year"),
+            # A rating may be given a new plaque after one was revoked, never two valid ones.
+            models.UniqueConstraint(
+                fields=["rating"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_valid_plaque_per_rating",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+
+class GuidanceCase(models.Model):
+    """Supervised guidance (督促指导) of a community certified at five stars or fewer."""
+
+    rating = models.OneToOneField(
+        StarRating, verbose_name=_("星级评定"), on_delete=models.PROTECT, related_name="guidance"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=GuidanceStatus.choices, default=GuidanceStatus.OPEN
+    )
+    measures = models.TextField(_("整改措施"), blank=True, max_length=4000)
+    responsible_person = models.CharField(_("责任人"), max_length=60, blank=True)
+    due_date = models.DateField(_("整改期限"), null=True, blank=True)
+    outcome = models.TextField(_("结案情况"), blank=True, max_length=4000)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    opened_at = models.DateTimeField(_("列入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User, verbose_name=_("最后修改人"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        User,
+        verbose_name=_("结案人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("督促指导")
+        verbose_name_plural = _("督促指导")
+        ordering = ["status", "due_date", "id"]
+        indexes = [models.Index(fields=["status", "due_date"], name="guidance_status_due")]
+
+    def __str__(self) -> str:
+        return str(self.rating)
+
+    def is_overdue(self, today: date) -> bool:
+        return (
+            self.status == GuidanceStatus.OPEN
+            and self.due_date is not None
+            and self.due_date < today
+        )
+
+
+class GuidanceNote(models.Model):
+    """A follow-up note on a guidance case; notes are only ever added."""
+
+    case = models.ForeignKey(
+        GuidanceCase, verbose_name=_("督促指导"), on_delete=models.PROTECT, related_name="notes"
+    )
+    text = models.TextField(_("跟进情况"), max_length=4000)
+    author = models.ForeignKey(
+        User, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("督促指导跟进记录")
+        verbose_name_plural = _("督促指导跟进记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:30]
+
+
 class Event(models.Model):
     """One line of history: who did what, when, from which state to which, and why."""
 
@@ -505,7 +640,7 @@ class Event(models.Model):
     actor = models.ForeignKey(
         User, verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, related_name="+"
     )
-    action = models.CharField(_("操作"), max_length=20, choices=EventAction.choices)
+    action = models.CharField(_("操作"), max_length=30, choices=EventAction.choices)
     from_state = models.CharField(_("原状态"), max_length=20, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, blank=True)
     reason = models.TextField(_("理由"), blank=True)
@@ -518,6 +653,12 @@ class Event(models.Model):
     )
     item = models.ForeignKey(
         StarItem, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    plaque = models.ForeignKey(
+        Plaque, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    guidance = models.ForeignKey(
+        GuidanceCase, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
 
     class Meta:

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
 from django.http import Http404
+from django.utils import timezone
 
 from . import permissions
-from .choices import PREFIX_LENGTH, ItemStatus, RegionLevel, YearStatus
+from .choices import (
+    PREFIX_LENGTH,
+    GuidanceStatus,
+    ItemStatus,
+    RatingStatus,
+    RegionLevel,
+    YearStatus,
+)
 from .models import (
     Event,
     EvidenceFile,
+    GuidanceCase,
+    Plaque,
     RatingYear,
     Region,
     StarItem,
@@ -207,3 +229,122 @@ def get_evidence_for_user(*, user: User, pk: int) -> EvidenceFile:
     ):
         raise Http404
     return evidence
+
+
+# --------------------------------------------------------------------------------------------
+# Years, plaques, guidance
+
+
+def years_overview() -> QuerySet[RatingYear]:
+    """Every year with how many of its ratings are in which state (one query)."""
+    decided = [RatingStatus.CERTIFIED, RatingStatus.REVOKED]
+    return RatingYear.objects.annotate(
+        total=Count("ratings"),
+        certified=Count("ratings", filter=Q(ratings__status=RatingStatus.CERTIFIED)),
+        ten_star=Count(
+            "ratings", filter=Q(ratings__status=RatingStatus.CERTIFIED, ratings__stars=10)
+        ),
+        revoked=Count("ratings", filter=Q(ratings__status=RatingStatus.REVOKED)),
+        undecided=Count("ratings", filter=~Q(ratings__status__in=decided)),
+    ).order_by("-year")
+
+
+def undecided_ratings(year: RatingYear) -> QuerySet[StarRating]:
+    return (
+        StarRating.objects.filter(year=year)
+        .exclude(status__in=[RatingStatus.CERTIFIED, RatingStatus.REVOKED])
+        .select_related("community__parent__parent")
+        .order_by("community_id")
+    )
+
+
+def _valid_plaque() -> Exists:
+    return Exists(Plaque.objects.filter(rating=OuterRef("pk"), revoked_at__isnull=True))
+
+
+def ten_star_without_plaque(year: RatingYear) -> QuerySet[StarRating]:
+    return (
+        StarRating.objects.filter(year=year, status=RatingStatus.CERTIFIED, stars=10)
+        .exclude(_valid_plaque())
+        .select_related("community__parent__parent")
+        .order_by("community_id")
+    )
+
+
+def plaques_of_year(year: RatingYear) -> QuerySet[Plaque]:
+    return Plaque.objects.filter(year=year).select_related(
+        "rating__community__parent__parent", "issued_by", "revoked_by"
+    )
+
+
+def get_plaque(number: str) -> Plaque:
+    try:
+        return Plaque.objects.select_related(
+            "rating__community__parent__parent", "rating__year", "issued_by"
+        ).get(number=number)
+    except Plaque.DoesNotExist:
+        raise Http404 from None
+
+
+def plaques_of_rating(rating: StarRating) -> list[Plaque]:
+    return list(rating.plaques.select_related("revoked_by").order_by("issued_at"))
+
+
+GUIDANCE_STATES = ("open", "overdue", "closed", "all")
+
+
+def guidance_for_user(
+    *, user: User, state: str = "open", region: Region | None = None, search: str = ""
+) -> QuerySet[GuidanceCase]:
+    """Guidance cases in the user's scope, overdue ones first among the open."""
+    today = timezone.localdate()
+    cases = (
+        GuidanceCase.objects.filter(permissions.community_scope_q(user, "rating__community_id"))
+        .select_related("rating__community__parent__parent", "rating__year", "updated_by")
+        .annotate(
+            overdue=Case(
+                When(status=GuidanceStatus.OPEN, due_date__lt=today, then=True),
+                default=False,
+                output_field=BooleanField(),
+            ),
+            note_count=Count("notes"),
+        )
+        .order_by("status", "-overdue", F("due_date").asc(nulls_last=True), "id")
+    )
+    if state == "open":
+        cases = cases.filter(status=GuidanceStatus.OPEN)
+    elif state == "overdue":
+        cases = cases.filter(status=GuidanceStatus.OPEN, due_date__lt=today)
+    elif state == "closed":
+        cases = cases.filter(status=GuidanceStatus.CLOSED)
+    if region is not None:
+        cases = cases.filter(within_q(region.prefix, "rating__community_id"))
+    if search:
+        cases = cases.filter(rating__community__name__contains=search)
+    return cases
+
+
+def get_guidance_for_user(*, user: User, pk: int) -> GuidanceCase:
+    try:
+        case = GuidanceCase.objects.select_related(
+            "rating__community__parent__parent", "rating__year", "updated_by", "closed_by"
+        ).get(pk=pk)
+    except GuidanceCase.DoesNotExist:
+        raise Http404 from None
+    if not permissions.in_scope(user, case.rating.community):
+        raise Http404
+    return case
+
+
+def commendation_by_district(year: RatingYear) -> list[tuple[Region, list[StarRating]]]:
+    """The ten-star communities of a published year, grouped by district (two queries)."""
+    ratings = list(
+        StarRating.objects.filter(year=year, status=RatingStatus.CERTIFIED, stars=10)
+        .select_related("community__parent__parent")
+        .order_by("community_id")
+    )
+    groups: dict[str, tuple[Region, list[StarRating]]] = {}
+    for rating in ratings:
+        district = rating.community.parent.parent
+        groups.setdefault(district.code, (district, []))[1].append(rating)
+    return list(groups.values())

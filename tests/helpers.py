@@ -51,3 +51,18 @@ def decide_all(
 
 def item(rating: StarRating, number: int) -> StarItem:
     return StarItem.objects.select_related("standard").get(rating=rating, standard_id=number)
+
+
+def published_year_with(assessor, certifiers, admin, year, communities) -> list[StarRating]:
+    """Certify each (community, not-met findings) pair, then close and publish the year."""
+    ratings = []
+    for community, not_met in communities:
+        rating = submitted_rating(
+            assessor, community, year, met={n: False for n in (not_met or {})}
+        )
+        decide_all(rating, certifiers)
+        rating.refresh_from_db()
+        ratings.append(rating)
+    workflow.year_close(user=admin, year=year)
+    workflow.year_publish(user=admin, year=year)
+    return ratings

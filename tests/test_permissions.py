@@ -16,31 +16,50 @@ from django.urls import reverse
 from ratings import urls as rating_urls
 from ratings import workflow
 from ratings.choices import ItemStatus, RatingStatus
-from ratings.models import Event, EvidenceFile, Region, StarRating
+from ratings.models import Event, EvidenceFile, GuidanceCase, Plaque, Region, StarRating
 from ratings.uploads import PDF
-from tests.helpers import item, save_rating, submitted_rating
+from tests.helpers import item, published_year_with, save_rating, submitted_rating
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "assessor_in", "assessor_out", "certifier_right", "certifier_other", "admin"]
-PUBLIC_URLS = {"home"}
+PUBLIC_URLS = {"home", "verify", "verify_number", "commendation", "commendation_xlsx"}
 LOGIN = 302
 PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
 
 
 @dataclass
 class World:
-    """A draft rating (建设社区) and a submitted one (赛汗乌素村), both in 海南区, with files."""
+    """In 海南区: a draft rating (建设社区) and a submitted one (赛汗乌素村) of the open year 2026,
+    with files; a published 2025 with a ten-star community (利民社区) holding a plaque and a
+    one-star community (曙光村) under guidance."""
 
     draft: StarRating
     submitted: StarRating
     draft_file: EvidenceFile
     submitted_file: EvidenceFile
+    ten_star: StarRating
+    plaque: Plaque
+    guidance: GuidanceCase
     users: dict
 
 
 @pytest.fixture
-def world(assessor, assessor_out, gongan, jindu, admin_user, year) -> World:
+def world(assessor, assessor_out, gongan, jindu, admin_user, certifiers) -> World:
+    past = workflow.year_open(user=None, year=2025)
+    ten_star, low = published_year_with(
+        assessor,
+        certifiers,
+        admin_user,
+        past,
+        [
+            (Region.objects.get(pk="150303102502"), None),
+            (Region.objects.get(pk="150303104702"), set(range(2, 11))),  # one star
+        ],
+    )
+    plaque = workflow.plaque_issue(user=admin_user, rating=ten_star)
+    year = workflow.year_open(user=None, year=2026)
+
     def with_file(community_code: str) -> StarRating:
         community = Region.objects.get(pk=community_code)
         upload = SimpleUploadedFile("说明.pdf", PDF_BYTES)
@@ -63,6 +82,9 @@ def world(assessor, assessor_out, gongan, jindu, admin_user, year) -> World:
         submitted=submitted,
         draft_file=EvidenceFile.objects.get(item__rating=draft),
         submitted_file=EvidenceFile.objects.get(item__rating=submitted),
+        ten_star=ten_star,
+        plaque=plaque,
+        guidance=GuidanceCase.objects.get(rating=low),
         users={
             "anonymous": None,
             "assessor_in": assessor,
@@ -87,97 +109,81 @@ class Row:
     data: Callable[[World], dict] = lambda w: {}
 
 
+def evidence_url(evidence: EvidenceFile) -> str:
+    return reverse("evidence_download", args=[evidence.pk])
+
+
+def guidance_url(name: str, world: World) -> str:
+    return reverse(name, args=[world.guidance.pk])
+
+
+def plaque_url(name: str, world: World) -> str:
+    return reverse(name, args=[world.plaque.number])
+
+
 def statuses(*codes: int) -> dict[str, int]:
     return dict(zip(ROLES, codes, strict=True))
 
 
+# fmt: off
 ROWS = [
-    #                                   anon   in     out  right other admin
-    Row("work", "get", lambda w: reverse("work"), statuses(LOGIN, 200, 200, 302, 302, 200)),
-    Row("queue", "get", lambda w: reverse("queue"), statuses(LOGIN, 403, 403, 200, 200, 403)),
-    Row(
-        "queue_decide",
-        "post",
-        lambda w: reverse("queue_decide"),
-        statuses(LOGIN, 403, 403, 200, 302, 403),
-        data=lambda w: {"items": [item(w.submitted, 1).pk], "decision": "endorse"},
-    ),
-    Row(
-        "rating_detail",
-        "get",
-        lambda w: rating_url("rating_detail", w.draft),
-        statuses(LOGIN, 200, 404, 404, 404, 200),
-    ),
-    Row(
-        "rating_detail",
-        "get",
-        lambda w: rating_url("rating_detail", w.submitted),
-        statuses(LOGIN, 200, 404, 200, 200, 200),
-    ),
-    Row(
-        "rating_edit",
-        "get",
-        lambda w: rating_url("rating_edit", w.draft),
-        statuses(LOGIN, 200, 404, 404, 404, 403),
-    ),
-    Row(
-        "rating_edit",
-        "get",
-        lambda w: rating_url("rating_edit", w.submitted),
-        statuses(LOGIN, 302, 404, 403, 403, 403),
-    ),
-    Row(
-        "rating_edit",
-        "post",
-        lambda w: rating_url("rating_edit", w.draft),
-        statuses(LOGIN, 302, 404, 404, 404, 403),
-        data=lambda w: {"version": w.draft.version, "s1-met": "no"},
-    ),
-    Row(
-        "rating_submit",
-        "get",
-        lambda w: rating_url("rating_submit", w.draft),
-        statuses(LOGIN, 200, 404, 404, 404, 403),
-    ),
-    Row(
-        "rating_submit",
-        "post",
-        lambda w: rating_url("rating_submit", w.draft),
-        statuses(LOGIN, 302, 404, 404, 404, 403),
-        data=lambda w: {"version": w.draft.version},
-    ),
-    Row(
-        "item_decide",
-        "get",
-        lambda w: rating_url("item_decide", w.submitted, 1),
-        statuses(LOGIN, 403, 404, 200, 404, 403),
-    ),
-    Row(
-        "item_decide",
-        "post",
-        lambda w: rating_url("item_decide", w.submitted, 1),
-        statuses(LOGIN, 403, 404, 302, 404, 403),
-        data=lambda w: {"decision": "endorse"},
-    ),
-    Row(
-        "item_decide",
-        "get",
-        lambda w: rating_url("item_decide", w.draft, 1),
-        statuses(LOGIN, 403, 404, 404, 404, 403),
-    ),
-    Row(
-        "evidence_download",
-        "get",
-        lambda w: reverse("evidence_download", args=[w.submitted_file.pk]),
-        statuses(LOGIN, 200, 404, 200, 200, 200),
-    ),
-    Row(
-        "evidence_download",
-        "get",
-        lambda w: reverse("evidence_download", args=[w.draft_file.pk]),
-        statuses(LOGIN, 200, 404, 404, 404, 200),
-    ),
+    #                                                                                  anon   in   out right other admin
+    Row("work", "get", lambda w: reverse("work"),                                      statuses(LOGIN, 200, 200, 302, 302, 200)),
+    Row("queue", "get", lambda w: reverse("queue"),                                    statuses(LOGIN, 403, 403, 200, 200, 403)),
+    Row("queue_decide", "post", lambda w: reverse("queue_decide"),                     statuses(LOGIN, 403, 403, 200, 302, 403),
+        data=lambda w: {"items": [item(w.submitted, 1).pk], "decision": "endorse"}),
+    Row("rating_detail", "get", lambda w: rating_url("rating_detail", w.draft),        statuses(LOGIN, 200, 404, 404, 404, 200)),
+    Row("rating_detail", "get", lambda w: rating_url("rating_detail", w.submitted),    statuses(LOGIN, 200, 404, 200, 200, 200)),
+    Row("rating_edit", "get", lambda w: rating_url("rating_edit", w.draft),            statuses(LOGIN, 200, 404, 404, 404, 403)),
+    Row("rating_edit", "get", lambda w: rating_url("rating_edit", w.submitted),        statuses(LOGIN, 302, 404, 403, 403, 403)),
+    Row("rating_edit", "post", lambda w: rating_url("rating_edit", w.draft),           statuses(LOGIN, 302, 404, 404, 404, 403),
+        data=lambda w: {"version": w.draft.version, "s1-met": "no"}),
+    Row("rating_submit", "get", lambda w: rating_url("rating_submit", w.draft),        statuses(LOGIN, 200, 404, 404, 404, 403)),
+    Row("rating_submit", "post", lambda w: rating_url("rating_submit", w.draft),       statuses(LOGIN, 302, 404, 404, 404, 403),
+        data=lambda w: {"version": w.draft.version}),
+    Row("item_decide", "get", lambda w: rating_url("item_decide", w.submitted, 1),     statuses(LOGIN, 403, 404, 200, 404, 403)),
+    Row("item_decide", "post", lambda w: rating_url("item_decide", w.submitted, 1),    statuses(LOGIN, 403, 404, 302, 404, 403),
+        data=lambda w: {"decision": "endorse"}),
+    Row("item_decide", "get", lambda w: rating_url("item_decide", w.draft, 1),         statuses(LOGIN, 403, 404, 404, 404, 403)),
+    Row("evidence_download", "get", lambda w: evidence_url(w.submitted_file),          statuses(LOGIN, 200, 404, 200, 200, 200)),
+    Row("evidence_download", "get", lambda w: evidence_url(w.draft_file),              statuses(LOGIN, 200, 404, 404, 404, 200)),
+    # Supervised guidance: assessors of the region and administrators.
+    Row("guidance_list", "get", lambda w: reverse("guidance_list"),                    statuses(LOGIN, 200, 200, 403, 403, 200)),
+    Row("guidance_detail", "get", lambda w: guidance_url("guidance_detail", w),        statuses(LOGIN, 200, 404, 403, 403, 200)),
+    Row("guidance_detail", "post", lambda w: guidance_url("guidance_detail", w),       statuses(LOGIN, 302, 404, 403, 403, 302),
+        data=lambda w: {"measures": "排查", "version": w.guidance.version}),
+    Row("guidance_note", "post", lambda w: guidance_url("guidance_note", w),           statuses(LOGIN, 302, 404, 403, 403, 302),
+        data=lambda w: {"text": "已走访"}),
+    Row("guidance_close", "get", lambda w: guidance_url("guidance_close", w),          statuses(LOGIN, 200, 404, 403, 403, 200)),
+    Row("guidance_close", "post", lambda w: guidance_url("guidance_close", w),         statuses(LOGIN, 302, 404, 403, 403, 302),
+        data=lambda w: {"outcome": "整改到位"}),
+    # Administrators only.
+    Row("manage_years", "get", lambda w: reverse("manage_years"),                      statuses(LOGIN, 403, 403, 403, 403, 200)),
+    Row("manage_years", "post", lambda w: reverse("manage_years"),                     statuses(LOGIN, 403, 403, 403, 403, 302),
+        data=lambda w: {"year": 2027, "confirm": "yes"}),
+    Row("year_close", "get", lambda w: reverse("year_close", args=[2026]),             statuses(LOGIN, 403, 403, 403, 403, 200)),
+    Row("year_close", "post", lambda w: reverse("year_close", args=[2026]),            statuses(LOGIN, 403, 403, 403, 403, 302)),
+    Row("year_publish", "get", lambda w: reverse("year_publish", args=[2026]),         statuses(LOGIN, 403, 403, 403, 403, 200)),
+    Row("year_publish", "post", lambda w: reverse("year_publish", args=[2026]),        statuses(LOGIN, 403, 403, 403, 403, 302)),
+    Row("year_plaques", "get", lambda w: reverse("year_plaques", args=[2025]),         statuses(LOGIN, 403, 403, 403, 403, 200)),
+    Row("plaques_issue", "get", lambda w: reverse("plaques_issue", args=[2025]),       statuses(LOGIN, 403, 403, 403, 403, 200)),
+    Row("plaques_issue", "post", lambda w: reverse("plaques_issue", args=[2025]),      statuses(LOGIN, 403, 403, 403, 403, 302)),
+    Row("plaque_issue", "get", lambda w: rating_url("plaque_issue", w.ten_star),       statuses(LOGIN, 403, 403, 403, 403, 200)),
+    Row("plaque_issue", "post", lambda w: rating_url("plaque_issue", w.ten_star),      statuses(LOGIN, 403, 403, 403, 403, 302)),
+    Row("plaque_revoke", "get", lambda w: plaque_url("plaque_revoke", w),              statuses(LOGIN, 403, 403, 403, 403, 200)),
+    Row("plaque_revoke", "post", lambda w: plaque_url("plaque_revoke", w),             statuses(LOGIN, 403, 403, 403, 403, 302),
+        data=lambda w: {"reason": "损毁"}),
+    Row("plaque_certificate", "get", lambda w: plaque_url("plaque_certificate", w),    statuses(LOGIN, 403, 403, 403, 403, 200)),
+    Row("eligibility_revoke", "get", lambda w: rating_url("eligibility_revoke", w.ten_star),
+        statuses(LOGIN, 403, 403, 403, 403, 200)),
+    Row("eligibility_revoke", "post", lambda w: rating_url("eligibility_revoke", w.ten_star),
+        statuses(LOGIN, 403, 403, 403, 403, 302), data=lambda w: {"reason": "口碑差"}),
+    Row("eligibility_reinstate", "get", lambda w: rating_url("eligibility_reinstate", w.ten_star),
+        statuses(LOGIN, 403, 403, 403, 403, 200)),
+    Row("eligibility_reinstate", "post", lambda w: rating_url("eligibility_reinstate", w.ten_star),
+        statuses(LOGIN, 403, 403, 403, 403, 302), data=lambda w: {"reason": "复核"}),
 ]
+# fmt: on
 
 
 def test_every_url_has_rows():

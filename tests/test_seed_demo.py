@@ -6,9 +6,10 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from ratings.choices import RatingStatus, Role, YearStatus
-from ratings.models import Event, RatingYear, Region, StarRating, User
+from ratings.models import Event, GuidanceCase, Plaque, RatingYear, Region, StarRating, User
 
 pytestmark = pytest.mark.django_db
 
@@ -56,12 +57,30 @@ def test_demo_is_lived_in(settings):
     for district in ("150302", "150303", "150304"):
         assert Region.objects.villages().filter(active=True, code__startswith=district).count() > 20
 
-    assert RatingYear.objects.get(pk=2025).status == YearStatus.CLOSED
+    assert RatingYear.objects.get(pk=2025).status == YearStatus.PUBLISHED
     assert RatingYear.objects.get(pk=2026).status == YearStatus.OPEN
     past = StarRating.objects.filter(year=2025)
-    assert past.exists() and not past.exclude(status=RatingStatus.CERTIFIED).exists()
+    assert past.exists()
+    assert set(past.values_list("status", flat=True)) == {
+        RatingStatus.CERTIFIED,
+        RatingStatus.REVOKED,
+    }
+
+    # Plaques of the past year: most valid, one revoked on its own, one with its eligibility.
+    plaques = Plaque.objects.filter(year=2025)
+    assert plaques.filter(revoked_at__isnull=True).count() >= 3
+    revoked = plaques.filter(revoked_at__isnull=False)
+    assert revoked.count() == 2
+    assert revoked.filter(rating__status=RatingStatus.REVOKED).count() == 1
+
+    # Guidance cases: opened by certification, one overdue, one closed.
+    today = timezone.localdate()
+    cases = GuidanceCase.objects.all()
+    assert cases.filter(status="open", due_date__lt=today).exists()
+    assert cases.filter(status="closed").exists()
+    assert not cases.filter(rating__stars__gt=5).exclude(rating__status="revoked").exists()
     current_states = set(StarRating.objects.filter(year=2026).values_list("status", flat=True))
-    assert current_states == set(RatingStatus.values)
+    assert current_states == set(RatingStatus.values) - {RatingStatus.REVOKED}
     current_stars = set(
         StarRating.objects.filter(year=2026, status=RatingStatus.CERTIFIED).values_list(
             "stars", flat=True

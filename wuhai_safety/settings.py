@@ -32,6 +32,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Absolute base for links that leave the browser: QR codes on certificates, printed addresses.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Plaque numbers read PREFIX-YEAR-SEQUENCE-CHECK; the issuer is printed on every certificate.
+PLAQUE_PREFIX = "WH"
+PLAQUE_ISSUER = env.str("PLAQUE_ISSUER", default="乌海市平安建设领导小组办公室")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,6 +21,7 @@ from ratings import workflow
 from ratings.choices import CodeSource, Decision, RegionKind, RegionLevel, Role, YearStatus
 from ratings.models import (
     Authority,
+    GuidanceCase,
     RatingYear,
     Region,
     StarItem,
@@ -170,6 +172,36 @@ class Command(BaseCommand):
                 stars = [10, 10, 10, 9, 8, 10, 7, 5, 10, 6, 4, 10][index % 12]
                 self._rate(community, year, assessors, certifiers, self._certified(rng, stars))
             workflow.year_close(user=admin, year=year)
+        self._publish_past_year(admin)
+        self._current_year(admin, assessors, certifiers, communities)
+        self._guidance(assessors)
+
+    def _publish_past_year(self, admin: User) -> None:
+        """The past year is public, with plaques: one revoked alone, one with its eligibility."""
+        year = RatingYear.objects.get(pk=PAST_YEAR)
+        if year.status == YearStatus.CLOSED:
+            year = workflow.year_publish(user=admin, year=year)
+        if year.status != YearStatus.PUBLISHED or year.plaques.exists():
+            return
+        plaques = workflow.plaques_issue_for_year(user=admin, year=year)
+        if len(plaques) >= 3:
+            workflow.plaque_revoke(
+                user=admin, plaque=plaques[1], reason="牌匾损毁，已按程序注销原编号。"
+            )
+            workflow.eligibility_revoke(
+                user=admin,
+                community=plaques[2].rating.community,
+                year=year,
+                reason="年内发生多起群众投诉，群众口碑较差，经市平安办研究取消当年评星资格。",
+            )
+
+    def _current_year(
+        self,
+        admin: User,
+        assessors: dict[str, User],
+        certifiers: dict[str, User],
+        communities: list[Region],
+    ) -> None:
         year = RatingYear.objects.filter(pk=CURRENT_YEAR).first() or workflow.year_open(
             user=admin, year=CURRENT_YEAR
         )
@@ -190,6 +222,33 @@ class Command(BaseCommand):
                 if stage == "returned":
                     plan.returned = {rng.choice(sorted(set(range(1, 11)) - plan.not_met))}
             self._rate(community, year, assessors, certifiers, plan)
+
+    def _guidance(self, assessors: dict[str, User]) -> None:
+        """Fill in the guidance cases opened by certification: one overdue, one closed."""
+        today = timezone.localdate()
+        fresh = GuidanceCase.objects.filter(version=1, status="open").select_related(
+            "rating__community"
+        )
+        for index, case in enumerate(fresh.order_by("rating__year", "rating__community")):
+            assessor = assessors[case.rating.community_id[:6] + "000000"]
+            overdue = index % 3 == 0
+            case = workflow.guidance_update(
+                user=assessor,
+                case=case,
+                expected_version=1,
+                measures="一、组织网格员逐户走访排查隐患；二、联合派出所开展法治宣传；三、每月向街道(镇)报告整改进度。",
+                responsible_person=f"{case.rating.community.name}党组织书记",
+                due_date=today - timedelta(days=15) if overdue else today + timedelta(days=60),
+            )
+            workflow.guidance_note_add(
+                user=assessor, case=case, text="已召开整改动员会，制定整改台账，逐项明确责任人。"
+            )
+            if case.rating.year_id == PAST_YEAR and index % 3 == 1:
+                workflow.guidance_close(
+                    user=assessor,
+                    case=case,
+                    outcome="整改措施全部落实，本年度辖区未再发生同类问题，经复查同意结案。",
+                )
 
     @staticmethod
     def _certified(rng: random.Random, stars: int) -> Plan:

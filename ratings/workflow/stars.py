@@ -1,12 +1,4 @@
-"""Every state change of the ten-star rating.
-
-Each function runs in one transaction: it locks the rows it changes, checks that the change is
-allowed, writes with `update_fields`, and records an `Event`. Views, admin actions and commands
-call these functions; nothing else changes a status field.
-
-On PostgreSQL the locks are `SELECT … FOR UPDATE`. SQLite ignores those, but the settings open
-every SQLite transaction with `BEGIN IMMEDIATE`, so writers are serialised there as a whole.
-"""
+"""The ten-star rating: the assessor's findings and the certifying authorities' decisions."""
 
 from __future__ import annotations
 
@@ -19,18 +11,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .choices import (
+from ..choices import (
     DECISION_TO_ACTION,
     DECISION_TO_STATUS,
     Decision,
     EventAction,
     ItemStatus,
+    Outcome,
     RatingStatus,
-    YearStatus,
 )
-from .models import (
+from ..models import (
     STAR_COUNT,
-    Event,
     EvidenceFile,
     RatingYear,
     Region,
@@ -39,23 +30,9 @@ from .models import (
     StarStandard,
     User,
 )
-from .uploads import MAX_EVIDENCE_PER_ITEM, FileKind, display_name
-
-
-class WorkflowError(Exception):
-    """A change that cannot be made; the message is shown to the user as it is."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class TransitionNotAllowed(WorkflowError):
-    pass
-
-
-class Conflict(WorkflowError):
-    """Someone else saved the same rating since the form was loaded."""
+from ..uploads import MAX_EVIDENCE_PER_ITEM, FileKind, display_name
+from .common import TransitionNotAllowed, conflict_error, record_event, require_open
+from .guidance import guidance_open
 
 
 @dataclass
@@ -69,57 +46,12 @@ class Finding:
     withdraw: list[int] = field(default_factory=list)
 
 
-def _record(
-    action: EventAction,
-    actor: User | None,
-    *,
-    rating: StarRating | None = None,
-    item: StarItem | None = None,
-    year: RatingYear | None = None,
-    from_state: str = "",
-    to_state: str = "",
-    reason: str = "",
-    detail: str = "",
-) -> Event:
-    return Event.objects.create(
-        action=action,
-        actor=actor,
-        rating=rating,
-        item=item,
-        year=year or (rating.year if rating else None),
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        detail=detail[:300],
-    )
-
-
-def _require_open(year: RatingYear) -> None:
-    if year.status != YearStatus.OPEN:
-        raise TransitionNotAllowed(
-            _("%(year)s年度%(status)s，不再接受评定和认定。")
-            % {"year": year.year, "status": year.get_status_display()}
-        )
-
-
-def _conflict(rating: StarRating) -> Conflict:
-    return Conflict(
-        _(
-            "这份评定已被 %(who)s 于 %(when)s 修改。为避免覆盖对方的内容，本次保存未生效，请重新加载后再修改。"
-        )
-        % {
-            "who": rating.updated_by,
-            "when": date_format(timezone.localtime(rating.updated_at), "Y-m-d H:i:s"),
-        }
-    )
-
-
-def _settle(rating: StarRating, items: list[StarItem]) -> None:
+def settle(rating: StarRating, items: list[StarItem]) -> None:
     """Derive the rating's status and stars from its items."""
     rating.stars = sum(1 for item in items if item.status == ItemStatus.ENDORSED)
     if all(item.is_final for item in items):
         rating.status = RatingStatus.CERTIFIED
-        rating.certified_at = timezone.now()
+        rating.certified_at = rating.certified_at or timezone.now()
     elif any(item.status == ItemStatus.RETURNED for item in items):
         rating.status = RatingStatus.RETURNED
     elif any(item.status == ItemStatus.DRAFT for item in items):
@@ -170,7 +102,7 @@ def rating_save(
             rating.updated_by = user
             rating.save(update_fields=["version", "updated_by", "updated_at"])
             if changed:
-                _record(
+                record_event(
                     EventAction.DRAFT_SAVE,
                     user,
                     rating=rating,
@@ -191,7 +123,7 @@ def _lock_or_create_rating(
 ) -> StarRating:
     # Read the year afresh rather than trusting the caller's copy; it is not locked, so that
     # saves across the whole country do not queue behind one row.
-    _require_open(RatingYear.objects.get(pk=year.pk))
+    require_open(RatingYear.objects.get(pk=year.pk))
     rating = (
         StarRating.objects.select_for_update(of=("self",))
         .select_related("updated_by", "year")
@@ -208,13 +140,13 @@ def _lock_or_create_rating(
                 )
         except IntegrityError:
             # Someone started the same rating a moment ago.
-            raise _conflict(StarRating.objects.get(community=community, year=year)) from None
+            raise conflict_error(StarRating.objects.get(community=community, year=year)) from None
         StarItem.objects.bulk_create(
             StarItem(rating=rating, standard=standard) for standard in StarStandard.objects.all()
         )
         return rating
     if rating.version != expected_version:
-        raise _conflict(rating)
+        raise conflict_error(rating)
     if rating.status not in (RatingStatus.DRAFT, RatingStatus.RETURNED):
         raise TransitionNotAllowed(
             _("这份评定已提交（%(status)s），不能再修改。")
@@ -243,7 +175,7 @@ def _apply_finding(
         for evidence in active.filter(pk__in=finding.withdraw):
             evidence.withdrawn_by, evidence.withdrawn_at = user, timezone.now()
             evidence.save(update_fields=["withdrawn_by", "withdrawn_at"])
-            _record(
+            record_event(
                 EventAction.EVIDENCE_WITHDRAW,
                 user,
                 rating=rating,
@@ -260,7 +192,7 @@ def _apply_finding(
         for upload, kind in finding.uploads:
             evidence = _store_evidence(user=user, item=item, upload=upload, kind=kind)
             stored.append(evidence.file.name)
-            _record(
+            record_event(
                 EventAction.EVIDENCE_ADD,
                 user,
                 rating=rating,
@@ -306,9 +238,9 @@ def rating_submit(
             .select_related("year", "updated_by")
             .get(pk=rating.pk)
         )
-        _require_open(rating.year)
+        require_open(rating.year)
         if expected_version is not None and rating.version != expected_version:
-            raise _conflict(rating)
+            raise conflict_error(rating)
         if rating.status not in (RatingStatus.DRAFT, RatingStatus.RETURNED):
             raise TransitionNotAllowed(
                 _("这份评定已于 %(when)s 提交，无需重复提交。")
@@ -333,7 +265,7 @@ def rating_submit(
             item.decision_reason, item.decided_by, item.decided_at = "", None, None
             item.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
         before = rating.status
-        _settle(rating, items)
+        settle(rating, items)
         rating.submitted_at = timezone.now()
         rating.version += 1
         rating.updated_by = user
@@ -349,7 +281,7 @@ def rating_submit(
             ]
         )
         action = EventAction.SUBMIT if before == RatingStatus.DRAFT else EventAction.RESUBMIT
-        _record(
+        record_event(
             action,
             user,
             rating=rating,
@@ -363,7 +295,8 @@ def rating_submit(
 
 
 def _record_certified(rating: StarRating, actor: User) -> None:
-    _record(
+    """Note the certification and, at five stars or fewer, put the community under guidance."""
+    record_event(
         EventAction.CERTIFY,
         actor,
         rating=rating,
@@ -372,6 +305,8 @@ def _record_certified(rating: StarRating, actor: User) -> None:
         detail=_("共 %(stars)s 星：%(outcome)s")
         % {"stars": rating.stars, "outcome": rating.outcome.label},
     )
+    if rating.outcome == Outcome.GUIDANCE:
+        guidance_open(user=actor, rating=rating)
 
 
 # --------------------------------------------------------------------------------------------
@@ -387,11 +322,13 @@ def item_decide(*, user: User, item: StarItem, decision: Decision, reason: str =
             .select_related("year")
             .get(pk=item.rating_id)
         )
-        _require_open(rating.year)
+        require_open(rating.year)
         items = list(
             rating.items.select_for_update(of=("self",)).select_related("standard", "decided_by")
         )
         item = next(candidate for candidate in items if candidate.pk == item.pk)
+        if rating.status == RatingStatus.REVOKED:
+            raise TransitionNotAllowed(_("该社区(村)已被取消当年评星资格，不再认定。"))
         if not user.is_certifier or item.standard.authority_id != user.authority_id:
             raise TransitionNotAllowed(_("该项不由您所在的认定机关认定。"))
         if item.status != ItemStatus.PENDING:
@@ -406,7 +343,7 @@ def item_decide(*, user: User, item: StarItem, decision: Decision, reason: str =
         item.status = DECISION_TO_STATUS[decision]
         item.decision_reason, item.decided_by, item.decided_at = reason, user, timezone.now()
         item.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-        _record(
+        record_event(
             DECISION_TO_ACTION[decision],
             user,
             rating=rating,
@@ -418,7 +355,7 @@ def item_decide(*, user: User, item: StarItem, decision: Decision, reason: str =
             % {"number": item.standard_id, "name": item.standard.name},
         )
         rating_before = rating.status
-        _settle(rating, items)
+        settle(rating, items)
         rating.save(update_fields=["status", "stars", "certified_at"])
         if rating.status == RatingStatus.CERTIFIED and rating_before != RatingStatus.CERTIFIED:
             _record_certified(rating, user)
@@ -455,40 +392,3 @@ def items_decide(
         except TransitionNotAllowed as error:
             result.refused.append((item, error.message))
     return result
-
-
-# --------------------------------------------------------------------------------------------
-# Years
-
-
-def year_open(*, user: User | None, year: int) -> RatingYear:
-    """Open a new rating year (one that does not exist yet)."""
-    with transaction.atomic():
-        if RatingYear.objects.filter(pk=year).exists():
-            raise TransitionNotAllowed(_("%(year)s年度已存在。") % {"year": year})
-        rating_year = RatingYear.objects.create(
-            year=year, status=YearStatus.OPEN, opened_at=timezone.now()
-        )
-        _record(EventAction.YEAR_OPEN, user, year=rating_year, to_state=YearStatus.OPEN)
-    return rating_year
-
-
-def year_close(*, user: User | None, year: RatingYear) -> RatingYear:
-    """Stop accepting findings and decisions for a year; its ratings become read-only."""
-    with transaction.atomic():
-        year = RatingYear.objects.select_for_update(of=("self",)).get(pk=year.pk)
-        if year.status != YearStatus.OPEN:
-            raise TransitionNotAllowed(
-                _("%(year)s年度当前为“%(status)s”，只有进行中的年度可以截止。")
-                % {"year": year.year, "status": year.get_status_display()}
-            )
-        year.status, year.closed_at = YearStatus.CLOSED, timezone.now()
-        year.save(update_fields=["status", "closed_at"])
-        _record(
-            EventAction.YEAR_CLOSE,
-            user,
-            year=year,
-            from_state=YearStatus.OPEN,
-            to_state=year.status,
-        )
-    return year

@@ -1,4 +1,5 @@
-"""Pages of the portal. Views are thin: look up in scope, check the right, call the workflow."""
+"""Staff pages of the ten-star rating. Views are thin: look up in scope, check the right, call the
+workflow, turn its refusal into a message."""
 
 from __future__ import annotations
 
@@ -12,51 +13,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import permissions, selectors, workflow
-from .choices import Decision, RatingStatus, RegionLevel, Role
-from .forms import BulkDecisionForm, DecisionForm, QueueFilterForm, RatingEditForm, WorkFilterForm
-from .models import Domain, RatingYear, Region, StarRating, StarStandard, User
-from .permissions import role_required, staff_required
-
-PAGE_SIZE = 20
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "home.html",
-        {
-            "domains": Domain.objects.all(),
-            "standards": StarStandard.objects.all(),
-        },
-    )
-
+from .. import permissions, selectors, workflow
+from ..choices import Decision, RatingStatus, Role
+from ..forms import BulkDecisionForm, DecisionForm, QueueFilterForm, RatingEditForm, WorkFilterForm
+from ..models import RatingYear, StarRating, StarStandard
+from ..permissions import role_required, staff_required
+from .common import PAGE_SIZE, query_without, region_cascade
 
 # --------------------------------------------------------------------------------------------
 # Lists
-
-
-def _region_cascade(user: User, code: str) -> dict:
-    """The region filter as a cascade: the path down to the chosen region and its children,
-    so that the choice stays short at any scale (one level at a time)."""
-    root = selectors.scope_root(user)
-    selected = selectors.get_region_for_user(user=user, code=code) if code else root
-    if selected is None:
-        return {"selected": None, "crumbs": [], "children": []}
-    crumbs = [region for region in selectors.ancestors(selected) if region.level >= root.level]
-    children = []
-    if selected.level < RegionLevel.TOWN:
-        children = list(
-            Region.objects.filter(parent=selected, active=True).exclude(level=RegionLevel.VILLAGE)
-        )
-    return {"selected": selected, "crumbs": crumbs, "children": children, "root": root}
-
-
-def _query_without(request: HttpRequest, *names: str) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
 
 
 @staff_required
@@ -77,7 +42,7 @@ def work(request: HttpRequest) -> HttpResponse:
         return render(request, "ratings/work.html", {"years": years})
     form = WorkFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    cascade = _region_cascade(user, filters.get("region", ""))
+    cascade = region_cascade(user, filters.get("region", ""))
     rows = selectors.community_rows_for_user(
         user=user,
         year=year,
@@ -98,8 +63,8 @@ def work(request: HttpRequest) -> HttpResponse:
             "cascade": cascade,
             "summary": selectors.status_summary_for_user(user=user, year=year),
             "statuses": RatingStatus,
-            "page_query": _query_without(request, "page"),
-            "region_query": _query_without(request, "page", "region"),
+            "page_query": query_without(request, "page"),
+            "region_query": query_without(request, "page", "region"),
         },
     )
 
@@ -111,7 +76,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     standards = list(StarStandard.objects.filter(authority_id=user.authority_id))
     form = QueueFilterForm(request.GET or None, standards=standards)
     filters = form.cleaned_data if form.is_valid() else {}
-    cascade = _region_cascade(user, filters.get("region", ""))
+    cascade = region_cascade(user, filters.get("region", ""))
     items = selectors.queue_for_certifier(
         user=user,
         region=cascade["selected"],
@@ -128,8 +93,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "cascade": cascade,
             "standards": standards,
             "decisions": Decision,
-            "page_query": _query_without(request, "page"),
-            "region_query": _query_without(request, "page", "region"),
+            "page_query": query_without(request, "page"),
+            "region_query": query_without(request, "page", "region"),
         },
     )
 
@@ -189,6 +154,7 @@ def rating_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
     items = selectors.items_with_evidence(rating) if rating else []
     for item in items:
         item.decidable = permissions.can_decide_now(user, item)
+    plaques = selectors.plaques_of_rating(rating) if rating else []
     editable = (
         permissions.can_score(user)
         and rating_year.is_open
@@ -207,6 +173,10 @@ def rating_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "events": selectors.timeline(rating) if rating else [],
             "can_edit": editable,
             "can_submit": editable and rating is not None,
+            "plaques": plaques,
+            "has_valid_plaque": any(plaque.is_valid for plaque in plaques),
+            "guidance": getattr(rating, "guidance", None) if rating else None,
+            "can_manage": user.is_portal_admin,
         },
     )
 

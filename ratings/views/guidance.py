@@ -1,0 +1,129 @@
+"""Supervised guidance cases: assessors of the region keep them up to date, administrators too."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors, workflow
+from ..choices import GuidanceStatus, Role
+from ..forms import GuidanceCloseForm, GuidanceForm, GuidanceNoteForm
+from ..permissions import role_required
+from .common import PAGE_SIZE, query_without, region_cascade
+
+guidance_staff = role_required(Role.ASSESSOR, Role.ADMIN)
+
+
+@guidance_staff
+def guidance_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "open")
+    if state not in selectors.GUIDANCE_STATES:
+        state = "open"
+    cascade = region_cascade(request.user, request.GET.get("region", "")[:12])
+    cases = selectors.guidance_for_user(
+        user=request.user,
+        state=state,
+        region=cascade["selected"],
+        search=request.GET.get("q", "").strip()[:40],
+    )
+    return render(
+        request,
+        "guidance/list.html",
+        {
+            "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
+            "state": state,
+            "cascade": cascade,
+            "q": request.GET.get("q", ""),
+            "page_query": query_without(request, "page"),
+            "region_query": query_without(request, "page", "region"),
+        },
+    )
+
+
+@guidance_staff
+def guidance_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case, its history, and (while open) the form of measures and the note form."""
+    case = selectors.get_guidance_for_user(user=request.user, pk=pk)
+    form = GuidanceForm(
+        request.POST or None,
+        initial={
+            "measures": case.measures,
+            "responsible_person": case.responsible_person,
+            "due_date": case.due_date,
+            "version": case.version,
+        },
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.guidance_update(
+                user=request.user,
+                case=case,
+                expected_version=data["version"],
+                measures=data["measures"].strip(),
+                responsible_person=data["responsible_person"].strip(),
+                due_date=data["due_date"],
+            )
+        except workflow.Conflict as error:
+            conflict = error.message
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect("guidance_detail", pk)
+        else:
+            messages.success(request, _("督促指导措施已保存。"))
+            return redirect("guidance_detail", pk)
+    return render(
+        request,
+        "guidance/detail.html",
+        {
+            "case": case,
+            "form": form,
+            "note_form": GuidanceNoteForm(),
+            "notes": case.notes.select_related("author"),
+            "events": case.events.select_related("actor").order_by("created_at", "id"),
+            "overdue": case.is_overdue(timezone.localdate()),
+            "is_open": case.status == GuidanceStatus.OPEN,
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+@require_POST
+@guidance_staff
+def guidance_note(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.get_guidance_for_user(user=request.user, pk=pk)
+    form = GuidanceNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写跟进情况。"))
+        return redirect("guidance_detail", pk)
+    try:
+        workflow.guidance_note_add(user=request.user, case=case, text=form.cleaned_data["text"])
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("跟进记录已添加。"))
+    return redirect("guidance_detail", pk)
+
+
+@guidance_staff
+def guidance_close(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.get_guidance_for_user(user=request.user, pk=pk)
+    form = GuidanceCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.guidance_close(
+                user=request.user, case=case, outcome=form.cleaned_data["outcome"]
+            )
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("督促指导已结案。"))
+        return redirect("guidance_detail", pk)
+    return render(request, "guidance/close_confirm.html", {"case": case, "form": form})

@@ -1,0 +1,244 @@
+"""The administrator's pages: years, publication, plaques and revoking eligibility.
+
+Every action here is a GET that shows what will happen and a POST that does it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .. import selectors, workflow
+from ..choices import Role
+from ..forms import ReasonForm, YearOpenForm
+from ..permissions import role_required
+from ..plaques import certificate_pdf
+
+admin_only = role_required(Role.ADMIN)
+
+
+def _run(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
+    """Call a workflow function; show its refusal or `success`. True when it went through."""
+    try:
+        action()
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# Years
+
+
+@admin_only
+def years(request: HttpRequest) -> HttpResponse:
+    """All years with their figures; opening a new year asks for confirmation first."""
+    form = YearOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        if request.POST.get("confirm") == "yes":
+            _run(
+                request,
+                lambda: workflow.year_open(user=request.user, year=year),
+                _("已开启%(year)s年度。") % {"year": year},
+            )
+            return redirect("manage_years")
+        return render(request, "manage/year_open_confirm.html", {"year": year})
+    return render(
+        request,
+        "manage/years.html",
+        {"years": selectors.years_overview(), "form": form},
+    )
+
+
+@admin_only
+def year_close(request: HttpRequest, year: int) -> HttpResponse:
+    rating_year = selectors.get_year(year)
+    if request.method == "POST":
+        _run(
+            request,
+            lambda: workflow.year_close(user=request.user, year=rating_year),
+            _("%(year)s年度已截止，评定结果只读。") % {"year": year},
+        )
+        return redirect("manage_years")
+    undecided = selectors.undecided_ratings(rating_year)
+    return render(
+        request,
+        "manage/year_close_confirm.html",
+        {"year": rating_year, "undecided_count": undecided.count()},
+    )
+
+
+@admin_only
+def year_publish(request: HttpRequest, year: int) -> HttpResponse:
+    """GET lists what is still undecided (publishing is refused until nothing is)."""
+    rating_year = selectors.get_year(year)
+    if request.method == "POST":
+        _run(
+            request,
+            lambda: workflow.year_publish(user=request.user, year=rating_year),
+            _("%(year)s年度评定结果已公布。") % {"year": year},
+        )
+        return redirect("manage_years")
+    undecided = selectors.undecided_ratings(rating_year)
+    return render(
+        request,
+        "manage/year_publish_confirm.html",
+        {
+            "year": rating_year,
+            "undecided": undecided[:50],
+            "undecided_count": undecided.count(),
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Plaques
+
+
+@admin_only
+def year_plaques(request: HttpRequest, year: int) -> HttpResponse:
+    rating_year = selectors.get_year(year)
+    return render(
+        request,
+        "manage/year_plaques.html",
+        {
+            "year": rating_year,
+            "plaques": selectors.plaques_of_year(rating_year),
+            "waiting_count": selectors.ten_star_without_plaque(rating_year).count(),
+        },
+    )
+
+
+@admin_only
+def plaques_issue(request: HttpRequest, year: int) -> HttpResponse:
+    """Issue plaques to every ten-star community of a published year that has none yet."""
+    rating_year = selectors.get_year(year)
+    waiting = selectors.ten_star_without_plaque(rating_year)
+    if request.method == "POST":
+        try:
+            issued = workflow.plaques_issue_for_year(user=request.user, year=rating_year)
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已授牌 %(count)s 块。") % {"count": len(issued)})
+        return redirect("year_plaques", year)
+    return render(
+        request, "manage/plaques_issue_confirm.html", {"year": rating_year, "waiting": waiting}
+    )
+
+
+def _admin_rating(request: HttpRequest, year: int, code: str):
+    rating_year = selectors.get_year(year)
+    community, rating = selectors.get_rating_for_user(
+        user=request.user, year=rating_year, code=code
+    )
+    return rating_year, community, rating
+
+
+@admin_only
+def plaque_issue(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    rating_year, community, rating = _admin_rating(request, year, code)
+    back = reverse("rating_detail", args=[year, code])
+    if rating is None:
+        messages.error(request, _("该社区(村)本年度没有评定，不能授牌。"))
+        return redirect(back)
+    if request.method == "POST":
+        _run(
+            request,
+            lambda: workflow.plaque_issue(user=request.user, rating=rating),
+            _("已为%(name)s授牌。") % {"name": community.name},
+        )
+        return redirect(back)
+    return render(
+        request,
+        "manage/plaque_issue_confirm.html",
+        {"year": rating_year, "community": community, "rating": rating},
+    )
+
+
+@admin_only
+def plaque_revoke(request: HttpRequest, number: str) -> HttpResponse:
+    plaque = selectors.get_plaque(number)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _run(
+            request,
+            lambda: workflow.plaque_revoke(
+                user=request.user, plaque=plaque, reason=form.cleaned_data["reason"]
+            ),
+            _("牌匾 %(number)s 已撤销。") % {"number": number},
+        )
+        return redirect("year_plaques", plaque.year_id)
+    return render(request, "manage/plaque_revoke_confirm.html", {"plaque": plaque, "form": form})
+
+
+@admin_only
+def plaque_certificate(request: HttpRequest, number: str) -> HttpResponse:
+    plaque = selectors.get_plaque(number)
+    response = HttpResponse(certificate_pdf(plaque), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{plaque.number}.pdf"'
+    return response
+
+
+# --------------------------------------------------------------------------------------------
+# Eligibility
+
+
+@admin_only
+def eligibility_revoke(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    rating_year, community, rating = _admin_rating(request, year, code)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _run(
+            request,
+            lambda: workflow.eligibility_revoke(
+                user=request.user,
+                community=community,
+                year=rating_year,
+                reason=form.cleaned_data["reason"],
+            ),
+            _("已取消%(name)s %(year)s年度评星资格。") % {"name": community.name, "year": year},
+        )
+        return redirect("rating_detail", year, code)
+    return render(
+        request,
+        "manage/eligibility_revoke_confirm.html",
+        {
+            "year": rating_year,
+            "community": community,
+            "rating": rating,
+            "plaques": selectors.plaques_of_rating(rating) if rating else [],
+            "form": form,
+        },
+    )
+
+
+@admin_only
+def eligibility_reinstate(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    rating_year, community, rating = _admin_rating(request, year, code)
+    if rating is None:
+        messages.error(request, _("该社区(村)本年度没有评定。"))
+        return redirect("rating_detail", year, code)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _run(
+            request,
+            lambda: workflow.eligibility_reinstate(
+                user=request.user, rating=rating, reason=form.cleaned_data["reason"]
+            ),
+            _("已恢复%(name)s %(year)s年度评星资格。") % {"name": community.name, "year": year},
+        )
+        return redirect("rating_detail", year, code)
+    return render(
+        request,
+        "manage/eligibility_reinstate_confirm.html",
+        {"year": rating_year, "community": community, "rating": rating, "form": form},
+    )

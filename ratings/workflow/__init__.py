@@ -1,0 +1,46 @@
+"""Every state change of the portal, one function each.
+
+Each function runs in one transaction: it locks the rows it changes, checks that the change is
+allowed, writes with `update_fields`, and records an `Event`. Views, admin actions and commands
+call these functions; nothing else changes a status field.
+
+On PostgreSQL the locks are `SELECT … FOR UPDATE OF` the changed table only. SQLite ignores
+those, but the settings open every SQLite transaction with `BEGIN IMMEDIATE`, so writers are
+serialised there as a whole.
+"""
+
+from .common import Conflict, TransitionNotAllowed, WorkflowError
+from .guidance import guidance_close, guidance_note_add, guidance_open, guidance_update
+from .plaques import (
+    eligibility_reinstate,
+    eligibility_revoke,
+    plaque_issue,
+    plaque_revoke,
+    plaques_issue_for_year,
+)
+from .stars import BulkResult, Finding, item_decide, items_decide, rating_save, rating_submit
+from .years import year_close, year_open, year_publish
+
+__all__ = [
+    "BulkResult",
+    "Conflict",
+    "Finding",
+    "TransitionNotAllowed",
+    "WorkflowError",
+    "eligibility_reinstate",
+    "eligibility_revoke",
+    "guidance_close",
+    "guidance_note_add",
+    "guidance_open",
+    "guidance_update",
+    "item_decide",
+    "items_decide",
+    "plaque_issue",
+    "plaque_revoke",
+    "plaques_issue_for_year",
+    "rating_save",
+    "rating_submit",
+    "year_close",
+    "year_open",
+    "year_publish",
+]

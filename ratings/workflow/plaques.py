@@ -1,0 +1,193 @@
+"""Plaques of ten-star communities, and revoking a community's eligibility for a year."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..choices import EventAction, Outcome, RatingStatus, YearStatus
+from ..models import Plaque, RatingYear, Region, StarItem, StarRating, StarStandard, User
+from ..plaques import plaque_number
+from .common import TransitionNotAllowed, local_time, record_event
+from .guidance import guidance_open
+from .stars import settle
+
+
+def _require_reason(reason: str, message: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise TransitionNotAllowed(message)
+    return reason
+
+
+def plaque_issue(*, user: User, rating: StarRating) -> Plaque:
+    """Give a ten-star community of a published year its plaque, with the next number."""
+    with transaction.atomic():
+        # Locking the year serialises numbering: two plaques never get the same sequence.
+        year = RatingYear.objects.select_for_update().get(pk=rating.year_id)
+        rating = (
+            StarRating.objects.select_for_update(of=("self",))
+            .select_related("community")
+            .get(pk=rating.pk)
+        )
+        if year.status != YearStatus.PUBLISHED:
+            raise TransitionNotAllowed(
+                _("%(year)s年度结果尚未公布，不能授牌。") % {"year": year.year}
+            )
+        if not rating.is_ten_star:
+            raise TransitionNotAllowed(
+                _("%(name)s %(year)s年度不是十星平安社区(村)，不能授牌。")
+                % {"name": rating.community.name, "year": year.year}
+            )
+        existing = rating.plaques.filter(revoked_at__isnull=True).first()
+        if existing is not None:
+            raise TransitionNotAllowed(
+                _("%(name)s 已于 %(when)s 授牌（编号 %(number)s），不能重复授牌。")
+                % {
+                    "name": rating.community.name,
+                    "when": local_time(existing.issued_at),
+                    "number": existing.number,
+                }
+            )
+        sequence = (year.plaques.aggregate(last=Max("sequence"))["last"] or 0) + 1
+        plaque = Plaque.objects.create(
+            number=plaque_number(year.year, sequence),
+            year=year,
+            sequence=sequence,
+            rating=rating,
+            issued_at=timezone.now(),
+            issued_by=user,
+        )
+        record_event(
+            EventAction.PLAQUE_ISSUE, user, rating=rating, plaque=plaque, detail=plaque.number
+        )
+    return plaque
+
+
+def plaques_issue_for_year(*, user: User, year: RatingYear) -> list[Plaque]:
+    """Issue plaques to every ten-star community of the year that has none (all or nothing)."""
+    with transaction.atomic():
+        waiting = (
+            StarRating.objects.filter(year=year, status=RatingStatus.CERTIFIED, stars=10)
+            .exclude(Exists(Plaque.objects.filter(rating=OuterRef("pk"), revoked_at__isnull=True)))
+            .order_by("community_id")
+        )
+        return [plaque_issue(user=user, rating=rating) for rating in waiting]
+
+
+def plaque_revoke(*, user: User, plaque: Plaque, reason: str) -> Plaque:
+    reason = _require_reason(reason, _("撤销牌匾必须填写理由。"))
+    with transaction.atomic():
+        plaque = (
+            Plaque.objects.select_for_update(of=("self",))
+            .select_related("rating__year")
+            .get(pk=plaque.pk)
+        )
+        _revoke_plaque(user=user, plaque=plaque, reason=reason)
+    return plaque
+
+
+def _revoke_plaque(*, user: User, plaque: Plaque, reason: str) -> None:
+    if not plaque.is_valid:
+        raise TransitionNotAllowed(
+            _("牌匾 %(number)s 已于 %(when)s 撤销。")
+            % {"number": plaque.number, "when": local_time(plaque.revoked_at)}
+        )
+    plaque.revoked_at, plaque.revoked_by, plaque.revoked_reason = timezone.now(), user, reason
+    plaque.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+    record_event(
+        EventAction.PLAQUE_REVOKE,
+        user,
+        rating=plaque.rating,
+        plaque=plaque,
+        reason=reason,
+        detail=plaque.number,
+    )
+
+
+def eligibility_revoke(
+    *, user: User, community: Region, year: RatingYear, reason: str
+) -> StarRating:
+    """取消当年评星资格: the rating earns no stars, and a plaque of that year is revoked with it.
+
+    Allowed at any point of the year, also before the rating was started (it is then created,
+    already revoked) and after publication.
+    """
+    reason = _require_reason(reason, _("取消评星资格必须填写理由。"))
+    with transaction.atomic():
+        rating = (
+            StarRating.objects.select_for_update(of=("self",))
+            .select_related("year")
+            .filter(community=community, year=year)
+            .first()
+        )
+        if rating is None:
+            rating = StarRating.objects.create(community=community, year=year, updated_by=user)
+            StarItem.objects.bulk_create(
+                StarItem(rating=rating, standard=standard)
+                for standard in StarStandard.objects.all()
+            )
+        if rating.status == RatingStatus.REVOKED:
+            raise TransitionNotAllowed(
+                _("%(name)s 已于 %(when)s 被取消%(year)s年度评星资格。")
+                % {"name": community.name, "when": local_time(rating.revoked_at), "year": year.year}
+            )
+        before = rating.status
+        rating.status, rating.stars = RatingStatus.REVOKED, 0
+        rating.revoked_at, rating.revoked_by, rating.revoked_reason = timezone.now(), user, reason
+        rating.save(update_fields=["status", "stars", "revoked_at", "revoked_by", "revoked_reason"])
+        record_event(
+            EventAction.ELIGIBILITY_REVOKE,
+            user,
+            rating=rating,
+            from_state=before,
+            to_state=RatingStatus.REVOKED,
+            reason=reason,
+        )
+        for plaque in rating.plaques.select_for_update().filter(revoked_at__isnull=True):
+            _revoke_plaque(
+                user=user,
+                plaque=plaque,
+                reason=_("取消当年评星资格：%(reason)s") % {"reason": reason},
+            )
+    return rating
+
+
+def eligibility_reinstate(*, user: User, rating: StarRating, reason: str) -> StarRating:
+    """Give back a revoked eligibility: the rating returns to what its items say. A plaque that
+    was revoked with it stays revoked; a new one can be issued."""
+    reason = _require_reason(reason, _("恢复评星资格必须填写理由。"))
+    with transaction.atomic():
+        rating = (
+            StarRating.objects.select_for_update(of=("self",))
+            .select_related("year")
+            .get(pk=rating.pk)
+        )
+        if rating.status != RatingStatus.REVOKED:
+            raise TransitionNotAllowed(_("该社区(村)的评星资格未被取消，无需恢复。"))
+        items = list(rating.items.select_for_update())
+        settle(rating, items)
+        rating.revoked_at, rating.revoked_by, rating.revoked_reason = None, None, ""
+        rating.save(
+            update_fields=[
+                "status",
+                "stars",
+                "certified_at",
+                "revoked_at",
+                "revoked_by",
+                "revoked_reason",
+            ]
+        )
+        record_event(
+            EventAction.ELIGIBILITY_REINSTATE,
+            user,
+            rating=rating,
+            from_state=RatingStatus.REVOKED,
+            to_state=rating.status,
+            reason=reason,
+        )
+        if rating.outcome == Outcome.GUIDANCE:
+            guidance_open(user=user, rating=rating)
+    return rating

@@ -1,0 +1,75 @@
+"""Rating years: open, close, publish."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..choices import EventAction, RatingStatus, YearStatus
+from ..models import RatingYear, StarRating, User
+from .common import TransitionNotAllowed, record_event
+
+
+def year_open(*, user: User | None, year: int) -> RatingYear:
+    """Open a new rating year (one that does not exist yet)."""
+    with transaction.atomic():
+        if RatingYear.objects.filter(pk=year).exists():
+            raise TransitionNotAllowed(_("%(year)s年度已存在。") % {"year": year})
+        rating_year = RatingYear.objects.create(
+            year=year, status=YearStatus.OPEN, opened_at=timezone.now()
+        )
+        record_event(EventAction.YEAR_OPEN, user, year=rating_year, to_state=YearStatus.OPEN)
+    return rating_year
+
+
+def year_close(*, user: User | None, year: RatingYear) -> RatingYear:
+    """Stop accepting findings and decisions for a year; its ratings become read-only."""
+    with transaction.atomic():
+        year = RatingYear.objects.select_for_update().get(pk=year.pk)
+        if year.status != YearStatus.OPEN:
+            raise TransitionNotAllowed(
+                _("%(year)s年度当前为“%(status)s”，只有进行中的年度可以截止。")
+                % {"year": year.year, "status": year.get_status_display()}
+            )
+        year.status, year.closed_at = YearStatus.CLOSED, timezone.now()
+        year.save(update_fields=["status", "closed_at"])
+        record_event(
+            EventAction.YEAR_CLOSE,
+            user,
+            year=year,
+            from_state=YearStatus.OPEN,
+            to_state=year.status,
+        )
+    return year
+
+
+def year_publish(*, user: User, year: RatingYear) -> RatingYear:
+    """Make a closed year's results public. Refused while any rating is still undecided."""
+    with transaction.atomic():
+        year = RatingYear.objects.select_for_update().get(pk=year.pk)
+        if year.status != YearStatus.CLOSED:
+            raise TransitionNotAllowed(
+                _("%(year)s年度当前为“%(status)s”，只有已截止的年度可以公布。")
+                % {"year": year.year, "status": year.get_status_display()}
+            )
+        undecided = (
+            StarRating.objects.filter(year=year)
+            .exclude(status__in=[RatingStatus.CERTIFIED, RatingStatus.REVOKED])
+            .count()
+        )
+        if undecided:
+            raise TransitionNotAllowed(
+                _("还有 %(count)s 份评定尚未认定完成，不能公布。请先处理完毕，或取消其评星资格。")
+                % {"count": undecided}
+            )
+        year.status, year.published_at = YearStatus.PUBLISHED, timezone.now()
+        year.save(update_fields=["status", "published_at"])
+        record_event(
+            EventAction.YEAR_PUBLISH,
+            user,
+            year=year,
+            from_state=YearStatus.CLOSED,
+            to_state=YearStatus.PUBLISHED,
+        )
+    return year
