@@ -36,7 +36,9 @@ def test_domains_work_areas_and_standards():
     assert set(
         StarStandard.objects.filter(authority="gongan").values_list("number", flat=True)
     ) == {1, 2, 8}
-    assert Authority.objects.count() == 8
+    assert Authority.objects.count() == 17
+    assert not Domain.objects.filter(lead_authority__isnull=True).exists()
+    assert Domain.objects.get(code="hotel").lead_authority_id == "wenlv"
 
 
 def test_140_sample_criteria_14_per_domain_100_points_each():
@@ -110,3 +112,11 @@ def test_fixture_texts_are_unique_and_chinese():
     texts = [row["fields"]["text"] for row in data]
     assert len(set(texts)) == 140
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in texts)
+
+
+def test_rows_added_after_loading_get_fresh_ids():
+    # On PostgreSQL, fixture rows with explicit ids must not leave the id sequence behind.
+    criterion = Criterion.objects.create(
+        code="hotel-new", domain_id="hotel", work_area_id="mechanism", text="新条目", points=5
+    )
+    assert criterion.pk > 140

@@ -12,7 +12,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core import serializers
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 REFERENCE_FIXTURES = ["regions.json", "programme.json", "criteria.json"]
@@ -23,6 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         added = kept = 0
+        touched: set[type] = set()
         with transaction.atomic():
             for name in REFERENCE_FIXTURES:
                 with open(FIXTURES_DIR / name, encoding="utf-8") as stream:
@@ -37,4 +39,11 @@ class Command(BaseCommand):
                         continue
                     deserialized.save()
                     added += 1
+                    touched.add(model)
+            # Rows saved with explicit ids leave PostgreSQL's id sequences behind; move them on,
+            # as loaddata does, or the next row an administrator adds collides.
+            if touched:
+                with connection.cursor() as cursor:
+                    for statement in connection.ops.sequence_reset_sql(no_style(), list(touched)):
+                        cursor.execute(statement)
         self.stdout.write(f"reference data: {added} added, {kept} already present")
