@@ -74,6 +74,29 @@ class ItemStatus(models.TextChoices):
     NOT_MET = "not_met", _("未达标")
 
 
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("退回补充")
+    APPROVED = "approved", _("审核通过")
+    REJECTED = "rejected", _("审核不通过")
+
+
+class ReviewDecision(models.TextChoices):
+    """What a lead department can do with a submitted domain assessment."""
+
+    APPROVE = "approve", pgettext_lazy("review", "通过")
+    REJECT = "reject", pgettext_lazy("review", "不通过")
+    RETURN = "return", pgettext_lazy("review", "退回补充")
+
+
+REVIEW_TO_STATUS = {
+    ReviewDecision.APPROVE: AssessmentStatus.APPROVED,
+    ReviewDecision.REJECT: AssessmentStatus.REJECTED,
+    ReviewDecision.RETURN: AssessmentStatus.RETURNED,
+}
+
+
 class GuidanceStatus(models.TextChoices):
     OPEN = "open", _("指导中")
     CLOSED = "closed", _("已结案")
@@ -121,10 +144,24 @@ class EventAction(models.TextChoices):
     GUIDANCE_UPDATE = "guidance_update", _("更新督促指导措施")
     GUIDANCE_NOTE = "guidance_note", _("督促指导跟进")
     GUIDANCE_CLOSE = "guidance_close", _("督促指导结案")
+    ASSESSMENT_SAVE = "assessment_save", _("保存测评草稿")
+    ASSESSMENT_SUBMIT = "assessment_submit", _("提交测评")
+    ASSESSMENT_APPROVE = "assessment_approve", _("测评审核通过")
+    ASSESSMENT_REJECT = "assessment_reject", _("测评审核不通过")
+    ASSESSMENT_RETURN = "assessment_return", _("测评退回补充")
+    DESIGNATE = "designate", _("命名")
+    DESIGNATION_REVOKE = "designation_revoke", _("撤销命名")
 
 
 DECISION_TO_ACTION = {
     Decision.ENDORSE: EventAction.ENDORSE,
     Decision.REJECT: EventAction.REJECT,
     Decision.RETURN: EventAction.RETURN,
+}
+
+
+REVIEW_TO_ACTION = {
+    ReviewDecision.APPROVE: EventAction.ASSESSMENT_APPROVE,
+    ReviewDecision.REJECT: EventAction.ASSESSMENT_REJECT,
+    ReviewDecision.RETURN: EventAction.ASSESSMENT_RETURN,
 }

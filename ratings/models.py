@@ -12,11 +12,12 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
     PREFIX_LENGTH,
+    AssessmentStatus,
     CodeSource,
     EventAction,
     GuidanceStatus,
@@ -151,6 +152,15 @@ class Domain(models.Model):
         default=90,
         validators=[MaxValueValidator(100)],
         help_text=_("总分达到此分数且一票否决项全部满足，即为达到创建标准。"),
+    )
+    lead_authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("牵头单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_domains",
+        help_text=_("审核本领域测评的部门。"),
     )
 
     class Meta:
@@ -482,8 +492,22 @@ def evidence_path(instance: EvidenceFile, filename: str) -> str:
 class EvidenceFile(models.Model):
     """A supporting document of a finding. Withdrawn files stay, with who withdrew them and when."""
 
+    # Evidence supports either a star finding or one line of a domain assessment.
     item = models.ForeignKey(
-        StarItem, verbose_name=_("评定项"), on_delete=models.PROTECT, related_name="evidence"
+        StarItem,
+        verbose_name=_("评定项"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    line = models.ForeignKey(
+        "AssessmentLine",
+        verbose_name=_("测评条目"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
     )
     file = models.FileField(_("文件"), upload_to=evidence_path, max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=200)
@@ -509,6 +533,13 @@ class EvidenceFile(models.Model):
         verbose_name = _("证明材料")
         verbose_name_plural = _("证明材料")
         ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(item__isnull=False, line__isnull=True)
+                | Q(item__isnull=True, line__isnull=False),
+                name="evidence_has_one_owner",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.original_name
@@ -633,6 +664,233 @@ class GuidanceNote(models.Model):
         return self.text[:30]
 
 
+# --------------------------------------------------------------------------------------------
+# The ten creation domains: units, assessments, designations
+
+CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def validate_credit_code(value: str) -> None:
+    """A unified social credit code (统一社会信用代码, GB 32100-2015) with its check character."""
+    if len(value) != 18 or any(ch not in CREDIT_CODE_CHARS for ch in value):
+        raise ValidationError(
+            _("统一社会信用代码应为18位数字或大写字母（不含 I、O、Z、S、V）。"), code="format"
+        )
+    weighted = zip(value[:17], CREDIT_CODE_WEIGHTS, strict=True)
+    total = sum(CREDIT_CODE_CHARS.index(ch) * w for ch, w in weighted)
+    if CREDIT_CODE_CHARS[(31 - total % 31) % 31] != value[17]:
+        raise ValidationError(_("统一社会信用代码校验位不正确，请核对是否输错。"), code="check")
+
+
+class Unit(models.Model):
+    """A school, hotel, household… registered in one domain, in one region."""
+
+    domain = models.ForeignKey(
+        Domain, verbose_name=_("创建领域"), on_delete=models.PROTECT, related_name="units"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="units"
+    )
+    name = models.CharField(
+        _("名称"), max_length=100, help_text=_("家庭户填写户主姓名，对外公示时隐去姓名。")
+    )
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text=_("单位填写；家庭户不填。"),
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("登记人"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("创建单位")
+        verbose_name_plural = _("创建单位")
+        ordering = ["domain__order", "region_id", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~Q(credit_code=""), name="unique_credit_code"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["domain", "region", "active"], name="unit_domain_region"),
+            models.Index(fields=["region", "domain"], name="unit_region_domain"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_household(self) -> bool:
+        return self.domain_id == FAMILY_DOMAIN
+
+    @property
+    def public_name(self) -> str:
+        """The name anyone may see: a household shows only its family name (张**家)."""
+        return mask_household(self.name) if self.is_household else self.name
+
+
+FAMILY_DOMAIN = "family"
+
+
+def mask_household(name: str) -> str:
+    name = name.strip()
+    return f"{name[:1]}**家" if name else "**家"
+
+
+class Assessment(models.Model):
+    """A unit's yearly assessment against its domain's criteria, and the lead department's review."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("创建单位"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.ForeignKey(
+        RatingYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    total_points = models.PositiveSmallIntegerField(_("总分"), default=0)
+    meets_standard = models.BooleanField(_("达到创建标准"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User, verbose_name=_("最后修改人"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("审核人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("创建测评")
+        verbose_name_plural = _("创建测评")
+        ordering = ["-year", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_assessment_per_year"),
+        ]
+        indexes = [
+            models.Index(fields=["year", "status"], name="assessment_year_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year_id}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+
+class AssessmentLine(models.Model):
+    """Points for one criterion. The criterion's code, wording, points and veto flag are copied
+    in, so later edits of the criteria never change an assessment that was submitted."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("创建测评"), on_delete=models.PROTECT, related_name="lines"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("标准条目"), on_delete=models.PROTECT, related_name="lines"
+    )
+    criterion_code = models.CharField(_("编号"), max_length=30)
+    criterion_text = models.TextField(_("标准内容"))
+    max_points = models.PositiveSmallIntegerField(_("分值"))
+    is_veto = models.BooleanField(_("一票否决"), default=False)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    points = models.PositiveSmallIntegerField(_("得分"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("测评条目")
+        verbose_name_plural = _("测评条目")
+        ordering = ["assessment_id", "order", "criterion_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="one_line_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=Q(points__isnull=True) | Q(points__gte=0, points__lte=F("max_points")),
+                name="line_points_within_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_code} {self.points}/{self.max_points}"
+
+    @property
+    def veto_failed(self) -> bool:
+        return self.is_veto and self.points is not None and self.points < self.max_points
+
+
+class Designation(models.Model):
+    """命名: a unit that met its domain's standard named on the honour roll."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("创建单位"), on_delete=models.PROTECT, related_name="designations"
+    )
+    year = models.ForeignKey(
+        RatingYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="designations"
+    )
+    assessment = models.ForeignKey(
+        Assessment,
+        verbose_name=_("依据测评"),
+        on_delete=models.PROTECT,
+        related_name="designations",
+    )
+    title = models.CharField(_("称号"), max_length=60)
+    tier = models.CharField(_("等次"), max_length=30, blank=True)
+    batch = models.CharField(_("批次"), max_length=30, blank=True)
+    document_number = models.CharField(_("文号"), max_length=60)
+    designated_on = models.DateField(_("命名日期"))
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("撤销人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_reason = models.TextField(_("撤销理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("命名")
+        verbose_name_plural = _("命名")
+        ordering = ["-year", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_valid_designation_per_year",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "revoked_at"], name="designation_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.title}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+
 class Event(models.Model):
     """One line of history: who did what, when, from which state to which, and why."""
 
@@ -659,6 +917,12 @@ class Event(models.Model):
     )
     guidance = models.ForeignKey(
         GuidanceCase, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    designation = models.ForeignKey(
+        Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
 
     class Meta:

@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
-from .choices import ItemStatus, RatingStatus, Role
-from .models import Region, StarItem, StarRating, User, within_q
+from .choices import AssessmentStatus, ItemStatus, RatingStatus, Role
+from .models import Assessment, Region, StarItem, StarRating, User, within_q
 
 NOTHING = Q(pk__in=[])
 
@@ -54,6 +54,20 @@ def can_see_rating(user: User, rating: StarRating | None) -> bool:
     """Certifiers see a rating once it has been submitted; drafts belong to the assessors."""
     if user.is_certifier:
         return rating is not None and rating.status != RatingStatus.DRAFT
+    return user.is_assessor or user.is_portal_admin
+
+
+def can_see_assessment(user: User, assessment: Assessment) -> bool:
+    """Assessors and administrators within scope; the lead department of the unit's domain once
+    the assessment has been submitted."""
+    unit = assessment.unit
+    if not in_scope(user, unit.region):
+        return False
+    if user.is_certifier:
+        return (
+            unit.domain.lead_authority_id == user.authority_id
+            and assessment.status != AssessmentStatus.DRAFT
+        )
     return user.is_assessor or user.is_portal_admin
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from . import permissions
 from .choices import (
     PREFIX_LENGTH,
+    AssessmentStatus,
     GuidanceStatus,
     ItemStatus,
     RatingStatus,
@@ -28,6 +29,10 @@ from .choices import (
     YearStatus,
 )
 from .models import (
+    Assessment,
+    AssessmentLine,
+    Criterion,
+    Designation,
     Event,
     EvidenceFile,
     GuidanceCase,
@@ -36,6 +41,7 @@ from .models import (
     Region,
     StarItem,
     StarRating,
+    Unit,
     User,
     within_q,
 )
@@ -217,16 +223,22 @@ def get_item_for_certifier(*, user: User, year: RatingYear, code: str, number: i
 
 
 def get_evidence_for_user(*, user: User, pk: int) -> EvidenceFile:
+    """A file the user may download: whoever may see the rating or assessment it supports."""
     try:
         evidence = EvidenceFile.objects.select_related(
-            "item__rating__community", "item__standard"
+            "item__rating__community", "line__assessment__unit__domain__lead_authority"
         ).get(pk=pk)
     except EvidenceFile.DoesNotExist:
         raise Http404 from None
-    rating = evidence.item.rating
-    if not permissions.in_scope(user, rating.community) or not permissions.can_see_rating(
-        user, rating
-    ):
+    if evidence.item is not None:
+        rating = evidence.item.rating
+        visible = permissions.in_scope(user, rating.community) and permissions.can_see_rating(
+            user, rating
+        )
+    else:
+        assessment = evidence.line.assessment
+        visible = permissions.can_see_assessment(user, assessment)
+    if not visible:
         raise Http404
     return evidence
 
@@ -348,3 +360,183 @@ def commendation_by_district(year: RatingYear) -> list[tuple[Region, list[StarRa
         district = rating.community.parent.parent
         groups.setdefault(district.code, (district, []))[1].append(rating)
     return list(groups.values())
+
+
+# --------------------------------------------------------------------------------------------
+# The ten creation domains
+
+SUBMITTED_ASSESSMENTS = [
+    AssessmentStatus.SUBMITTED,
+    AssessmentStatus.RETURNED,
+    AssessmentStatus.APPROVED,
+    AssessmentStatus.REJECTED,
+]
+
+
+def regions_for_units(user: User) -> QuerySet[Region]:
+    """The towns and communities in a user's scope where units can be registered."""
+    return (
+        Region.objects.filter(level__in=[RegionLevel.TOWN, RegionLevel.VILLAGE], active=True)
+        .filter(permissions.community_scope_q(user))
+        .select_related("parent")
+        .order_by("code")
+    )
+
+
+def units_for_user(
+    *,
+    user: User,
+    year: RatingYear | None,
+    domain: str | None = None,
+    region: Region | None = None,
+    search: str = "",
+    status: str | None = None,
+) -> QuerySet[Unit]:
+    """Units in scope, each with its assessment of `year` (if any)."""
+    units = (
+        Unit.objects.filter(permissions.community_scope_q(user, "region_id"))
+        .select_related("domain", "region__parent__parent")
+        .order_by("domain__order", "region_id", "name", "id")
+    )
+    if year is not None:
+        units = units.annotate(
+            this_year=FilteredRelation("assessments", condition=Q(assessments__year=year))
+        ).annotate(
+            assessment_status=F("this_year__status"),
+            assessment_total=F("this_year__total_points"),
+            assessment_meets=F("this_year__meets_standard"),
+        )
+        if status == NOT_STARTED:
+            units = units.filter(assessment_status__isnull=True)
+        elif status:
+            units = units.filter(assessment_status=status)
+    if domain:
+        units = units.filter(domain_id=domain)
+    if region is not None:
+        units = units.filter(within_q(region.prefix, "region_id"))
+    if search:
+        units = units.filter(Q(name__contains=search) | Q(credit_code=search.upper()))
+    return units
+
+
+def get_unit_for_user(*, user: User, pk: int) -> Unit:
+    try:
+        unit = Unit.objects.select_related("domain__lead_authority", "region__parent__parent").get(
+            pk=pk
+        )
+    except Unit.DoesNotExist:
+        raise Http404 from None
+    if not permissions.in_scope(user, unit.region):
+        raise Http404
+    return unit
+
+
+def get_assessment_for_user(
+    *, user: User, unit_pk: int, year: RatingYear
+) -> tuple[Unit, Assessment | None]:
+    """A unit and its assessment of `year`; the lead department sees it once submitted, others
+    with a role see it inside their scope, everyone else gets 404."""
+    unit = get_unit_for_user(user=user, pk=unit_pk)
+    assessment = (
+        Assessment.objects.filter(unit=unit, year=year)
+        .select_related("updated_by", "decided_by", "year")
+        .first()
+    )
+    if user.is_certifier:
+        lead = unit.domain.lead_authority_id
+        if (
+            lead != user.authority_id
+            or assessment is None
+            or assessment.status == AssessmentStatus.DRAFT
+        ):
+            raise Http404
+    return unit, assessment
+
+
+def assessment_lines(assessment: Assessment) -> list[AssessmentLine]:
+    return list(
+        assessment.lines.select_related("criterion__work_area").prefetch_related(
+            Prefetch("evidence", queryset=EvidenceFile.objects.select_related("uploaded_by"))
+        )
+    )
+
+
+def active_criteria(domain_id: str) -> list[Criterion]:
+    return list(
+        Criterion.objects.filter(domain_id=domain_id, active=True)
+        .select_related("work_area")
+        .order_by("work_area__order", "order", "code")
+    )
+
+
+def review_queue(
+    *, user: User, domain: str | None = None, search: str = ""
+) -> QuerySet[Assessment]:
+    """Submitted assessments of the domains the user's department leads, in its jurisdiction."""
+    assessments = (
+        Assessment.objects.filter(
+            status=AssessmentStatus.SUBMITTED,
+            unit__domain__lead_authority_id=user.authority_id,
+            year__status=YearStatus.OPEN,
+        )
+        .filter(permissions.community_scope_q(user, "unit__region_id"))
+        .select_related("unit__domain", "unit__region__parent__parent", "year")
+        .order_by("submitted_at", "id")
+    )
+    if domain:
+        assessments = assessments.filter(unit__domain_id=domain)
+    if search:
+        assessments = assessments.filter(unit__name__contains=search)
+    return assessments
+
+
+def designation_candidates(
+    *, year: RatingYear, domain: str | None, region: Region | None, search: str = ""
+) -> QuerySet[Unit]:
+    """Units whose assessment of `year` was approved and meets the standard, not yet named."""
+    units = (
+        Unit.objects.filter(
+            assessments__year=year,
+            assessments__status=AssessmentStatus.APPROVED,
+            assessments__meets_standard=True,
+        )
+        .exclude(
+            Exists(
+                Designation.objects.filter(unit=OuterRef("pk"), year=year, revoked_at__isnull=True)
+            )
+        )
+        .select_related("domain", "region__parent__parent")
+        .annotate(total=F("assessments__total_points"))
+        .order_by("domain__order", "region_id", "id")
+    )
+    if domain:
+        units = units.filter(domain_id=domain)
+    if region is not None:
+        units = units.filter(within_q(region.prefix, "region_id"))
+    if search:
+        units = units.filter(name__contains=search)
+    return units
+
+
+def designations_for(
+    *, year: RatingYear | None, domain: str | None, region: Region | None, search: str = ""
+) -> QuerySet[Designation]:
+    designations = Designation.objects.select_related(
+        "unit__domain", "unit__region__parent__parent", "revoked_by"
+    ).order_by("-year", "unit__domain__order", "unit__region_id", "id")
+    if year is not None:
+        designations = designations.filter(year=year)
+    if domain:
+        designations = designations.filter(unit__domain_id=domain)
+    if region is not None:
+        designations = designations.filter(within_q(region.prefix, "unit__region_id"))
+    if search:
+        designations = designations.filter(unit__name__contains=search)
+    return designations
+
+
+def get_designation(pk: int) -> Designation:
+    try:
+        return Designation.objects.select_related("unit__domain", "unit__region", "year").get(pk=pk)
+    except Designation.DoesNotExist:
+        raise Http404 from None

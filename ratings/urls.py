@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import guidance, manage, public, ratings
+from .views import domains, guidance, manage, public, ratings
 
 urlpatterns = [
     # Public: these addresses are printed on plaques and must never change.
@@ -27,6 +27,37 @@ urlpatterns = [
     path("guidance/<int:pk>/", guidance.guidance_detail, name="guidance_detail"),
     path("guidance/<int:pk>/notes/", guidance.guidance_note, name="guidance_note"),
     path("guidance/<int:pk>/close/", guidance.guidance_close, name="guidance_close"),
+    # The ten creation domains
+    path("units/", domains.unit_list, name="unit_list"),
+    path("units/new/", domains.unit_create, name="unit_create"),
+    path("units/<int:pk>/", domains.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/edit/", domains.unit_edit, name="unit_edit"),
+    path(
+        "units/<int:pk>/assessments/<int:year>/",
+        domains.assessment_detail,
+        name="assessment_detail",
+    ),
+    path(
+        "units/<int:pk>/assessments/<int:year>/edit/",
+        domains.assessment_edit,
+        name="assessment_edit",
+    ),
+    path(
+        "units/<int:pk>/assessments/<int:year>/submit/",
+        domains.assessment_submit,
+        name="assessment_submit",
+    ),
+    path(
+        "units/<int:pk>/assessments/<int:year>/review/",
+        domains.assessment_review,
+        name="assessment_review",
+    ),
+    path("reviews/", domains.review_queue, name="review_queue"),
+    path("designations/", domains.designation_list, name="designation_list"),
+    path("designations/new/", domains.designation_create, name="designation_create"),
+    path("designations/<int:pk>/revoke/", domains.designation_revoke, name="designation_revoke"),
+    path("coverage/", domains.coverage_table, name="coverage"),
+    path("coverage.xlsx", domains.coverage_xlsx, name="coverage_xlsx"),
     # Administrators
     path("manage/years/", manage.years, name="manage_years"),
     path("manage/years/<int:year>/close/", manage.year_close, name="year_close"),

@@ -6,17 +6,29 @@ log in. A URL added to `ratings.urls` without a row here fails `test_every_url_h
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 
 from ratings import urls as rating_urls
 from ratings import workflow
 from ratings.choices import ItemStatus, RatingStatus
-from ratings.models import Event, EvidenceFile, GuidanceCase, Plaque, Region, StarRating
+from ratings.models import (
+    Criterion,
+    Designation,
+    Event,
+    EvidenceFile,
+    GuidanceCase,
+    Plaque,
+    Region,
+    StarRating,
+    Unit,
+)
 from ratings.uploads import PDF
 from tests.helpers import item, published_year_with, save_rating, submitted_rating
 
@@ -41,7 +53,11 @@ class World:
     ten_star: StarRating
     plaque: Plaque
     guidance: GuidanceCase
+    hotel: Unit  # its 2026 assessment is submitted, with a file
+    draft_hotel: Unit  # its 2026 assessment is a draft
+    designation: Designation
     users: dict
+    certifiers: dict
 
 
 @pytest.fixture
@@ -77,6 +93,41 @@ def world(assessor, assessor_out, gongan, jindu, admin_user, certifiers) -> Worl
     draft = with_file("150303102501")
     submitted = with_file("150303104707")
     submitted = workflow.rating_submit(user=assessor, rating=submitted)
+
+    def assessed(name: str) -> Unit:
+        unit = Unit.objects.create(domain_id="hotel", region_id="150303104000", name=name)
+        lines = [
+            workflow.LineInput(criterion_id=c.pk, points=c.points)
+            for c in Criterion.objects.filter(domain_id="hotel")
+        ]
+        lines[0].uploads = [(SimpleUploadedFile("登记表.pdf", PDF_BYTES), PDF)]
+        workflow.assessment_save(
+            user=assessor, unit=unit, year=year, expected_version=0, lines=lines
+        )
+        return unit
+
+    hotel, draft_hotel, named_hotel = (
+        assessed("黄河宾馆"),
+        assessed("驿站旅店"),
+        assessed("金沙宾馆"),
+    )
+    for unit in (hotel, named_hotel):
+        workflow.assessment_submit(user=assessor, assessment=unit.assessments.get())
+    workflow.assessment_decide(
+        user=certifiers["wenlv"], assessment=named_hotel.assessments.get(), decision="approve"
+    )
+    [designation] = workflow.designations_create(
+        user=admin_user,
+        units=[named_hotel],
+        year=year,
+        naming=workflow.Naming(
+            title="平安宾馆",
+            tier="",
+            batch="首批",
+            document_number="1号",
+            designated_on=datetime.date(2026, 12, 1),
+        ),
+    )
     return World(
         draft=draft,
         submitted=submitted,
@@ -85,6 +136,10 @@ def world(assessor, assessor_out, gongan, jindu, admin_user, certifiers) -> Worl
         ten_star=ten_star,
         plaque=plaque,
         guidance=GuidanceCase.objects.get(rating=low),
+        hotel=hotel,
+        draft_hotel=draft_hotel,
+        designation=designation,
+        certifiers=certifiers,
         users={
             "anonymous": None,
             "assessor_in": assessor,
@@ -107,6 +162,13 @@ class Row:
     url: Callable[[World], str]
     expected: dict[str, int]
     data: Callable[[World], dict] = lambda w: {}
+    # For the creation domains the "right" certifier is the lead department of the unit's
+    # domain (文旅 leads hotels) and the "other" one leads another domain (教育 leads schools).
+    certifiers: tuple[str, str] = ("gongan", "jindu")
+
+
+def domain_row(*args, **kwargs) -> Row:
+    return Row(*args, certifiers=("wenlv", "jiaoyu"), **kwargs)
 
 
 def evidence_url(evidence: EvidenceFile) -> str:
@@ -119,6 +181,24 @@ def guidance_url(name: str, world: World) -> str:
 
 def plaque_url(name: str, world: World) -> str:
     return reverse(name, args=[world.plaque.number])
+
+
+def unit_url(name: str, unit: Unit) -> str:
+    return reverse(name, args=[unit.pk])
+
+
+def assessment_url(name: str, unit: Unit) -> str:
+    return reverse(name, args=[unit.pk, 2026])
+
+
+def designation_url(world: World) -> str:
+    return reverse("designation_revoke", args=[world.designation.pk])
+
+
+def line_evidence_url(unit: Unit) -> str:
+    return reverse(
+        "evidence_download", args=[EvidenceFile.objects.get(line__assessment__unit=unit).pk]
+    )
 
 
 def statuses(*codes: int) -> dict[str, int]:
@@ -182,6 +262,46 @@ ROWS = [
         statuses(LOGIN, 403, 403, 403, 403, 200)),
     Row("eligibility_reinstate", "post", lambda w: rating_url("eligibility_reinstate", w.ten_star),
         statuses(LOGIN, 403, 403, 403, 403, 302), data=lambda w: {"reason": "复核"}),
+    # The creation domains. Columns 4 and 5: the lead department of hotels, and of schools.
+    domain_row("unit_list", "get", lambda w: reverse("unit_list"),                    statuses(LOGIN, 200, 200, 403, 403, 200)),
+    domain_row("unit_create", "get", lambda w: reverse("unit_create"),                statuses(LOGIN, 200, 200, 403, 403, 200)),
+    domain_row("unit_create", "post", lambda w: reverse("unit_create"),               statuses(LOGIN, 302, 200, 403, 403, 302),
+               data=lambda w: {"domain": "school", "name": "新学校", "region_code": "150303104707"}),
+    domain_row("unit_detail", "get", lambda w: unit_url("unit_detail", w.hotel),      statuses(LOGIN, 200, 404, 403, 403, 200)),
+    domain_row("unit_edit", "get", lambda w: unit_url("unit_edit", w.hotel),          statuses(LOGIN, 200, 404, 403, 403, 200)),
+    domain_row("unit_edit", "post", lambda w: unit_url("unit_edit", w.hotel),         statuses(LOGIN, 302, 404, 403, 403, 302),
+               data=lambda w: {"domain": "hotel", "name": "黄河大酒店", "region_code": "150303104000", "active": "on"}),
+    domain_row("assessment_detail", "get", lambda w: assessment_url("assessment_detail", w.hotel),
+               statuses(LOGIN, 200, 404, 200, 404, 200)),
+    domain_row("assessment_detail", "get", lambda w: assessment_url("assessment_detail", w.draft_hotel),
+               statuses(LOGIN, 200, 404, 404, 404, 200)),
+    domain_row("assessment_edit", "get", lambda w: assessment_url("assessment_edit", w.draft_hotel),
+               statuses(LOGIN, 200, 404, 404, 404, 403)),
+    domain_row("assessment_edit", "get", lambda w: assessment_url("assessment_edit", w.hotel),
+               statuses(LOGIN, 302, 404, 403, 404, 403)),
+    domain_row("assessment_edit", "post", lambda w: assessment_url("assessment_edit", w.draft_hotel),
+               statuses(LOGIN, 302, 404, 404, 404, 403), data=lambda w: {"version": 1}),
+    domain_row("assessment_submit", "get", lambda w: assessment_url("assessment_submit", w.draft_hotel),
+               statuses(LOGIN, 200, 404, 404, 404, 403)),
+    domain_row("assessment_submit", "post", lambda w: assessment_url("assessment_submit", w.draft_hotel),
+               statuses(LOGIN, 302, 404, 404, 404, 403), data=lambda w: {"version": 1}),
+    domain_row("assessment_review", "get", lambda w: assessment_url("assessment_review", w.hotel),
+               statuses(LOGIN, 403, 404, 200, 404, 403)),
+    domain_row("assessment_review", "post", lambda w: assessment_url("assessment_review", w.hotel),
+               statuses(LOGIN, 403, 404, 302, 404, 403), data=lambda w: {"decision": "approve"}),
+    domain_row("review_queue", "get", lambda w: reverse("review_queue"),              statuses(LOGIN, 403, 403, 200, 200, 403)),
+    domain_row("designation_list", "get", lambda w: reverse("designation_list"),      statuses(LOGIN, 403, 403, 403, 403, 200)),
+    domain_row("designation_create", "get", lambda w: reverse("designation_create"),  statuses(LOGIN, 403, 403, 403, 403, 200)),
+    domain_row("designation_create", "post", lambda w: reverse("designation_create"), statuses(LOGIN, 403, 403, 403, 403, 200),
+               data=lambda w: {"units": [w.hotel.pk], "title": "平安宾馆", "document_number": "2号", "designated_on": "2026-12-01"}),
+    domain_row("designation_revoke", "get", lambda w: designation_url(w),             statuses(LOGIN, 403, 403, 403, 403, 200)),
+    domain_row("designation_revoke", "post", lambda w: designation_url(w),            statuses(LOGIN, 403, 403, 403, 403, 302),
+               data=lambda w: {"reason": "撤销"}),
+    domain_row("coverage", "get", lambda w: reverse("coverage"),                      statuses(LOGIN, 200, 200, 200, 200, 200)),
+    domain_row("coverage_xlsx", "get", lambda w: reverse("coverage_xlsx"),            statuses(LOGIN, 200, 200, 200, 200, 200)),
+    domain_row("evidence_download", "get", lambda w: line_evidence_url(w.hotel),      statuses(LOGIN, 200, 404, 200, 404, 200)),
+    domain_row("evidence_download", "get", lambda w: line_evidence_url(w.draft_hotel),
+               statuses(LOGIN, 200, 404, 404, 404, 200)),
 ]
 # fmt: on
 
@@ -191,25 +311,35 @@ def test_every_url_has_rows():
     assert names == {row.name for row in ROWS}
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method}-{r.name}")
-def test_matrix(client, world, row, role):
-    user = world.users[role]
-    if user is not None:
-        client.force_login(user)
-    events_before = Event.objects.count()
-
-    response = getattr(client, row.method)(row.url(world), row.data(world))
-    if response.streaming:
-        b"".join(response.streaming_content)  # reading to the end closes the file
-
-    expected = row.expected[role]
-    assert response.status_code == expected, f"{role} {row.method} {row.url(world)}"
-    if expected == LOGIN and user is None:
-        assert response["Location"].startswith(reverse("login"))
-    if expected in (403, 404) or user is None:
-        # A refusal changes nothing.
-        assert Event.objects.count() == events_before
+def test_matrix(client, world, row):
+    """Each role in turn, each inside a transaction rolled back afterwards, so that one role's
+    successful POST does not change what the next role finds."""
+    wrong = []
+    for role in ROLES:
+        user = world.users[role]
+        if role == "certifier_right":
+            user = world.certifiers[row.certifiers[0]]
+        elif role == "certifier_other":
+            user = world.certifiers[row.certifiers[1]]
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        with transaction.atomic():
+            events_before = Event.objects.count()
+            response = getattr(client, row.method)(row.url(world), row.data(world))
+            if response.streaming:
+                b"".join(response.streaming_content)  # reading to the end closes the file
+            expected = row.expected[role]
+            if response.status_code != expected:
+                wrong.append(f"{role}: {response.status_code}, expected {expected}")
+            elif expected == LOGIN and user is None:
+                assert response["Location"].startswith(reverse("login"))
+            if expected in (403, 404) or user is None:
+                # A refusal changes nothing.
+                assert Event.objects.count() == events_before, role
+            transaction.set_rollback(True)
+    assert not wrong, f"{row.method} {row.url(world)}: " + "; ".join(wrong)
 
 
 def test_refused_posts_change_nothing(client, world, assessor_out, admin_user, jindu):

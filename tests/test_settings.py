@@ -12,7 +12,10 @@ GOOD_KEY = "x7#Qv9!pL2@wR5$tY8^uI1&oP4*aS6(dF3)gH0_jK9+lZ2-xC5=vB8nM1"
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests for their own process; a deployment
+    # must not have it (check --deploy warns), and neither should this child process.
+    hidden = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in hidden}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from ..choices import EventAction, ItemStatus, RatingStatus, YearStatus
+from ..choices import AssessmentStatus, EventAction, ItemStatus, RatingStatus, YearStatus
 from ..models import STAR_COUNT
 
 register = template.Library()
@@ -46,3 +46,14 @@ def star_bar(stars: int | None, total: int = STAR_COUNT) -> str:
 @register.filter
 def get_item(mapping: dict, key: str):
     return mapping.get(key)
+
+
+@register.filter
+def assessment_label(code: str) -> str:
+    return dict(AssessmentStatus.choices).get(code, code)
+
+
+@register.filter
+def percent(rate: float | None) -> str:
+    """A rate as a percentage with one decimal; a missing rate (no units) as a dash."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"

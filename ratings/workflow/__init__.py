@@ -9,6 +9,16 @@ those, but the settings open every SQLite transaction with `BEGIN IMMEDIATE`, so
 serialised there as a whole.
 """
 
+from .assessments import (
+    LineInput,
+    Naming,
+    assessment_decide,
+    assessment_save,
+    assessment_submit,
+    designation_revoke,
+    designations_create,
+    meets_standard,
+)
 from .common import Conflict, TransitionNotAllowed, WorkflowError
 from .guidance import guidance_close, guidance_note_add, guidance_open, guidance_update
 from .plaques import (
@@ -23,6 +33,14 @@ from .years import year_close, year_open, year_publish
 
 __all__ = [
     "BulkResult",
+    "LineInput",
+    "Naming",
+    "assessment_decide",
+    "assessment_save",
+    "assessment_submit",
+    "designation_revoke",
+    "designations_create",
+    "meets_standard",
     "Conflict",
     "Finding",
     "TransitionNotAllowed",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import UploadedFile
@@ -22,7 +21,6 @@ from ..choices import (
 )
 from ..models import (
     STAR_COUNT,
-    EvidenceFile,
     RatingYear,
     Region,
     StarItem,
@@ -30,8 +28,9 @@ from ..models import (
     StarStandard,
     User,
 )
-from ..uploads import MAX_EVIDENCE_PER_ITEM, FileKind, display_name
+from ..uploads import FileKind
 from .common import TransitionNotAllowed, conflict_error, record_event, require_open
+from .evidence import discard_stored, evidence_change
 from .guidance import guidance_open
 
 
@@ -112,8 +111,7 @@ def rating_save(
                 )
     except Exception:
         # The rows are rolled back; the files written meanwhile must go too.
-        for name in stored:
-            EvidenceFile.file.field.storage.delete(name)
+        discard_stored(stored)
         raise
     return rating
 
@@ -170,58 +168,17 @@ def _apply_finding(
     if differs:
         item.met, item.note = finding.met, finding.note
         item.save(update_fields=["met", "note"])
-    active = item.evidence.filter(withdrawn_at__isnull=True)
-    if finding.withdraw:
-        for evidence in active.filter(pk__in=finding.withdraw):
-            evidence.withdrawn_by, evidence.withdrawn_at = user, timezone.now()
-            evidence.save(update_fields=["withdrawn_by", "withdrawn_at"])
-            record_event(
-                EventAction.EVIDENCE_WITHDRAW,
-                user,
-                rating=rating,
-                item=item,
-                detail=_("第 %(number)s 项：%(name)s")
-                % {"number": item.standard_id, "name": evidence.original_name},
-            )
-    if finding.uploads:
-        if active.count() + len(finding.uploads) > MAX_EVIDENCE_PER_ITEM:
-            raise TransitionNotAllowed(
-                _("第 %(number)s 项最多保留 %(max)s 个证明材料，请先撤回不需要的文件。")
-                % {"number": item.standard_id, "max": MAX_EVIDENCE_PER_ITEM}
-            )
-        for upload, kind in finding.uploads:
-            evidence = _store_evidence(user=user, item=item, upload=upload, kind=kind)
-            stored.append(evidence.file.name)
-            record_event(
-                EventAction.EVIDENCE_ADD,
-                user,
-                rating=rating,
-                item=item,
-                detail=_("第 %(number)s 项：%(name)s")
-                % {"number": item.standard_id, "name": evidence.original_name},
-            )
-    return differs or bool(finding.uploads) or bool(finding.withdraw)
-
-
-def _store_evidence(
-    *, user: User, item: StarItem, upload: UploadedFile, kind: FileKind
-) -> EvidenceFile:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    evidence = EvidenceFile(
-        item=item,
-        original_name=display_name(upload.name, kind),
-        content_type=kind.content_type,
-        extension=kind.extension,
-        size=upload.size,
-        sha256=digest.hexdigest(),
-        uploaded_by=user,
+    files_changed = evidence_change(
+        user=user,
+        active=item.evidence.filter(withdrawn_at__isnull=True),
+        owner={"item": item},
+        uploads=finding.uploads,
+        withdraw=finding.withdraw,
+        label=_("第 %(number)s 项") % {"number": item.standard_id},
+        events={"rating": rating, "item": item},
+        stored=stored,
     )
-    evidence.file.save(upload.name, upload, save=False)
-    evidence.save()
-    return evidence
+    return differs or files_changed
 
 
 def rating_submit(

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from ratings import workflow
 from ratings.choices import CodeSource, Decision, RegionKind, RegionLevel, Role, YearStatus
+from ratings.management.commands import _demo_domains as demo_domains
 from ratings.models import (
     Authority,
     GuidanceCase,
@@ -162,6 +163,7 @@ class Command(BaseCommand):
     # -- years and ratings --------------------------------------------------------------------
 
     def _years(self, admin: User, assessors: dict[str, User], certifiers: dict[str, User]) -> None:
+        units = demo_domains.ensure_units(assessors)
         communities = list(
             Region.objects.villages().filter(active=True, code__startswith="1503").order_by("code")
         )
@@ -171,9 +173,26 @@ class Command(BaseCommand):
                 rng = random.Random(f"{PAST_YEAR}{community.code}")
                 stars = [10, 10, 10, 9, 8, 10, 7, 5, 10, 6, 4, 10][index % 12]
                 self._rate(community, year, assessors, certifiers, self._certified(rng, stars))
+            demo_domains.assess(
+                units=units,
+                year=year,
+                assessors=assessors,
+                certifiers=certifiers,
+                stages=["approved", "approved", "approved", "failing", "approved", None],
+            )
             workflow.year_close(user=admin, year=year)
         self._publish_past_year(admin)
+        demo_domains.designate(admin=admin, year=RatingYear.objects.get(pk=PAST_YEAR))
         self._current_year(admin, assessors, certifiers, communities)
+        current = RatingYear.objects.get(pk=CURRENT_YEAR)
+        if current.is_open:
+            demo_domains.assess(
+                units=units,
+                year=current,
+                assessors=assessors,
+                certifiers=certifiers,
+                stages=[None, "draft", "submitted", "returned", "approved", "failing", None],
+            )
         self._guidance(assessors)
 
     def _publish_past_year(self, admin: User) -> None:

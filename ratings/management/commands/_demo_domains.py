@@ -1,0 +1,176 @@
+"""The demo's part for the ten creation domains: units, assessments, designations.
+
+Used by `seed_demo`; everything goes through the workflow functions, like real use.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from ratings import workflow
+from ratings.choices import AssessmentStatus, RegionKind, RegionLevel, ReviewDecision
+from ratings.models import (
+    CREDIT_CODE_CHARS,
+    CREDIT_CODE_WEIGHTS,
+    Assessment,
+    Criterion,
+    Domain,
+    RatingYear,
+    Region,
+    Unit,
+    User,
+)
+
+# Per district: (domain, how many, name pattern). {district} and {n} are filled in.
+UNITS_PER_DISTRICT = [
+    ("school", 3, ["{district}第一小学", "{district}实验中学", "{district}阳光幼儿园"]),
+    ("hospital", 2, ["{district}人民医院", "{district}社区卫生服务中心"]),
+    ("hotel", 3, ["{district}黄河宾馆", "{district}甘德尔酒店", "{district}驿站旅店"]),
+    ("market", 2, ["{district}综合农贸市场", "{district}购物中心"]),
+    ("bank", 2, ["工商银行{district}支行", "农业银行{district}支行"]),
+    ("enterprise", 2, ["{district}煤化工有限公司", "{district}建材有限公司"]),
+    ("scenic", 1, ["{district}湿地公园景区"]),
+    ("traffic", 1, ["{district}公共交通有限公司"]),
+]
+HOUSEHOLDS = ["张建国", "李秀英", "王志强", "刘桂兰", "陈海军", "杨丽华"]
+SHORT = {"150302000000": "海勃湾", "150303000000": "海南", "150304000000": "乌达"}
+
+
+def credit_code(seed: int) -> str:
+    """A well-formed (invented) unified social credit code: an 0150300 area, then digits."""
+    body = f"9115030{seed:010d}"
+    total = sum(
+        CREDIT_CODE_CHARS.index(ch) * w for ch, w in zip(body, CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    return body + CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+
+
+def ensure_units(assessors: dict[str, User]) -> list[Unit]:
+    """Units in every domain of every district; the communities themselves for the community
+    domain. Existing units are kept as they are."""
+    units = []
+    seed = 0
+    for district_code, short in SHORT.items():
+        assessor = assessors[district_code]
+        places = list(
+            Region.objects.filter(code__startswith=district_code[:6], active=True)
+            .filter(level=RegionLevel.VILLAGE)
+            .order_by("code")
+        )
+        towns = list(
+            Region.objects.filter(parent_id=district_code, level=RegionLevel.TOWN)
+            .exclude(kind=RegionKind.ZONE)
+            .order_by("code")
+        )
+        for domain, count, names in UNITS_PER_DISTRICT:
+            for n in range(count):
+                seed += 1
+                unit, _created = Unit.objects.get_or_create(
+                    domain_id=domain,
+                    name=names[n].format(district=short + "区"),
+                    defaults={
+                        "region": towns[n % len(towns)],
+                        "credit_code": credit_code(seed),
+                        "created_by": assessor,
+                    },
+                )
+                units.append(unit)
+        for n, head in enumerate(HOUSEHOLDS):
+            unit, _created = Unit.objects.get_or_create(
+                domain_id="family",
+                name=head,
+                region=places[n % len(places)],
+                defaults={"created_by": assessor},
+            )
+            units.append(unit)
+        for community in places[:12]:
+            unit, _created = Unit.objects.get_or_create(
+                domain_id="community",
+                name=community.name,
+                region=community,
+                defaults={"created_by": assessor},
+            )
+            units.append(unit)
+    return units
+
+
+def assess(
+    *,
+    units: list[Unit],
+    year: RatingYear,
+    assessors: dict[str, User],
+    certifiers: dict[str, User],
+    stages: list[str | None],
+) -> None:
+    """Assess each unit not yet assessed this year, taking it as far as its stage says:
+    None (not started), draft, submitted, returned, approved, failing (approved, below the line)."""
+    done = set(Assessment.objects.filter(year=year).values_list("unit_id", flat=True))
+    criteria: dict[str, list[Criterion]] = {}
+    leads = dict(Domain.objects.values_list("code", "lead_authority_id"))
+    for index, unit in enumerate(units):
+        stage = stages[index % len(stages)]
+        if stage is None or unit.pk in done:
+            continue
+        rng = random.Random(f"{year.year}-{unit.pk}")
+        if unit.domain_id not in criteria:
+            criteria[unit.domain_id] = list(
+                Criterion.objects.filter(domain_id=unit.domain_id, active=True)
+            )
+        lines = []
+        for criterion in criteria[unit.domain_id]:
+            full = criterion.is_veto or rng.random() < 0.8
+            if stage == "failing":
+                full = rng.random() < 0.4
+            points = criterion.points if full else max(0, criterion.points - rng.choice([1, 2, 3]))
+            if stage == "draft" and rng.random() < 0.3:
+                points = None
+            lines.append(workflow.LineInput(criterion_id=criterion.pk, points=points, note=""))
+        assessor = assessors[unit.region_id[:6] + "000000"]
+        assessment = workflow.assessment_save(
+            user=assessor, unit=unit, year=year, expected_version=0, lines=lines
+        )
+        if stage == "draft":
+            continue
+        assessment = workflow.assessment_submit(user=assessor, assessment=assessment)
+        reviewer = certifiers[leads[unit.domain_id]]
+        if stage == "approved" or stage == "failing":
+            workflow.assessment_decide(
+                user=reviewer, assessment=assessment, decision=ReviewDecision.APPROVE
+            )
+        elif stage == "returned":
+            workflow.assessment_decide(
+                user=reviewer,
+                assessment=assessment,
+                decision=ReviewDecision.RETURN,
+                reason="请补充消防检查记录和整改台账。",
+            )
+
+
+def designate(*, admin: User, year: RatingYear) -> None:
+    """Name every unit of `year` that met the standard, one document per domain."""
+    if year.designations.exists():
+        return
+    meeting = Unit.objects.filter(
+        assessments__year=year,
+        assessments__status=AssessmentStatus.APPROVED,
+        assessments__meets_standard=True,
+    ).select_related("domain")
+    by_domain: dict[str, list[Unit]] = {}
+    for unit in meeting:
+        by_domain.setdefault(unit.domain_id, []).append(unit)
+    for number, (domain, units) in enumerate(sorted(by_domain.items()), start=1):
+        title = units[0].domain.name
+        tier = "示范户" if domain == "family" else ""
+        workflow.designations_create(
+            user=admin,
+            units=units,
+            year=year,
+            naming=workflow.Naming(
+                title=title,
+                tier=tier,
+                batch="首批",
+                document_number=f"乌平安办发〔{year.year + 1}〕{number}号",
+                designated_on=date(year.year + 1, 1, 15),
+            ),
+        )

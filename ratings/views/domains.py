@@ -1,0 +1,488 @@
+"""The ten creation domains: units, their assessments and review, designations, coverage."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .. import coverage, permissions, selectors, workflow
+from ..choices import AssessmentStatus, ReviewDecision, Role
+from ..forms import AssessmentEditForm, NamingForm, ReasonForm, ReviewForm, UnitForm
+from ..models import Domain, RatingYear, Unit
+from ..permissions import role_required, staff_required
+from ..spreadsheets import xlsx_bytes
+from .common import PAGE_SIZE, query_without, region_cascade
+
+unit_staff = role_required(Role.ASSESSOR, Role.ADMIN)
+admin_only = role_required(Role.ADMIN)
+
+
+def _year_from(request: HttpRequest) -> RatingYear | None:
+    """The year asked for in the query string, else the year people work in."""
+    wanted = request.GET.get("year", "")
+    if wanted.isdigit():
+        return selectors.get_year(int(wanted))
+    return selectors.current_year()
+
+
+def _domain_from(request: HttpRequest) -> str:
+    wanted = request.GET.get("domain", "")
+    return wanted if Domain.objects.filter(pk=wanted).exists() else ""
+
+
+# --------------------------------------------------------------------------------------------
+# Units
+
+
+@unit_staff
+def unit_list(request: HttpRequest) -> HttpResponse:
+    year = _year_from(request)
+    cascade = region_cascade(request.user, request.GET.get("region", "")[:12])
+    units = selectors.units_for_user(
+        user=request.user,
+        year=year,
+        domain=_domain_from(request),
+        region=cascade["selected"],
+        search=request.GET.get("q", "").strip()[:40],
+        status=request.GET.get("status") or None,
+    )
+    return render(
+        request,
+        "domains/unit_list.html",
+        {
+            "page": Paginator(units, PAGE_SIZE).get_page(request.GET.get("page")),
+            "year": year,
+            "years": RatingYear.objects.all(),
+            "domains": Domain.objects.all(),
+            "domain": _domain_from(request),
+            "statuses": AssessmentStatus.choices,
+            "status": request.GET.get("status", ""),
+            "q": request.GET.get("q", ""),
+            "cascade": cascade,
+            "page_query": query_without(request, "page"),
+            "region_query": query_without(request, "page", "region"),
+        },
+    )
+
+
+def _unit_form(request: HttpRequest, instance: Unit | None) -> HttpResponse:
+    form = UnitForm(
+        request.POST or None,
+        instance=instance,
+        regions=selectors.regions_for_units(request.user),
+        initial={"domain": request.GET.get("domain")} if instance is None else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        unit = form.save(commit=False)
+        unit.region = form.cleaned_data["region_code"]
+        if unit.pk is None:
+            unit.created_by = request.user
+        unit.save()
+        messages.success(request, _("已保存：%(name)s。") % {"name": unit.name})
+        return redirect("unit_detail", unit.pk)
+    return render(request, "domains/unit_form.html", {"form": form, "unit": instance})
+
+
+@unit_staff
+def unit_create(request: HttpRequest) -> HttpResponse:
+    return _unit_form(request, None)
+
+
+@unit_staff
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _unit_form(request, selectors.get_unit_for_user(user=request.user, pk=pk))
+
+
+@unit_staff
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.get_unit_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "domains/unit_detail.html",
+        {
+            "unit": unit,
+            "assessments": unit.assessments.select_related("year").order_by("-year"),
+            "designations": unit.designations.select_related("year").order_by("-year"),
+            "open_year": selectors.current_year(),
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Assessments
+
+
+def _assessment_url(unit_pk: int, year: int) -> str:
+    return reverse("assessment_detail", args=[unit_pk, year])
+
+
+@staff_required
+def assessment_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    rating_year = selectors.get_year(year)
+    unit, assessment = selectors.get_assessment_for_user(
+        user=request.user, unit_pk=pk, year=rating_year
+    )
+    user = request.user
+    lines = selectors.assessment_lines(assessment) if assessment else []
+    return render(
+        request,
+        "domains/assessment_detail.html",
+        {
+            "unit": unit,
+            "year": rating_year,
+            "assessment": assessment,
+            "lines": lines,
+            "events": assessment.events.select_related("actor").order_by("created_at", "id")
+            if assessment
+            else [],
+            "can_edit": user.is_assessor
+            and rating_year.is_open
+            and (assessment is None or assessment.is_editable),
+            "can_review": user.is_certifier
+            and assessment is not None
+            and assessment.status == AssessmentStatus.SUBMITTED
+            and rating_year.is_open,
+        },
+    )
+
+
+@staff_required
+def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    rating_year = selectors.get_year(year)
+    unit, assessment = selectors.get_assessment_for_user(
+        user=request.user, unit_pk=pk, year=rating_year
+    )
+    if not permissions.can_score(request.user):
+        raise PermissionDenied
+    if not rating_year.is_open or (assessment is not None and not assessment.is_editable):
+        messages.error(request, _("这份测评现在不能修改。"))
+        return redirect(_assessment_url(pk, year))
+    criteria = selectors.active_criteria(unit.domain_id)
+    lines = (
+        {line.criterion_id: line for line in selectors.assessment_lines(assessment)}
+        if assessment
+        else {}
+    )
+    version = assessment.version if assessment else 0
+    form = AssessmentEditForm(
+        request.POST or None,
+        request.FILES or None,
+        criteria=criteria,
+        lines=lines,
+        version=version,
+        raw_names=request.upload_raw_names,
+    )
+    conflict = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                workflow.assessment_save(
+                    user=request.user,
+                    unit=unit,
+                    year=rating_year,
+                    expected_version=form.version,
+                    lines=form.line_inputs(),
+                )
+            except workflow.Conflict as error:
+                conflict = error.message
+            except workflow.TransitionNotAllowed as error:
+                messages.error(request, error.message)
+            else:
+                if request.POST.get("then") == "submit":
+                    return redirect("assessment_submit", pk, year)
+                messages.success(request, _("测评草稿已保存。"))
+                return redirect(_assessment_url(pk, year))
+        else:
+            messages.error(
+                request,
+                _("有内容需要修改，请查看标红的提示。已填写的内容保留在下方，文件需重新选择。"),
+            )
+    return render(
+        request,
+        "domains/assessment_edit.html",
+        {
+            "unit": unit,
+            "year": rating_year,
+            "assessment": assessment,
+            "form": form,
+            "conflict": conflict,
+            "threshold": unit.domain.pass_threshold,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+@staff_required
+def assessment_submit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    rating_year = selectors.get_year(year)
+    unit, assessment = selectors.get_assessment_for_user(
+        user=request.user, unit_pk=pk, year=rating_year
+    )
+    if not permissions.can_score(request.user):
+        raise PermissionDenied
+    if assessment is None:
+        messages.error(request, _("请先填写并保存测评，再提交。"))
+        return redirect("assessment_edit", pk, year)
+    if request.method == "POST":
+        version = request.POST.get("version", "")
+        try:
+            workflow.assessment_submit(
+                user=request.user,
+                assessment=assessment,
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("测评已提交，等待牵头单位审核。"))
+        return redirect(_assessment_url(pk, year))
+    lines = selectors.assessment_lines(assessment)
+    criteria = selectors.active_criteria(unit.domain_id)
+    scored = {line.criterion_id for line in lines if line.points is not None}
+    return render(
+        request,
+        "domains/assessment_submit.html",
+        {
+            "unit": unit,
+            "year": rating_year,
+            "assessment": assessment,
+            "missing": [c for c in criteria if c.pk not in scored],
+            "lines": lines,
+            "meets": workflow.meets_standard(
+                [line for line in lines if line.criterion.active], unit.domain.pass_threshold
+            ),
+        },
+    )
+
+
+@staff_required
+def assessment_review(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    rating_year = selectors.get_year(year)
+    unit, assessment = selectors.get_assessment_for_user(
+        user=request.user, unit_pk=pk, year=rating_year
+    )
+    if not request.user.is_certifier or assessment is None:
+        raise PermissionDenied
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.assessment_decide(
+                user=request.user,
+                assessment=assessment,
+                decision=ReviewDecision(form.cleaned_data["decision"]),
+                reason=form.cleaned_data["reason"],
+            )
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已审核：%(name)s。") % {"name": unit.name})
+        return redirect("review_queue")
+    return render(
+        request,
+        "domains/assessment_review.html",
+        {
+            "unit": unit,
+            "year": rating_year,
+            "assessment": assessment,
+            "lines": selectors.assessment_lines(assessment),
+            "form": form,
+        },
+    )
+
+
+@role_required(Role.CERTIFIER)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    assessments = selectors.review_queue(
+        user=request.user,
+        domain=_domain_from(request),
+        search=request.GET.get("q", "").strip()[:40],
+    )
+    return render(
+        request,
+        "domains/review_queue.html",
+        {
+            "page": Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page")),
+            "domains": Domain.objects.filter(lead_authority_id=request.user.authority_id),
+            "domain": _domain_from(request),
+            "q": request.GET.get("q", ""),
+            "page_query": query_without(request, "page"),
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Designations
+
+
+@admin_only
+def designation_list(request: HttpRequest) -> HttpResponse:
+    year = _year_from(request)
+    cascade = region_cascade(request.user, request.GET.get("region", "")[:12])
+    designations = selectors.designations_for(
+        year=year,
+        domain=_domain_from(request),
+        region=cascade["selected"],
+        search=request.GET.get("q", "").strip()[:40],
+    )
+    return render(
+        request,
+        "domains/designation_list.html",
+        {
+            "page": Paginator(designations, PAGE_SIZE).get_page(request.GET.get("page")),
+            "year": year,
+            "years": RatingYear.objects.all(),
+            "domains": Domain.objects.all(),
+            "domain": _domain_from(request),
+            "q": request.GET.get("q", ""),
+            "cascade": cascade,
+            "page_query": query_without(request, "page"),
+            "region_query": query_without(request, "page", "region"),
+        },
+    )
+
+
+@admin_only
+def designation_create(request: HttpRequest) -> HttpResponse:
+    """Tick units that met the standard, fill in the naming document, confirm."""
+    year = _year_from(request)
+    if year is None:
+        messages.error(request, _("尚未设立评星年度。"))
+        return redirect("designation_list")
+    cascade = region_cascade(request.user, request.GET.get("region", "")[:12])
+    candidates = selectors.designation_candidates(
+        year=year,
+        domain=_domain_from(request),
+        region=cascade["selected"],
+        search=request.GET.get("q", "").strip()[:40],
+    )
+    form = NamingForm(request.POST or None)
+    if request.method == "POST":
+        ticked = [value for value in request.POST.getlist("units") if value.isdigit()]
+        units = list(Unit.objects.filter(pk__in=ticked).select_related("domain", "region__parent"))
+        if not units:
+            messages.error(request, _("请至少勾选一个单位。"))
+        elif form.is_valid():
+            if request.POST.get("confirm") == "yes":
+                try:
+                    made = workflow.designations_create(
+                        user=request.user, units=units, year=year, naming=form.naming()
+                    )
+                except workflow.WorkflowError as error:
+                    messages.error(request, error.message)
+                else:
+                    messages.success(request, _("已命名 %(count)s 个单位。") % {"count": len(made)})
+                    return redirect(f"{reverse('designation_list')}?year={year.year}")
+            else:
+                return render(
+                    request,
+                    "domains/designation_confirm.html",
+                    {"year": year, "units": units, "form": form},
+                )
+    return render(
+        request,
+        "domains/designation_create.html",
+        {
+            "year": year,
+            "years": RatingYear.objects.all(),
+            "page": Paginator(candidates, 50).get_page(request.GET.get("page")),
+            "form": form,
+            "domains": Domain.objects.all(),
+            "domain": _domain_from(request),
+            "q": request.GET.get("q", ""),
+            "cascade": cascade,
+            "page_query": query_without(request, "page"),
+            "region_query": query_without(request, "page", "region"),
+        },
+    )
+
+
+@admin_only
+def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    designation = selectors.get_designation(pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.designation_revoke(
+                user=request.user, designation=designation, reason=form.cleaned_data["reason"]
+            )
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已撤销命名：%(name)s。") % {"name": designation.unit.name})
+        return redirect(f"{reverse('designation_list')}?year={designation.year_id}")
+    return render(
+        request,
+        "domains/designation_revoke_confirm.html",
+        {"designation": designation, "form": form},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Coverage
+
+
+def _coverage_context(request: HttpRequest) -> dict:
+    year = _year_from(request)
+    cascade = region_cascade(request.user, request.GET.get("region", "")[:12])
+    region = cascade["selected"]
+    domain = Domain.objects.filter(pk=request.GET.get("domain", "")).first()
+    rows, child_rows = [], []
+    if year is not None and region is not None:
+        rows = coverage.coverage_by_domain(year=year, region=region)
+        if domain is not None:
+            child_rows = coverage.coverage_by_child(year=year, region=region, domain=domain)
+    return {
+        "year": year,
+        "years": RatingYear.objects.all(),
+        "region": region,
+        "domain": domain,
+        "rows": rows,
+        "child_rows": child_rows,
+        "cascade": cascade,
+        "region_query": query_without(request, "region"),
+    }
+
+
+@staff_required
+def coverage_table(request: HttpRequest) -> HttpResponse:
+    return render(request, "domains/coverage.html", _coverage_context(request))
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.1%}"
+
+
+@staff_required
+def coverage_xlsx(request: HttpRequest) -> HttpResponse:
+    context = _coverage_context(request)
+    rows = context["child_rows"] or context["rows"]
+    header = ["创建领域", "区域", "登记", "已测评", "达标", "已命名", "测评率", "达标率", "命名率"]
+    content = xlsx_bytes(
+        "coverage",
+        header,
+        [
+            [
+                row.domain.name,
+                row.region.name,
+                row.registered,
+                row.assessed,
+                row.meeting,
+                row.named,
+                _percent(row.assessed_rate),
+                _percent(row.meeting_rate),
+                _percent(row.named_rate),
+            ]
+            for row in rows
+        ],
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    year = context["year"].year if context["year"] else "none"
+    response["Content-Disposition"] = f'attachment; filename="coverage-{year}.xlsx"'
+    return response

@@ -1,0 +1,382 @@
+"""Domain assessments (criterion by criterion), their review by the lead department, and
+designations (命名) of the units that met the standard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..choices import (
+    REVIEW_TO_ACTION,
+    REVIEW_TO_STATUS,
+    AssessmentStatus,
+    EventAction,
+    ReviewDecision,
+)
+from ..models import (
+    Assessment,
+    AssessmentLine,
+    Criterion,
+    Designation,
+    RatingYear,
+    Unit,
+    User,
+)
+from ..uploads import FileKind
+from .common import Conflict, TransitionNotAllowed, local_time, record_event, require_open
+from .evidence import discard_stored, evidence_change
+
+
+@dataclass
+class LineInput:
+    """What the assessor's form says about one criterion."""
+
+    criterion_id: int
+    points: int | None
+    note: str = ""
+    uploads: list[tuple[UploadedFile, FileKind]] = field(default_factory=list)
+    withdraw: list[int] = field(default_factory=list)
+
+
+def meets_standard(lines: list[AssessmentLine], threshold: int) -> bool:
+    """The pass rule: enough points in total, and every veto criterion given full points."""
+    total = sum(line.points or 0 for line in lines)
+    return total >= threshold and not any(line.veto_failed for line in lines)
+
+
+def _snapshot(line: AssessmentLine, criterion: Criterion) -> None:
+    line.criterion_code = criterion.code
+    line.criterion_text = criterion.text
+    line.max_points = criterion.points
+    line.is_veto = criterion.is_veto
+    line.order = criterion.order
+
+
+def _conflict(assessment: Assessment) -> Conflict:
+    return Conflict(
+        _(
+            "这份测评已被 %(who)s 于 %(when)s 修改。为避免覆盖对方的内容，本次保存未生效，请重新加载后再修改。"
+        )
+        % {"who": assessment.updated_by, "when": local_time(assessment.updated_at)}
+    )
+
+
+def _event(action: EventAction, user: User, assessment: Assessment, **fields) -> None:
+    record_event(action, user, year=assessment.year, assessment=assessment, **fields)
+
+
+def assessment_save(
+    *,
+    user: User,
+    unit: Unit,
+    year: RatingYear,
+    expected_version: int,
+    lines: list[LineInput],
+) -> Assessment:
+    """Save points, notes and files as a draft (the assessment is created on first save)."""
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            assessment = _lock_or_create(
+                user=user, unit=unit, year=year, expected_version=expected_version
+            )
+            criteria = {
+                criterion.pk: criterion
+                for criterion in Criterion.objects.filter(domain_id=unit.domain_id, active=True)
+            }
+            existing = {line.criterion_id: line for line in assessment.lines.select_for_update()}
+            changed = []
+            for entry in lines:
+                criterion = criteria.get(entry.criterion_id)
+                if criterion is None:
+                    raise TransitionNotAllowed(
+                        _("有标准条目已停用或不属于本领域，请重新加载页面。")
+                    )
+                if entry.points is not None and not 0 <= entry.points <= criterion.points:
+                    raise TransitionNotAllowed(
+                        _("%(code)s 的得分应在 0 到 %(max)s 之间。")
+                        % {"code": criterion.code, "max": criterion.points}
+                    )
+                line = existing.get(criterion.pk) or AssessmentLine(
+                    assessment=assessment, criterion=criterion
+                )
+                differs = line.pk is None or (line.points, line.note) != (entry.points, entry.note)
+                if differs:
+                    _snapshot(line, criterion)
+                    line.points, line.note = entry.points, entry.note
+                    line.save()
+                files_changed = evidence_change(
+                    user=user,
+                    active=line.evidence.filter(withdrawn_at__isnull=True),
+                    owner={"line": line},
+                    uploads=entry.uploads,
+                    withdraw=entry.withdraw,
+                    label=criterion.code,
+                    events={"year": year, "assessment": assessment},
+                    stored=stored,
+                )
+                if differs or files_changed:
+                    changed.append(criterion.code)
+            assessment.total_points = sum(line.points or 0 for line in assessment.lines.all())
+            assessment.version += 1
+            assessment.updated_by = user
+            assessment.save(update_fields=["total_points", "version", "updated_by", "updated_at"])
+            if changed:
+                _event(
+                    EventAction.ASSESSMENT_SAVE,
+                    user,
+                    assessment,
+                    detail=_("修改了 %(codes)s") % {"codes": "、".join(changed)},
+                )
+    except Exception:
+        discard_stored(stored)
+        raise
+    return assessment
+
+
+def _lock_or_create(
+    *, user: User, unit: Unit, year: RatingYear, expected_version: int
+) -> Assessment:
+    require_open(RatingYear.objects.get(pk=year.pk))
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(unit=unit, year=year)
+        .first()
+    )
+    if assessment is None:
+        if expected_version != 0:
+            raise TransitionNotAllowed(_("这份测评已不存在，请重新加载。"))
+        try:
+            with transaction.atomic():
+                return Assessment.objects.create(unit=unit, year=year, updated_by=user, version=0)
+        except IntegrityError:
+            raise _conflict(Assessment.objects.get(unit=unit, year=year)) from None
+    if assessment.version != expected_version:
+        raise _conflict(assessment)
+    if not assessment.is_editable:
+        raise TransitionNotAllowed(
+            _("这份测评已提交（%(status)s），不能再修改。")
+            % {"status": assessment.get_status_display()}
+        )
+    return assessment
+
+
+def assessment_submit(
+    *, user: User, assessment: Assessment, expected_version: int | None = None
+) -> Assessment:
+    """Submit for review. The lines then keep the criteria as they read at this moment."""
+    with transaction.atomic():
+        assessment = (
+            Assessment.objects.select_for_update(of=("self",))
+            .select_related("year", "unit__domain", "updated_by")
+            .get(pk=assessment.pk)
+        )
+        require_open(assessment.year)
+        if expected_version is not None and assessment.version != expected_version:
+            raise _conflict(assessment)
+        if not assessment.is_editable:
+            raise TransitionNotAllowed(
+                _("这份测评已于 %(when)s 提交，无需重复提交。")
+                % {"when": local_time(assessment.submitted_at)}
+            )
+        domain = assessment.unit.domain
+        criteria = {
+            criterion.pk: criterion
+            for criterion in Criterion.objects.filter(domain=domain, active=True)
+        }
+        lines = list(assessment.lines.select_for_update())
+        # A draft may hold criteria deactivated since; they are not part of what is submitted.
+        stale = [line for line in lines if line.criterion_id not in criteria]
+        if any(line.evidence.exists() for line in stale):
+            raise TransitionNotAllowed(
+                _("停用的标准条目 %(codes)s 上有证明材料，请先撤回后再提交。")
+                % {"codes": "、".join(line.criterion_code for line in stale)}
+            )
+        AssessmentLine.objects.filter(pk__in=[line.pk for line in stale]).delete()
+        lines = [line for line in lines if line.criterion_id in criteria]
+        scored = {line.criterion_id for line in lines if line.points is not None}
+        missing = [c.code for c in criteria.values() if c.pk not in scored]
+        if missing:
+            raise TransitionNotAllowed(
+                _("%(codes)s 尚未评分，不能提交。") % {"codes": "、".join(sorted(missing))}
+            )
+        for line in lines:
+            _snapshot(line, criteria[line.criterion_id])
+            line.save()
+        before = assessment.status
+        assessment.total_points = sum(line.points for line in lines)
+        assessment.meets_standard = meets_standard(lines, domain.pass_threshold)
+        assessment.status = AssessmentStatus.SUBMITTED
+        assessment.submitted_at = timezone.now()
+        assessment.decision_reason, assessment.decided_by, assessment.decided_at = "", None, None
+        assessment.version += 1
+        assessment.updated_by = user
+        assessment.save()
+        _event(
+            EventAction.ASSESSMENT_SUBMIT,
+            user,
+            assessment,
+            from_state=before,
+            to_state=assessment.status,
+            detail=_("总分 %(total)s，%(verdict)s")
+            % {
+                "total": assessment.total_points,
+                "verdict": _("达到创建标准") if assessment.meets_standard else _("未达到创建标准"),
+            },
+        )
+    return assessment
+
+
+def assessment_decide(
+    *, user: User, assessment: Assessment, decision: ReviewDecision, reason: str = ""
+) -> Assessment:
+    """The lead department approves, rejects (reason required) or returns (note required)."""
+    reason = reason.strip()
+    with transaction.atomic():
+        assessment = (
+            Assessment.objects.select_for_update(of=("self",))
+            .select_related("year", "unit__domain", "decided_by")
+            .get(pk=assessment.pk)
+        )
+        require_open(assessment.year)
+        lead = assessment.unit.domain.lead_authority_id
+        if not user.is_certifier or lead is None or user.authority_id != lead:
+            raise TransitionNotAllowed(_("该领域的测评不由您所在的部门审核。"))
+        if assessment.status != AssessmentStatus.SUBMITTED:
+            raise TransitionNotAllowed(
+                _("这份测评当前为“%(status)s”，不在待审核之列。")
+                % {"status": assessment.get_status_display()}
+            )
+        if decision != ReviewDecision.APPROVE and not reason:
+            raise TransitionNotAllowed(
+                _("审核不通过时必须填写理由。")
+                if decision == ReviewDecision.REJECT
+                else _("退回补充时必须说明需要补充什么。")
+            )
+        before = assessment.status
+        assessment.status = REVIEW_TO_STATUS[decision]
+        assessment.decision_reason, assessment.decided_by = reason, user
+        assessment.decided_at = timezone.now()
+        assessment.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+        _event(
+            REVIEW_TO_ACTION[decision],
+            user,
+            assessment,
+            from_state=before,
+            to_state=assessment.status,
+            reason=reason,
+        )
+    return assessment
+
+
+# --------------------------------------------------------------------------------------------
+# Designations
+
+
+@dataclass(frozen=True)
+class Naming:
+    """The particulars of one naming document."""
+
+    title: str
+    tier: str
+    batch: str
+    document_number: str
+    designated_on: date
+
+
+def _naming_basis(unit: Unit, year: RatingYear) -> tuple[Assessment | None, str]:
+    """The approved, meeting assessment a designation rests on, or why there is none."""
+    assessment = Assessment.objects.filter(unit=unit, year=year).first()
+    if assessment is None or assessment.status != AssessmentStatus.APPROVED:
+        return None, _("%(name)s 在%(year)s年度没有审核通过的测评，不能命名。") % {
+            "name": unit.name,
+            "year": year.year,
+        }
+    if not assessment.meets_standard:
+        return None, _("%(name)s 在%(year)s年度的测评未达到创建标准，不能命名。") % {
+            "name": unit.name,
+            "year": year.year,
+        }
+    if unit.designations.filter(year=year, revoked_at__isnull=True).exists():
+        return None, _("%(name)s 已获%(year)s年度命名，不能重复命名。") % {
+            "name": unit.name,
+            "year": year.year,
+        }
+    return assessment, ""
+
+
+def designations_create(
+    *, user: User, units: list[Unit], year: RatingYear, naming: Naming
+) -> list[Designation]:
+    """Name units in one document: all of them, or (if any cannot be named) none."""
+    if not naming.title.strip() or not naming.document_number.strip():
+        raise TransitionNotAllowed(_("命名须填写称号和文号。"))
+    with transaction.atomic():
+        locked = list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units]))
+        bases, refusals = [], []
+        for unit in sorted(locked, key=lambda u: u.pk):
+            assessment, refusal = _naming_basis(unit, year)
+            if refusal:
+                refusals.append(refusal)
+            bases.append((unit, assessment))
+        if refusals:
+            raise TransitionNotAllowed(" ".join(refusals))
+        made = []
+        for unit, assessment in bases:
+            designation = Designation.objects.create(
+                unit=unit,
+                year=year,
+                assessment=assessment,
+                title=naming.title.strip(),
+                tier=naming.tier.strip(),
+                batch=naming.batch.strip(),
+                document_number=naming.document_number.strip(),
+                designated_on=naming.designated_on,
+                created_by=user,
+            )
+            record_event(
+                EventAction.DESIGNATE,
+                user,
+                year=year,
+                assessment=assessment,
+                designation=designation,
+                detail=f"{unit.name}：{designation.title} {designation.tier} {designation.batch}"
+                f"（{designation.document_number}）",
+            )
+            made.append(designation)
+    return made
+
+
+def designation_revoke(*, user: User, designation: Designation, reason: str) -> Designation:
+    reason = reason.strip()
+    if not reason:
+        raise TransitionNotAllowed(_("撤销命名必须填写理由。"))
+    with transaction.atomic():
+        designation = (
+            Designation.objects.select_for_update(of=("self",))
+            .select_related("unit", "year")
+            .get(pk=designation.pk)
+        )
+        if not designation.is_valid:
+            raise TransitionNotAllowed(
+                _("该命名已于 %(when)s 撤销。") % {"when": local_time(designation.revoked_at)}
+            )
+        designation.revoked_at, designation.revoked_by = timezone.now(), user
+        designation.revoked_reason = reason
+        designation.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+        record_event(
+            EventAction.DESIGNATION_REVOKE,
+            user,
+            year=designation.year,
+            assessment_id=designation.assessment_id,
+            designation=designation,
+            reason=reason,
+            detail=f"{designation.unit.name}：{designation.title}",
+        )
+    return designation
