@@ -51,7 +51,7 @@ class CoverageRow:
         return self._rate(self.named)
 
 
-def _grouped(year: RatingYear, region: Region, length: int) -> dict[str, dict[tuple, int]]:
+def grouped_counts(year: RatingYear, region: Region, length: int) -> dict[str, dict[tuple, int]]:
     """Counts keyed by (domain code, first `length` digits of the unit's region code)."""
 
     def group(queryset, domain_field: str, region_field: str) -> dict[tuple, int]:
@@ -100,7 +100,7 @@ def _row(domain: Domain, region: Region, counts: dict, key: tuple) -> CoverageRo
 def coverage_by_domain(*, year: RatingYear, region: Region) -> list[CoverageRow]:
     """One row per domain, for the whole of `region`."""
     length = PREFIX_LENGTH[region.level]
-    counts = _grouped(year, region, length)
+    counts = grouped_counts(year, region, length)
     return [
         _row(domain, region, counts, (domain.code, region.prefix))
         for domain in Domain.objects.all()
@@ -124,5 +124,5 @@ def coverage_by_child(*, year: RatingYear, region: Region, domain: Domain) -> li
     if not children:
         return []
     length = PREFIX_LENGTH[children[0].level]
-    counts = _grouped(year, region, length)
+    counts = grouped_counts(year, region, length)
     return [_row(domain, child, counts, (domain.code, child.prefix)) for child in children]

@@ -932,3 +932,18 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class PublicDataVersion(models.Model):
+    """One row counting changes to what the public site shows (publication, revocations,
+    plaques, designations). Public statistics are cached under this number, so every web
+    worker sees a change at once, whatever cache it has."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("公开数据版本")
+        verbose_name_plural = _("公开数据版本")
+
+    def __str__(self) -> str:
+        return str(self.version)

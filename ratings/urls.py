@@ -5,6 +5,10 @@ from .views import domains, guidance, manage, public, ratings
 urlpatterns = [
     # Public: these addresses are printed on plaques and must never change.
     path("", public.home, name="home"),
+    path("honours/", public.honours, name="honours"),
+    path("honours/export.<str:fmt>", public.honours_export, name="honours_export"),
+    path("stats/", public.stats, name="stats"),
+    path("stats/export.<str:fmt>", public.stats_export, name="stats_export"),
     path("verify/", public.verify, name="verify"),
     path("verify/<str:number>/", public.verify_number, name="verify_number"),
     path("years/<int:year>/commendation/", public.commendation, name="commendation"),

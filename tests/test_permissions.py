@@ -35,7 +35,17 @@ from tests.helpers import item, published_year_with, save_rating, submitted_rati
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "assessor_in", "assessor_out", "certifier_right", "certifier_other", "admin"]
-PUBLIC_URLS = {"home", "verify", "verify_number", "commendation", "commendation_xlsx"}
+PUBLIC_URLS = {
+    "home",
+    "honours",
+    "honours_export",
+    "stats",
+    "stats_export",
+    "verify",
+    "verify_number",
+    "commendation",
+    "commendation_xlsx",
+}
 LOGIN = 302
 PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
 

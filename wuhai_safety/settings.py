@@ -141,7 +141,14 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Production: a cache shared by all workers (e.g. CACHE_URL=redis://127.0.0.1:6379/1), which the
+# verification page's rate limit counts in.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Requests a minute per client address; the verification page is reached by scanning QR codes.
+RATE_LIMITS = {"verify": env.int("VERIFY_RATE_LIMIT", default=30)}
+# Behind a reverse proxy, the META key of the header it sets to the client's address
+# (e.g. HTTP_X_REAL_IP); empty means REMOTE_ADDR.
+CLIENT_ADDRESS_HEADER = env.str("CLIENT_ADDRESS_HEADER", default="")
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -44,8 +44,12 @@ def star_bar(stars: int | None, total: int = STAR_COUNT) -> str:
 
 
 @register.filter
-def get_item(mapping: dict, key: str):
-    return mapping.get(key)
+def get_item(container, key):
+    """container[key] for a dict or a list; None when there is no such key."""
+    try:
+        return container[key]
+    except (KeyError, IndexError, TypeError):
+        return None
 
 
 @register.filter
@@ -57,3 +61,11 @@ def assessment_label(code: str) -> str:
 def percent(rate: float | None) -> str:
     """A rate as a percentage with one decimal; a missing rate (no units) as a dash."""
     return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+@register.filter
+def width_of(value: float | int | None, whole: float | int | None = 1) -> str:
+    """A bar's CSS width: `value` as a percentage of `whole` (1 for rates), never over 100."""
+    if not value or not whole:
+        return "0%"
+    return f"{min(100.0, value / whole * 100):.1f}%"

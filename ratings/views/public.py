@@ -1,27 +1,49 @@
-"""Pages anyone can open without signing in."""
+"""Pages anyone can open without signing in. Their addresses are printed on plaques and in
+documents, so they never change."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from .. import selectors
+from .. import selectors, statistics
 from ..choices import YearStatus
-from ..models import Domain, Plaque, StarStandard
+from ..models import STAR_COUNT, Domain, Plaque, RatingYear, StarStandard
 from ..plaques import parse_plaque_number
-from ..spreadsheets import xlsx_bytes
+from ..ratelimit import rate_limited
+from ..spreadsheets import safe_cell, xlsx_bytes
+from .common import query_without, region_cascade
+
+ROLL_PAGE_SIZE = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    years = statistics.published_years()
     return render(
         request,
         "home.html",
-        {"domains": Domain.objects.all(), "standards": StarStandard.objects.all()},
+        {
+            "domains": Domain.objects.all(),
+            "standards": StarStandard.objects.all(),
+            "headline": statistics.headline(years[0]) if years else None,
+            "years": years[:3],
+        },
     )
 
 
+# --------------------------------------------------------------------------------------------
+# Plaque verification
+
+
+@rate_limited("verify")
 def verify(request: HttpRequest) -> HttpResponse:
     """The box to type a plaque number into; a typed number goes to its permanent address."""
     typed = request.GET.get("number", "")
@@ -33,6 +55,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "public/verify.html", {})
 
 
+@rate_limited("verify")
 def verify_number(request: HttpRequest, number: str) -> HttpResponse:
     parsed = parse_plaque_number(number)
     if parsed is not None and parsed.check_ok and parsed.canonical != number:
@@ -52,7 +75,224 @@ def _verify_result(request: HttpRequest, typed: str, parsed) -> HttpResponse:
     return render(request, "public/verify.html", context, status=200 if plaque else 404)
 
 
-def _published_year(year: int):
+# --------------------------------------------------------------------------------------------
+# Honour rolls
+
+
+def _public_year(request: HttpRequest, years: list[RatingYear]) -> RatingYear | None:
+    """The published year asked for; no year means all of them. Anything else is 404, so no
+    query string can reach an unpublished year."""
+    wanted = request.GET.get("year", "")
+    if not wanted:
+        return None
+    for year in years:
+        if str(year.year) == wanted:
+            return year
+    raise Http404
+
+
+def _roll(request: HttpRequest) -> dict:
+    years = statistics.published_years()
+    year = _public_year(request, years)
+    cascade = region_cascade(None, request.GET.get("region", ""))
+    region = cascade["selected"] if request.GET.get("region") else None
+    search = request.GET.get("q", "").strip()[:40]
+    kind = "domains" if request.GET.get("kind") == "domains" else "stars"
+    context = {
+        "years": years,
+        "year": year,
+        "kind": kind,
+        "cascade": cascade,
+        "q": search,
+        "domains": Domain.objects.all(),
+    }
+    if kind == "stars":
+        context["rows"] = statistics.ten_star_roll(year=year, region=region, search=search)
+    else:
+        domain = request.GET.get("domain", "")
+        tier, batch = request.GET.get("tier", "")[:30], request.GET.get("batch", "")[:30]
+        context.update(
+            domain=domain,
+            tier=tier,
+            batch=batch,
+            facets=statistics.designation_facets(year),
+            rows=statistics.designation_roll(
+                year=year, domain=domain, tier=tier, batch=batch, region=region, search=search
+            ),
+        )
+    return context
+
+
+def honours(request: HttpRequest) -> HttpResponse:
+    context = _roll(request)
+    context.update(
+        page=Paginator(context["rows"], ROLL_PAGE_SIZE).get_page(request.GET.get("page")),
+        page_query=query_without(request, "page"),
+        region_query=query_without(request, "page", "region"),
+        export_query=query_without(request, "page"),
+    )
+    return render(request, "public/honours.html", context)
+
+
+def _roll_records(context: dict) -> tuple[list[str], Iterator[list]]:
+    """The roll as records, the same fields the page shows (households masked)."""
+    if context["kind"] == "stars":
+        header = ["年度", "区", "街道(镇)", "社区(村)", "区划代码", "称号"]
+        records = (
+            [
+                r.year_id,
+                r.community.parent.parent.name,
+                r.community.parent.name,
+                r.community.name,
+                r.community_id,
+                "十星平安社区(村)",
+            ]
+            for r in context["rows"].iterator(chunk_size=2000)
+        )
+    else:
+        header = ["年度", "创建领域", "区域", "名称", "称号", "等次", "批次", "文号", "命名日期"]
+        records = (
+            [
+                d.year_id,
+                d.unit.domain.name,
+                _place(d.unit.region),
+                d.unit.public_name,
+                d.title,
+                d.tier,
+                d.batch,
+                d.document_number,
+                d.designated_on.isoformat(),
+            ]
+            for d in context["rows"].iterator(chunk_size=2000)
+        )
+    return header, records
+
+
+def _place(region) -> str:
+    """A region with the one above it: 巴音陶亥镇 赛汗乌素村, or 海南区 拉僧仲街道."""
+    parent = region.parent
+    return f"{parent.name} {region.name}" if parent is not None else region.name
+
+
+def _csv_stream(header: list[str], records: Iterable[list]) -> Iterator[str]:
+    # A byte-order mark, so that Excel opens the UTF-8 file with its Chinese intact.
+    yield "\ufeff"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for record in _chain(header, records):
+        writer.writerow([safe_cell(cell) for cell in record])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _chain(header: list[str], records: Iterable[list]) -> Iterator[list]:
+    yield header
+    yield from records
+
+
+def _json_stream(header: list[str], records: Iterable[list], meta: dict) -> Iterator[str]:
+    yield json.dumps(meta, ensure_ascii=False)[:-1] + ', "records": ['
+    for index, record in enumerate(records):
+        yield ("," if index else "") + json.dumps(
+            dict(zip(header, record, strict=True)), ensure_ascii=False
+        )
+    yield "]}"
+
+
+def _download(name: str, fmt: str, header: list[str], records: Iterable[list], meta: dict):
+    if fmt not in ("csv", "json"):
+        raise Http404
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            _csv_stream(header, records), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = StreamingHttpResponse(
+            _json_stream(header, records, meta), content_type="application/json; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def honours_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
+    context = _roll(request)
+    header, records = _roll_records(context)
+    year = context["year"].year if context["year"] else "all"
+    meta = {
+        "title": "十星平安社区(村)" if context["kind"] == "stars" else "创建命名",
+        "year": context["year"].year if context["year"] else None,
+        "source": f"{settings.SITE_URL}/honours/",
+        "generated": timezone.now().isoformat(timespec="seconds"),
+    }
+    return _download(f"honours-{context['kind']}-{year}", fmt, header, records, meta)
+
+
+# --------------------------------------------------------------------------------------------
+# Statistics
+
+
+def _stats_year(request: HttpRequest) -> tuple[list[RatingYear], RatingYear | None]:
+    years = statistics.published_years()
+    year = (
+        _public_year(request, years) if request.GET.get("year") else (years[0] if years else None)
+    )
+    return years, year
+
+
+def stats(request: HttpRequest) -> HttpResponse:
+    years, year = _stats_year(request)
+    data = statistics.year_statistics(year) if year else None
+    return render(
+        request,
+        "public/stats.html",
+        {"years": years, "year": year, "data": data, "star_range": range(STAR_COUNT, -1, -1)},
+    )
+
+
+def _stats_records(data) -> tuple[list[str], list[list]]:
+    header = ["表", "区域", "创建领域", "星数", "数量", "登记", "已测评", "达标", "已命名"]
+    records = []
+    for district in [*data.districts, data.city]:
+        for stars, count in enumerate(district.counts):
+            records.append(["星级分布", district.region.name, "", stars, count, "", "", "", ""])
+    for domain, city_row, district_rows in data.coverage:
+        for row in [*district_rows, city_row]:
+            records.append(
+                [
+                    "创建覆盖",
+                    row.region.name,
+                    domain.name,
+                    "",
+                    "",
+                    row.registered,
+                    row.assessed,
+                    row.meeting,
+                    row.named,
+                ]
+            )
+    return header, records
+
+
+def stats_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _years, year = _stats_year(request)
+    if year is None:
+        raise Http404
+    header, records = _stats_records(statistics.year_statistics(year))
+    meta = {
+        "title": "平安乌海统计",
+        "year": year.year,
+        "source": f"{settings.SITE_URL}/stats/",
+        "generated": timezone.now().isoformat(timespec="seconds"),
+    }
+    return _download(f"stats-{year.year}", fmt, header, records, meta)
+
+
+# --------------------------------------------------------------------------------------------
+# Commendation (通报表扬)
+
+
+def _published_year(year: int) -> RatingYear:
     rating_year = selectors.get_year(year)
     if rating_year.status != YearStatus.PUBLISHED:
         raise Http404
@@ -84,9 +324,7 @@ def commendation_xlsx(request: HttpRequest, year: int) -> HttpResponse:
         for rating in ratings
     ]
     content = xlsx_bytes(
-        f"{year}十星平安社区(村)",
-        ["区", "街道(镇)", "社区(村)", "区划代码"],
-        rows,
+        f"{year}十星平安社区(村)", ["区", "街道(镇)", "社区(村)", "区划代码"], rows
     )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

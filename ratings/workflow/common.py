@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..choices import EventAction, YearStatus
-from ..models import Event, RatingYear, StarRating, User
+from ..models import Event, PublicDataVersion, RatingYear, StarRating, User
 
 
 class WorkflowError(Exception):
@@ -38,7 +39,12 @@ def record_event(
     detail: str = "",
     **targets,
 ) -> Event:
-    """Append one line of history; `targets` names further objects it concerns (item=…, plaque=…)."""
+    """Append one line of history; `targets` names further objects it concerns (item=…, plaque=…).
+
+    An action that changes what the public sees also moves the public data version, in the same
+    transaction, so cached public statistics are never stale."""
+    if action in PUBLIC_ACTIONS:
+        bump_public_version()
     return Event.objects.create(
         action=action,
         actor=actor,
@@ -50,6 +56,23 @@ def record_event(
         detail=detail[:300],
         **targets,
     )
+
+
+PUBLIC_ACTIONS = {
+    EventAction.YEAR_PUBLISH,
+    EventAction.ELIGIBILITY_REVOKE,
+    EventAction.ELIGIBILITY_REINSTATE,
+    EventAction.PLAQUE_ISSUE,
+    EventAction.PLAQUE_REVOKE,
+    EventAction.DESIGNATE,
+    EventAction.DESIGNATION_REVOKE,
+}
+
+
+def bump_public_version() -> None:
+    updated = PublicDataVersion.objects.filter(pk=1).update(version=F("version") + 1)
+    if not updated:
+        PublicDataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
 
 
 def require_open(year: RatingYear) -> None:

@@ -1,0 +1,214 @@
+"""What the public site shows: published results only, aggregated once per change.
+
+Only published years count, and within them only certified ratings and valid designations: a
+draft, an undecided or rejected item, a revoked rating or designation never reaches a public
+page, whatever the query string.
+
+Statistics are cached under the public data version (`PublicDataVersion`), which every action
+that changes public data moves in its own transaction; a page costs one small query to read the
+version and, on a cache hit, nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Substr
+
+from .choices import PREFIX_LENGTH, RatingStatus, RegionLevel, YearStatus
+from .coverage import CoverageRow, grouped_counts
+from .models import (
+    STAR_COUNT,
+    Designation,
+    Domain,
+    PublicDataVersion,
+    RatingYear,
+    Region,
+    StarRating,
+    within_q,
+)
+
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def published_years() -> list[RatingYear]:
+    return list(RatingYear.objects.filter(status=YearStatus.PUBLISHED).order_by("-year"))
+
+
+def public_version() -> int:
+    return PublicDataVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+# --------------------------------------------------------------------------------------------
+# Honour rolls
+
+
+def ten_star_roll(
+    *, year: RatingYear | None, region: Region | None = None, search: str = ""
+) -> QuerySet[StarRating]:
+    """Ten-star communities of published years."""
+    ratings = (
+        StarRating.objects.filter(
+            year__status=YearStatus.PUBLISHED, status=RatingStatus.CERTIFIED, stars=STAR_COUNT
+        )
+        .select_related("community__parent__parent")
+        .order_by("-year_id", "community_id")
+    )
+    if year is not None:
+        ratings = ratings.filter(year=year)
+    if region is not None:
+        ratings = ratings.filter(within_q(region.prefix, "community_id"))
+    if search:
+        ratings = ratings.filter(community__name__contains=search)
+    return ratings
+
+
+def designation_roll(
+    *,
+    year: RatingYear | None,
+    domain: str = "",
+    tier: str = "",
+    batch: str = "",
+    region: Region | None = None,
+    search: str = "",
+) -> QuerySet[Designation]:
+    """Valid designations of published years. A household is searched by nothing but its
+    region: its head's name is personal data."""
+    designations = (
+        Designation.objects.filter(year__status=YearStatus.PUBLISHED, revoked_at__isnull=True)
+        .select_related("unit__domain", "unit__region__parent__parent")
+        .order_by("-year_id", "unit__domain__order", "unit__region_id", "id")
+    )
+    if year is not None:
+        designations = designations.filter(year=year)
+    if domain:
+        designations = designations.filter(unit__domain_id=domain)
+    if tier:
+        designations = designations.filter(tier=tier)
+    if batch:
+        designations = designations.filter(batch=batch)
+    if region is not None:
+        designations = designations.filter(within_q(region.prefix, "unit__region_id"))
+    if search:
+        designations = designations.filter(unit__name__contains=search).exclude(
+            unit__domain_id="family"
+        )
+    return designations
+
+
+# --------------------------------------------------------------------------------------------
+# Statistics
+
+
+@dataclass
+class DistrictStars:
+    region: Region
+    counts: list[int] = field(default_factory=lambda: [0] * (STAR_COUNT + 1))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def ten_star(self) -> int:
+        return self.counts[STAR_COUNT]
+
+    @property
+    def ten_star_share(self) -> float | None:
+        return self.ten_star / self.total if self.total else None
+
+
+@dataclass
+class YearStatistics:
+    year: int
+    districts: list[DistrictStars]
+    city: DistrictStars
+    coverage: list[tuple[Domain, CoverageRow, list[CoverageRow]]]  # city row, district rows
+
+
+def _root() -> Region | None:
+    return Region.objects.filter(parent__isnull=True).order_by("code").first()
+
+
+def _compute(year: RatingYear) -> YearStatistics:
+    root = _root()
+    districts = list(
+        Region.objects.filter(parent=root, active=True).exclude(level=RegionLevel.VILLAGE)
+    )
+    length = PREFIX_LENGTH[districts[0].level] if districts else 12
+    by_code = {d.prefix: DistrictStars(region=d) for d in districts}
+    city = DistrictStars(region=root)
+    rows = (
+        StarRating.objects.filter(year=year, status=RatingStatus.CERTIFIED)
+        .filter(within_q(root.prefix, "community_id"))
+        .annotate(district=Substr("community_id", 1, length))
+        .values("district", "stars")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        city.counts[row["stars"]] += row["n"]
+        if row["district"] in by_code:
+            by_code[row["district"]].counts[row["stars"]] += row["n"]
+
+    city_counts = grouped_counts(year, root, PREFIX_LENGTH[root.level])
+    district_counts = grouped_counts(year, root, length)
+    coverage = []
+    for domain in Domain.objects.all():
+        city_row = CoverageRow(
+            domain=domain,
+            region=root,
+            **{k: v.get((domain.code, root.prefix), 0) for k, v in city_counts.items()},
+        )
+        district_rows = [
+            CoverageRow(
+                domain=domain,
+                region=d,
+                **{k: v.get((domain.code, d.prefix), 0) for k, v in district_counts.items()},
+            )
+            for d in districts
+        ]
+        coverage.append((domain, city_row, district_rows))
+    return YearStatistics(
+        year=year.year, districts=list(by_code.values()), city=city, coverage=coverage
+    )
+
+
+def year_statistics(year: RatingYear) -> YearStatistics:
+    """The statistics of a published year, from the cache when nothing has changed since."""
+    if year.status != YearStatus.PUBLISHED:
+        raise ValueError("only published years have public statistics")
+    key = f"public-stats:{year.year}:{public_version()}"
+    statistics = cache.get(key)
+    if statistics is None:
+        statistics = _compute(year)
+        cache.set(key, statistics, CACHE_SECONDS)
+    return statistics
+
+
+def headline(year: RatingYear) -> dict:
+    """The few figures of the home page."""
+    statistics = year_statistics(year)
+    named = sum(city.named for _domain, city, _rows in statistics.coverage)
+    return {
+        "year": year.year,
+        "rated": statistics.city.total,
+        "ten_star": statistics.city.ten_star,
+        "ten_star_share": statistics.city.ten_star_share,
+        "named": named,
+    }
+
+
+def designation_facets(year: RatingYear | None) -> dict[str, list[str]]:
+    """The tiers and batches that exist among public designations (for the filters)."""
+    designations = Designation.objects.filter(
+        year__status=YearStatus.PUBLISHED, revoked_at__isnull=True
+    )
+    if year is not None:
+        designations = designations.filter(year=year)
+    values = designations.values_list("tier", "batch").distinct().order_by()
+    tiers = sorted({tier for tier, _batch in values if tier})
+    batches = sorted({batch for _tier, batch in values if batch})
+    return {"tiers": tiers, "batches": batches}

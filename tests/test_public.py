@@ -1,0 +1,306 @@
+"""The public site: honour rolls, verification, statistics, open data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ratings import workflow
+from ratings.choices import ReviewDecision
+from ratings.models import Criterion, Region, Unit
+from tests import factories
+from tests.helpers import BAYINTAOHAI, decide_all, item, save_rating, submitted_rating
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "泄露"  # every record that must stay private carries this in its name
+PRIVATE_NAMES = [
+    f"{SECRET}九星社区",
+    f"{SECRET}取消社区",
+    f"{SECRET}撤销宾馆",
+    f"{SECRET}草稿社区",
+    f"{SECRET}待认定社区",
+    f"{SECRET}未公布宾馆",
+    "张秀兰",  # a household's name is never shown
+]
+
+
+def community(name: str) -> Region:
+    """A community called `name` in 巴音陶亥镇, with the next free code of the 1xx block."""
+    taken = Region.objects.filter(code__range=("150303104100", "150303104199")).count()
+    made = factories.communities(BAYINTAOHAI, 1, start=100 + taken, name=name)[0]
+    made.name = name
+    made.save(update_fields=["name"])
+    return made
+
+
+def full_scores(domain: str) -> list:
+    return [
+        workflow.LineInput(criterion_id=c.pk, points=c.points)
+        for c in Criterion.objects.filter(domain_id=domain, active=True)
+    ]
+
+
+def named_unit(name: str, domain: str, region: str, *, assessor, lead, admin, year, revoke=False):
+    unit = Unit.objects.create(domain_id=domain, region_id=region, name=name)
+    assessment = workflow.assessment_save(
+        user=assessor, unit=unit, year=year, expected_version=0, lines=full_scores(domain)
+    )
+    assessment = workflow.assessment_submit(user=assessor, assessment=assessment)
+    workflow.assessment_decide(user=lead, assessment=assessment, decision=ReviewDecision.APPROVE)
+    [designation] = workflow.designations_create(
+        user=admin,
+        units=[unit],
+        year=year,
+        naming=workflow.Naming(
+            title="平安家庭" if domain == "family" else "平安宾馆",
+            tier="示范户" if domain == "family" else "",
+            batch="首批",
+            document_number="乌平安办发〔2026〕1号",
+            designated_on=date(2026, 1, 10),
+        ),
+    )
+    if revoke:
+        workflow.designation_revoke(user=admin, designation=designation, reason="撤销")
+    return unit
+
+
+@pytest.fixture
+def published(assessor, certifiers, admin_user):
+    """2025 published: one ten-star community (公开社区) with a plaque, one with a rejected item
+    (9 stars), one ten-star whose eligibility was revoked, a named hotel, a named household and
+    a revoked naming. 2026 open: a draft, a submitted rating, and a naming of an unpublished
+    year."""
+    cache.clear()
+    lead_hotel = factories.certifier("wenlv")
+    lead_family = factories.certifier("fulian")
+    past = workflow.year_open(user=None, year=2025)
+    good = community("公开社区")
+    rejected = community(f"{SECRET}九星社区")
+    revoked = community(f"{SECRET}取消社区")
+    for place in (good, rejected, revoked):
+        rating = submitted_rating(assessor, place, past)
+        if place == rejected:
+            workflow.item_decide(
+                user=certifiers["gongan"], item=item(rating, 2), decision="reject", reason="有案件"
+            )
+        decide_all(rating, certifiers)
+    people = dict(assessor=assessor, admin=admin_user, year=past)
+    named_unit("公开宾馆", "hotel", BAYINTAOHAI, lead=lead_hotel, **people)
+    named_unit("张秀兰", "family", good.code, lead=lead_family, **people)
+    named_unit(f"{SECRET}撤销宾馆", "hotel", BAYINTAOHAI, lead=lead_hotel, revoke=True, **people)
+    workflow.year_close(user=admin_user, year=past)
+    workflow.year_publish(user=admin_user, year=past)
+    [plaque, revoked_plaque] = workflow.plaques_issue_for_year(user=admin_user, year=past)
+    workflow.eligibility_revoke(user=admin_user, community=revoked, year=past, reason="口碑差")
+
+    current = workflow.year_open(user=None, year=2026)
+    save_rating(assessor, community(f"{SECRET}草稿社区"), current)
+    submitted_rating(assessor, community(f"{SECRET}待认定社区"), current)
+    named_unit(
+        f"{SECRET}未公布宾馆",
+        "hotel",
+        BAYINTAOHAI,
+        lead=lead_hotel,
+        assessor=assessor,
+        admin=admin_user,
+        year=current,
+    )
+    return {"plaque": plaque, "revoked_plaque": revoked_plaque, "good": good}
+
+
+PUBLIC_URLS = [
+    "/",
+    "/honours/",
+    "/honours/?year=2025",
+    "/honours/?kind=domains",
+    "/honours/?kind=domains&year=2025&domain=hotel",
+    f"/honours/?q={SECRET}",
+    f"/honours/?kind=domains&q={SECRET}",
+    "/honours/export.csv",
+    "/honours/export.json",
+    "/honours/export.csv?kind=domains",
+    "/honours/export.json?kind=domains",
+    f"/honours/export.csv?q={SECRET}",
+    "/stats/",
+    "/stats/export.csv",
+    "/stats/export.json",
+    "/years/2025/commendation/",
+    "/verify/",
+]
+
+
+def body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+    return response.content.decode()
+
+
+class TestLeaks:
+    @pytest.mark.parametrize("url", PUBLIC_URLS)
+    def test_private_records_never_appear(self, client, published, url):
+        response = client.get(url)
+        assert response.status_code == 200
+        text = body(response)
+        for name in PRIVATE_NAMES:
+            assert name not in text  # a household's name is never shown
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/honours/?year=2026",
+            "/stats/?year=2026",
+            "/stats/export.csv?year=2026",
+            "/years/2026/commendation/",
+            "/honours/?year=1999",
+        ],
+    )
+    def test_unpublished_years_are_not_found(self, client, published, url):
+        assert client.get(url).status_code == 404
+
+    def test_published_records_do_appear(self, client, published):
+        stars = body(client.get("/honours/?year=2025"))
+        assert "公开社区" in stars
+        domains = body(client.get("/honours/?kind=domains&year=2025"))
+        assert "公开宾馆" in domains and "张**家" in domains
+
+
+class TestVerify:
+    def test_valid_plaque(self, client, published):
+        number = published["plaque"].number
+        html = body(client.get(f"/verify/{number}/"))
+        assert "有效牌匾" in html and "公开社区" in html and "2025年度十星平安社区(村)" in html
+
+    def test_revoked_plaque_says_so_and_since_when(self, client, published):
+        plaque = published["revoked_plaque"]
+        plaque.refresh_from_db()
+        response = client.get(f"/verify/{plaque.number}/")
+        html = body(response)
+        assert "已撤销" in html and "此牌匾已于" in html
+        assert f"{plaque.revoked_at:%Y}" in html
+
+    def test_unknown_number(self, client, published):
+        from ratings.plaques import plaque_number
+
+        response = client.get(f"/verify/{plaque_number(2025, 999)}/")
+        assert response.status_code == 404 and "查无此牌匾" in body(response)
+
+    def test_mistyped_digit_is_caught_by_the_check_character(self, client, published):
+        number = published["plaque"].number
+        typo = number[:-3] + ("9" if number[-3] != "9" else "8") + number[-2:]
+        response = client.get(f"/verify/{typo}/")
+        assert response.status_code == 404 and "校验位不符" in body(response)
+
+    def test_not_a_number_at_all(self, client, published):
+        response = client.get("/verify/", {"number": "hello"})
+        assert response.status_code == 404 and "不符合牌匾编号格式" in body(response)
+
+    @pytest.mark.parametrize("typed", ["lower", "padded", "spaced"])
+    def test_forgiving_input_reaches_the_permanent_address(self, client, published, typed):
+        number = published["plaque"].number
+        variants = {
+            "lower": number.lower(),
+            "padded": f"  {number}  ",
+            "spaced": number.replace("-", " "),
+        }
+        response = client.get("/verify/", {"number": variants[typed]})
+        assert response.status_code == 302 and response["Location"] == f"/verify/{number}/"
+        lower = client.get(f"/verify/{number.lower()}/")
+        assert lower.status_code == 301 and lower["Location"] == f"/verify/{number}/"
+
+    def test_rate_limit_is_per_address_and_spares_the_honour_rolls(
+        self, client, published, settings
+    ):
+        settings.RATE_LIMITS = {"verify": 3}
+        cache.clear()
+        url = f"/verify/{published['plaque'].number}/"
+        assert [client.get(url).status_code for _ in range(3)] == [200, 200, 200]
+        limited = client.get(url)
+        assert limited.status_code == 429
+        assert "请在" in body(limited) and int(limited["Retry-After"]) <= 60
+        assert client.get(url, REMOTE_ADDR="10.0.0.2").status_code == 200
+        assert all(client.get("/honours/").status_code == 200 for _ in range(10))
+
+
+class TestDownloads:
+    def test_csv_has_a_bom_and_the_same_rows_as_the_page(self, client, published):
+        raw = b"".join(client.get("/honours/export.csv?year=2025").streaming_content)
+        assert raw.startswith("\ufeff".encode())
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert rows[0][:4] == ["年度", "区", "街道(镇)", "社区(村)"]
+        assert [row[3] for row in rows[1:]] == ["公开社区"]
+        page = body(client.get("/honours/?year=2025"))
+        assert "共 1 条" in page
+
+    def test_json_masks_households(self, client, published):
+        data = json.loads(body(client.get("/honours/export.json?kind=domains&domain=family")))
+        assert [record["名称"] for record in data["records"]] == ["张**家"]
+        assert data["title"] == "创建命名"
+
+    def test_statistics_downloads_match_the_page(self, client, published):
+        page = body(client.get("/stats/"))
+        data = json.loads(body(client.get("/stats/export.json")))
+        stars = {
+            (r["区域"], r["星数"]): r["数量"] for r in data["records"] if r["表"] == "星级分布"
+        }
+        assert stars[("乌海市", 10)] == 1 and stars[("海南区", 9)] == 1
+        hotel = next(
+            r
+            for r in data["records"]
+            if r["表"] == "创建覆盖" and r["创建领域"] == "平安宾馆(旅店)" and r["区域"] == "乌海市"
+        )
+        # Three hotels registered in 2025 (one of its namings revoked), one more in 2026.
+        assert (hotel["登记"], hotel["达标"], hotel["已命名"]) == (3, 2, 1)
+        assert "1 / 3" in page.replace("\n", "") or "2 / 3" in page
+        rows = list(csv.reader(io.StringIO(body(client.get("/stats/export.csv")))))
+        assert rows[0][0] == "表" and len(rows) == len(data["records"]) + 1
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        body(response)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+class TestQueries:
+    def test_public_pages_cost_the_same_with_more_data(
+        self, client, assessor, certifiers, admin_user
+    ):
+        cache.clear()
+        past = workflow.year_open(user=None, year=2025)
+        places = factories.communities(BAYINTAOHAI, 40)
+        for place in places[:2]:
+            decide_all(submitted_rating(assessor, place, past), certifiers)
+        workflow.year_close(user=admin_user, year=past)
+        workflow.year_publish(user=admin_user, year=past)
+        urls = ["/", "/honours/", "/honours/?kind=domains", "/stats/", "/verify/"]
+        for url in urls:
+            client.get(url)  # warm the statistics cache
+        small = [count_queries(client, url) for url in urls]
+
+        more = workflow.year_open(user=None, year=2026)
+        for place in places[2:30]:
+            decide_all(submitted_rating(assessor, place, more), certifiers)
+        workflow.year_close(user=admin_user, year=more)
+        workflow.year_publish(user=admin_user, year=more)
+        for url in urls:
+            client.get(url)
+        assert [count_queries(client, url) for url in urls] == small
+
+    def test_statistics_are_cached_until_public_data_changes(self, client, published, admin_user):
+        cache.clear()
+        first = count_queries(client, "/stats/")
+        cached = count_queries(client, "/stats/")
+        assert cached < first
+        # Revoking a plaque moves the public data version: the next page recomputes.
+        workflow.plaque_revoke(user=admin_user, plaque=published["plaque"], reason="损毁")
+        assert count_queries(client, "/stats/") == first
