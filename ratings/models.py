@@ -229,6 +229,36 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.text[:30]}"
 
+    # What a submitted assessment relies on; only `active` and `order` may change once used.
+    LOCKED_FIELDS = ("code", "domain_id", "work_area_id", "text", "points", "is_veto")
+
+    def is_in_use(self) -> bool:
+        """Whether an assessment that left the draft stage scored against this criterion."""
+        return (
+            self.pk is not None
+            and self.lines.exclude(assessment__status=AssessmentStatus.DRAFT).exists()
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk is None or not self.is_in_use():
+            return
+        stored = Criterion.objects.filter(pk=self.pk).values(*self.LOCKED_FIELDS).first()
+        changed = [
+            name for name in self.LOCKED_FIELDS if stored and stored[name] != getattr(self, name)
+        ]
+        if changed:
+            labels = "、".join(
+                str(self._meta.get_field(name.removesuffix("_id")).verbose_name) for name in changed
+            )
+            raise ValidationError(
+                _(
+                    "标准条目 %(code)s 已被提交的测评使用，不能修改%(fields)s；"
+                    "如需修订，请停用本条并以新编号新增一条。"
+                )
+                % {"code": stored["code"], "fields": labels}
+            )
+
 
 class StarStandard(models.Model):
     """One of the ten standards of the ten-star rating, and the authority that certifies it."""

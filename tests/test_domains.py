@@ -479,3 +479,23 @@ class TestQueryCounts:
             for n in range(30)
         )
         assert count_queries(client, url) == before
+
+
+class TestCriterionLock:
+    def test_a_criterion_used_by_a_submitted_assessment_cannot_change(self, assessor, year):
+        criterion = Criterion.objects.get(code="hotel-03")
+        criterion.text = "草稿阶段可以改"
+        criterion.full_clean()  # unused: any change is fine
+        workflow.assessment_save(
+            user=assessor, unit=make_unit(), year=year, expected_version=0, lines=scores("hotel")
+        )
+        criterion.full_clean()  # used by a draft only: still fine
+        submitted(make_unit(name="驿站旅店"), assessor, year)
+
+        criterion.refresh_from_db()
+        criterion.points = 9
+        with pytest.raises(ValidationError, match="hotel-03 已被提交的测评使用，不能修改分值"):
+            criterion.full_clean()
+        criterion.refresh_from_db()
+        criterion.active, criterion.order = False, 30
+        criterion.full_clean()  # deactivating and reordering stay possible
