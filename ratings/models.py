@@ -489,6 +489,8 @@ class StarItem(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
+    # When the item last entered an authority's queue; the queue is read in this order.
+    pending_since = models.DateTimeField(_("提交认定时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("星级评定项")
@@ -498,7 +500,7 @@ class StarItem(models.Model):
             models.UniqueConstraint(fields=["rating", "standard"], name="one_item_per_standard"),
         ]
         indexes = [
-            models.Index(fields=["standard", "status"], name="item_queue"),
+            models.Index(fields=["standard", "status", "pending_since"], name="item_queue"),
         ]
 
     def __str__(self) -> str:
@@ -748,9 +750,11 @@ class Unit(models.Model):
                 fields=["credit_code"], condition=~Q(credit_code=""), name="unique_credit_code"
             ),
         ]
+        # Lists read units in region order within a domain (or across domains): both indexes
+        # hand rows over already sorted, so a page never sorts the whole register.
         indexes = [
-            models.Index(fields=["domain", "region", "active"], name="unit_domain_region"),
-            models.Index(fields=["region", "domain"], name="unit_region_domain"),
+            models.Index(fields=["domain", "region", "id"], name="unit_domain_region"),
+            models.Index(fields=["region", "id"], name="unit_region"),
         ]
 
     def __str__(self) -> str:

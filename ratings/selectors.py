@@ -13,8 +13,10 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -194,8 +196,20 @@ def queue_for_certifier(
         )
         .filter(permissions.community_scope_q(user, "rating__community_id"))
         .select_related("standard", "rating__community__parent__parent", "rating__year")
-        .annotate(evidence_count=Count("evidence", filter=Q(evidence__withdrawn_at__isnull=True)))
-        .order_by("rating__submitted_at", "rating__community_id", "standard_id")
+        # A correlated count, computed for the rows of the page only (a join and GROUP BY
+        # would aggregate the whole queue before paginating).
+        .annotate(
+            evidence_count=Coalesce(
+                Subquery(
+                    EvidenceFile.objects.filter(item=OuterRef("pk"), withdrawn_at__isnull=True)
+                    .values("item")
+                    .annotate(n=Count("id"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
+        .order_by("pending_since", "id")
     )
     if region is not None:
         items = items.filter(within_q(region.prefix, "rating__community_id"))
@@ -396,7 +410,7 @@ def units_for_user(
     units = (
         Unit.objects.filter(permissions.community_scope_q(user, "region_id"))
         .select_related("domain", "region__parent__parent")
-        .order_by("domain__order", "region_id", "name", "id")
+        .order_by("region_id", "id")
     )
     if year is not None:
         units = units.annotate(

@@ -217,10 +217,20 @@ def rating_submit(
                 _("第 %(numbers)s 项尚未判定是否达标，不能提交。")
                 % {"numbers": _numbers(undecided)}
             )
+        now = timezone.now()
         for item in editable:
             item.status = ItemStatus.PENDING if item.met else ItemStatus.NOT_MET
             item.decision_reason, item.decided_by, item.decided_at = "", None, None
-            item.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+            item.pending_since = now if item.met else None
+            item.save(
+                update_fields=[
+                    "status",
+                    "decision_reason",
+                    "decided_by",
+                    "decided_at",
+                    "pending_since",
+                ]
+            )
         before = rating.status
         settle(rating, items)
         rating.submitted_at = timezone.now()
