@@ -1,36 +1,75 @@
-"""The administrator's back office: reference data and accounts.
+"""The administrator's back office: reference data, accounts and units, with spreadsheet import
+and export.
 
 Reference data is never deleted here (records keep pointing at it); it is deactivated instead.
-Ratings and events are shown read-only: their state changes only through `ratings.workflow`.
+Ratings, assessments, plaques, designations and events are shown read-only: their state changes
+only through `ratings.workflow`. Only portal administrators reach any of it.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 
+from .imports import MAX_BYTES, ImportFileError, SpreadsheetFormat, check_columns, read_table
 from .models import (
+    Assessment,
     Authority,
     Criterion,
+    Designation,
     Domain,
     Event,
+    GuidanceCase,
+    Plaque,
     RatingYear,
     Region,
     StarRating,
     StarStandard,
+    Unit,
     User,
     WorkArea,
 )
+from .resources import (
+    AuthorityResource,
+    CriterionResource,
+    RegionResource,
+    StarStandardResource,
+    UnitResource,
+    UserResource,
+)
 
 
-class NoDeleteAdmin(admin.ModelAdmin):
+class PortalAdminAccess:
+    """Portal administrators may use these pages whatever their Django permissions; nobody
+    deletes anything."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_portal_admin
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_active and request.user.is_portal_admin
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_portal_admin
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_active and request.user.is_portal_admin
+
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
-class ReadOnlyAdmin(NoDeleteAdmin):
+class PortalAdmin(PortalAdminAccess, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyAdmin(PortalAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -38,8 +77,55 @@ class ReadOnlyAdmin(NoDeleteAdmin):
         return False
 
 
+class SpreadsheetImportForm(ImportForm):
+    """Refuses a file the engine cannot read (too big, empty, header-only, mislabelled, wrong
+    columns) with the engine's own message, before any row is looked at."""
+
+    def __init__(self, formats, resources, **kwargs) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.resource_classes = resources
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > MAX_BYTES:
+            raise ValidationError(
+                f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过 10 MB 的上限。"
+            )
+        data = upload.read()
+        upload.seek(0)
+        try:
+            check_columns(self.resource_classes[0](), read_table(data, upload.name))
+        except ImportFileError as error:
+            raise ValidationError(error.message) from None
+        return upload
+
+
+class SpreadsheetAdmin(PortalAdminAccess, ImportExportMixin, admin.ModelAdmin):
+    """Import (CSV or XLSX, previewed, all or nothing) and export (XLSX or CSV) for
+    administrators only."""
+
+    import_form_class = SpreadsheetImportForm
+    import_formats = [SpreadsheetFormat]
+    export_formats = [XLSX, CSV]
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_portal_admin
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_portal_admin
+
+    def add_data_read_fail_error_to_form(self, form, error: Exception) -> None:
+        message = (
+            error.message
+            if isinstance(error, ImportFileError)
+            else "无法读取文件，请确认它是 CSV 或 XLSX 表格。"
+        )
+        form.add_error("import_file", message)
+
+
 @admin.register(Region)
-class RegionAdmin(NoDeleteAdmin):
+class RegionAdmin(SpreadsheetAdmin):
+    resource_classes = [RegionResource]
     list_display = ["code", "name", "level", "kind", "parent", "code_source", "active"]
     list_filter = ["level", "kind", "code_source", "active"]
     search_fields = ["code", "name"]
@@ -53,7 +139,8 @@ class RegionAdmin(NoDeleteAdmin):
 
 
 @admin.register(Authority)
-class AuthorityAdmin(NoDeleteAdmin):
+class AuthorityAdmin(SpreadsheetAdmin):
+    resource_classes = [AuthorityResource]
     list_display = ["code", "name", "short_name", "region", "active"]
     list_filter = ["active"]
     search_fields = ["code", "name", "short_name"]
@@ -61,20 +148,22 @@ class AuthorityAdmin(NoDeleteAdmin):
 
 
 @admin.register(Domain)
-class DomainAdmin(NoDeleteAdmin):
-    list_display = ["order", "code", "name", "unit_noun", "pass_threshold"]
+class DomainAdmin(PortalAdmin):
+    list_display = ["order", "code", "name", "unit_noun", "pass_threshold", "lead_authority"]
     list_display_links = ["code", "name"]
+    list_select_related = ["lead_authority"]
     search_fields = ["code", "name"]
 
 
 @admin.register(WorkArea)
-class WorkAreaAdmin(NoDeleteAdmin):
+class WorkAreaAdmin(PortalAdmin):
     list_display = ["order", "code", "name"]
     list_display_links = ["code", "name"]
 
 
 @admin.register(Criterion)
-class CriterionAdmin(NoDeleteAdmin):
+class CriterionAdmin(SpreadsheetAdmin):
+    resource_classes = [CriterionResource]
     list_display = [
         "code",
         "domain",
@@ -94,6 +183,12 @@ class CriterionAdmin(NoDeleteAdmin):
     def short_text(self, obj: Criterion) -> str:
         return obj.text if len(obj.text) <= 40 else obj.text[:40] + "…"
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        # Once a submitted assessment scored against it, only deactivating and ordering remain.
+        if obj is not None and obj.is_in_use():
+            return [name.removesuffix("_id") for name in Criterion.LOCKED_FIELDS]
+        return []
+
     def changelist_view(self, request: HttpRequest, extra_context=None):
         if Criterion.objects.filter(is_sample=True, active=True).exists():
             messages.warning(
@@ -107,10 +202,23 @@ class CriterionAdmin(NoDeleteAdmin):
 
 
 @admin.register(StarStandard)
-class StarStandardAdmin(NoDeleteAdmin):
+class StarStandardAdmin(SpreadsheetAdmin):
+    resource_classes = [StarStandardResource]
     list_display = ["number", "name", "authority"]
     list_select_related = ["authority"]
     search_fields = ["name"]
+
+
+@admin.register(Unit)
+class UnitAdmin(SpreadsheetAdmin):
+    resource_classes = [UnitResource]
+    list_display = ["name", "domain", "region", "credit_code", "active"]
+    list_filter = ["domain", "active"]
+    search_fields = ["name", "credit_code"]
+    autocomplete_fields = ["region"]
+    list_select_related = ["domain", "region"]
+    show_full_result_count = False
+    readonly_fields = ["created_by", "created_at"]
 
 
 @admin.register(RatingYear)
@@ -127,6 +235,39 @@ class StarRatingAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "year", "status", "total_points", "meets_standard", "updated_at"]
+    list_filter = ["year", "status", "meets_standard", "unit__domain"]
+    search_fields = ["unit__name"]
+    list_select_related = ["unit", "year"]
+    show_full_result_count = False
+
+
+@admin.register(Plaque)
+class PlaqueAdmin(ReadOnlyAdmin):
+    list_display = ["number", "rating", "issued_at", "revoked_at"]
+    list_filter = ["year"]
+    search_fields = ["number", "rating__community__name"]
+    list_select_related = ["rating__community"]
+
+
+@admin.register(Designation)
+class DesignationAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "year", "title", "tier", "batch", "document_number", "revoked_at"]
+    list_filter = ["year", "unit__domain", "tier", "batch"]
+    search_fields = ["unit__name", "document_number"]
+    list_select_related = ["unit", "year"]
+
+
+@admin.register(GuidanceCase)
+class GuidanceCaseAdmin(ReadOnlyAdmin):
+    list_display = ["rating", "status", "responsible_person", "due_date", "closed_at"]
+    list_filter = ["status"]
+    search_fields = ["rating__community__name"]
+    list_select_related = ["rating__community"]
+
+
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "action", "actor", "rating", "from_state", "to_state", "reason"]
@@ -137,7 +278,14 @@ class EventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PortalAdminAccess, ImportExportMixin, DjangoUserAdmin):
+    resource_classes = [UserResource]
+    import_form_class = SpreadsheetImportForm
+    import_formats = [SpreadsheetFormat]
+    export_formats = [XLSX, CSV]
+    has_import_permission = SpreadsheetAdmin.has_import_permission
+    has_export_permission = SpreadsheetAdmin.has_export_permission
+    add_data_read_fail_error_to_form = SpreadsheetAdmin.add_data_read_fail_error_to_form
     list_display = [
         "username",
         "display_name",
@@ -147,6 +295,13 @@ class UserAdmin(DjangoUserAdmin):
         "is_active",
         "is_staff",
     ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        # Only a superuser makes superusers or hands out Django permissions.
+        if request.user.is_superuser:
+            return []
+        return ["is_superuser", "groups", "user_permissions"]
+
     list_filter = ["role", "is_active", "is_staff", "authority"]
     search_fields = ["username", "display_name", "email"]
     autocomplete_fields = ["region", "authority"]
@@ -177,7 +332,3 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Accounts sign events; deactivate them instead.
-        return False

@@ -738,7 +738,12 @@ class Unit(models.Model):
     active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), on_delete=models.PROTECT, null=True, related_name="+"
+        User,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:

@@ -1,0 +1,260 @@
+"""How each model reads from and writes to a spreadsheet (django-import-export resources).
+
+Column headers are Chinese, as the files people exchange here are; rows are matched by their
+code (or number, or username), so importing the same file twice changes nothing. Every import
+validates each instance with `full_clean()`, which is where the models' own rules (a criterion
+used by a submitted assessment cannot change, an assessor needs a region…) apply.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import TextChoices
+from import_export import fields, resources, widgets
+
+from .choices import CodeSource, RegionKind, RegionLevel, Role
+from .models import Authority, Criterion, Domain, Region, StarStandard, Unit, User, WorkArea
+from .spreadsheets import safe_cell
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice by its code or by its (Chinese) label; exported as the code."""
+
+    def __init__(self, choices: type[TextChoices] | type, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value).strip() if value is not None else ""
+        if text == "":
+            return "" if issubclass(self.choices, TextChoices) else None
+        for code, label in self.choices.choices:
+            if text in (str(code), str(label)):
+                return code
+        allowed = "、".join(f"{code}（{label}）" for code, label in self.choices.choices)
+        raise ValueError(f"“{text}”不是可选的值，应为：{allowed}")
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    """是/否 as well as true/false and 1/0; an empty cell is 否."""
+
+    TRUE_VALUES = [*widgets.BooleanWidget.TRUE_VALUES, "是", "Y", "y", "yes"]
+    FALSE_VALUES = [*widgets.BooleanWidget.FALSE_VALUES, "否", "N", "n", "no", ""]
+    NULL_VALUES = [None]
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str):
+            value = value.strip()
+        if value in self.TRUE_VALUES:
+            return True
+        if value in self.FALSE_VALUES or value is None:
+            return False
+        raise ValueError(f"“{value}”应为“是”或“否”")
+
+    def render(self, value, obj=None, **kwargs):
+        return "是" if value else "否"
+
+
+class IntegerInRange(widgets.IntegerWidget):
+    def __init__(self, low: int, high: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.low, self.high = low, high
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value).strip() if value is not None else ""
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"应为 {self.low}–{self.high} 的整数，实际为“{text}”") from None
+        if number != int(number) or not self.low <= number <= self.high:
+            raise ValueError(f"应为 {self.low}–{self.high} 的整数，实际为“{text}”")
+        return int(number)
+
+
+class CodeForeignKey(widgets.ForeignKeyWidget):
+    """A foreign key given by code (or, where the model has one, by its Chinese name)."""
+
+    def __init__(self, model, field: str, *, by_name: bool = False, label: str, **kwargs) -> None:
+        super().__init__(model, field, **kwargs)
+        self.by_name, self.label = by_name, label
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        found = self.model.objects.filter(**{self.field: text}).first()
+        if found is None and self.by_name:
+            found = self.model.objects.filter(name=text).first()
+        if found is None:
+            raise ValueError(f"找不到{self.label}“{text}”")
+        return found
+
+
+def column(name: str, attribute: str, widget=None, **kwargs) -> fields.Field:
+    return fields.Field(attribute=attribute, column_name=name, widget=widget, **kwargs)
+
+
+class PortalResource(resources.ModelResource):
+    """What every import here shares: all or nothing, unchanged rows left alone, model
+    validation, and formula-safe exports."""
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def import_data(self, dataset, *args, **kwargs):
+        # One bad row rolls back every row, on the confirm path as on the preview.
+        kwargs["rollback_on_validation_errors"] = True
+        kwargs["use_transactions"] = True
+        result = super().import_data(dataset, *args, **kwargs)
+        # Number bad rows as the spreadsheet does: the header is line 1.
+        for invalid in result.invalid_rows:
+            invalid.number += 1
+        return result
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Name errors after the spreadsheet's column (分值), not the model's field (points)."""
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            columns = {f.attribute: f.column_name for f in self.get_import_fields()}
+            raise ValidationError(
+                {columns.get(name, name): messages for name, messages in error.message_dict.items()}
+            ) from None
+
+    def export_field(self, field, instance, **kwargs):
+        return safe_cell(super().export_field(field, instance, **kwargs))
+
+
+class RegionResource(PortalResource):
+    code = column("区划代码", "code")
+    name = column("名称", "name")
+    level = column("层级", "level", ChoiceWidget(RegionLevel))
+    kind = column("类别", "kind", ChoiceWidget(RegionKind))
+    parent = column("上级区划代码", "parent", CodeForeignKey(Region, "code", label="区划"))
+    code_source = column("代码来源", "code_source", ChoiceWidget(CodeSource))
+    active = column("有效", "active", YesNoWidget())
+    note = column("备注", "note")
+
+    class Meta(PortalResource.Meta):
+        model = Region
+        import_id_fields = ["code"]
+        fields = ["code", "name", "level", "kind", "parent", "code_source", "active", "note"]
+
+
+class CriterionResource(PortalResource):
+    code = column("编号", "code")
+    domain = column(
+        "创建领域", "domain", CodeForeignKey(Domain, "code", by_name=True, label="创建领域")
+    )
+    work_area = column(
+        "重点工作", "work_area", CodeForeignKey(WorkArea, "code", by_name=True, label="重点工作")
+    )
+    order = column("排序", "order", IntegerInRange(0, 32767))
+    text = column("标准内容", "text")
+    points = column("分值", "points", IntegerInRange(1, 100))
+    is_veto = column("一票否决", "is_veto", YesNoWidget())
+    active = column("启用", "active", YesNoWidget())
+
+    class Meta(PortalResource.Meta):
+        model = Criterion
+        import_id_fields = ["code"]
+        fields = ["code", "domain", "work_area", "order", "text", "points", "is_veto", "active"]
+
+    def before_save_instance(self, instance, row, **kwargs) -> None:
+        # What an administrator imports is the official list, not the sample.
+        instance.is_sample = False
+
+
+class AuthorityResource(PortalResource):
+    code = column("代码", "code")
+    name = column("名称", "name")
+    short_name = column("简称", "short_name")
+    region = column("辖区代码", "region", CodeForeignKey(Region, "code", label="区划"))
+    active = column("有效", "active", YesNoWidget())
+
+    class Meta(PortalResource.Meta):
+        model = Authority
+        import_id_fields = ["code"]
+        fields = ["code", "name", "short_name", "region", "active"]
+
+
+class StarStandardResource(PortalResource):
+    number = column("序号", "number", IntegerInRange(1, 10))
+    name = column("标准", "name")
+    description = column("说明", "description")
+    authority = column(
+        "认定机关代码",
+        "authority",
+        CodeForeignKey(Authority, "code", by_name=True, label="认定机关"),
+    )
+
+    class Meta(PortalResource.Meta):
+        model = StarStandard
+        import_id_fields = ["number"]
+        fields = ["number", "name", "description", "authority"]
+
+
+class UserResource(PortalResource):
+    """Accounts with their role and scope. Passwords never travel in a spreadsheet: a new
+    account cannot sign in until an administrator sets its password."""
+
+    username = column("用户名", "username")
+    display_name = column("姓名", "display_name")
+    email = column("邮箱", "email")
+    role = column("角色", "role", ChoiceWidget(Role))
+    region = column("负责区域代码", "region", CodeForeignKey(Region, "code", label="区划"))
+    authority = column(
+        "认定机关代码",
+        "authority",
+        CodeForeignKey(Authority, "code", by_name=True, label="认定机关"),
+    )
+    is_active = column("有效", "is_active", YesNoWidget())
+
+    class Meta(PortalResource.Meta):
+        model = User
+        import_id_fields = ["username"]
+        fields = ["username", "display_name", "email", "role", "region", "authority", "is_active"]
+
+    def after_init_instance(self, instance, new, row, **kwargs) -> None:
+        if new:
+            instance.set_unusable_password()
+
+
+class UnitResource(PortalResource):
+    domain = column(
+        "创建领域", "domain", CodeForeignKey(Domain, "code", by_name=True, label="创建领域")
+    )
+    region = column("所在区划代码", "region", CodeForeignKey(Region, "code", label="区划"))
+    name = column("名称", "name")
+    credit_code = column("统一社会信用代码", "credit_code")
+    address = column("地址", "address")
+    active = column("有效", "active", YesNoWidget())
+
+    class Meta(PortalResource.Meta):
+        model = Unit
+        import_id_fields = ["domain", "region", "name"]
+        fields = ["domain", "region", "name", "credit_code", "address", "active"]
+
+    def before_import_row(self, row, **kwargs) -> None:
+        code = row.get("统一社会信用代码")
+        row["统一社会信用代码"] = str(code).strip().upper() if code else ""
+
+    def after_init_instance(self, instance, new, row, **kwargs) -> None:
+        if new and kwargs.get("user") is not None:
+            instance.created_by = kwargs["user"]
+
+
+RESOURCES = {
+    "regions": RegionResource,
+    "criteria": CriterionResource,
+    "authorities": AuthorityResource,
+    "standards": StarStandardResource,
+    "users": UserResource,
+    "units": UnitResource,
+}

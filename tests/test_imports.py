@@ -1,0 +1,333 @@
+"""Spreadsheet import and export: one engine for the admin and the commands, all or nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook, load_workbook
+
+from ratings import workflow
+from ratings.imports import import_bytes
+from ratings.models import Criterion, Region, Unit, User
+from ratings.resources import CriterionResource, RegionResource, UnitResource, UserResource
+from tests import factories
+from tests.helpers import BAYINTAOHAI, HAINAN
+
+pytestmark = pytest.mark.django_db
+
+CRITERIA_HEADER = ["编号", "创建领域", "重点工作", "排序", "标准内容", "分值", "一票否决", "启用"]
+GOOD_ROWS = [
+    [
+        "school-v2-01",
+        "school",
+        "leadership",
+        "1",
+        "学校每学期召开平安校园专题会议不少于2次。",
+        "8",
+        "否",
+        "是",
+    ],
+    [
+        "school-v2-02",
+        "平安学校",
+        "制度机制",
+        "2",
+        "落实门卫登记和校外人员入校审批制度。",
+        "6",
+        "否",
+        "是",
+    ],
+]
+
+
+def csv_bytes(rows: list[list[str]], encoding: str = "utf-8", header=CRITERIA_HEADER) -> bytes:
+    text = "\n".join(",".join(row) for row in [header, *rows]) + "\n"
+    return text.encode(encoding)
+
+
+def xlsx_bytes(rows: list[list], header=CRITERIA_HEADER) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in [header, *rows]:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def criteria(data: bytes, name: str = "criteria.csv", dry_run: bool = False):
+    return import_bytes(CriterionResource, data, name, dry_run=dry_run)
+
+
+class TestFiles:
+    @pytest.mark.parametrize(
+        ("encoding", "prefix"),
+        [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gb18030", b""), ("gbk", b"")],
+        ids=["utf8", "utf8-bom", "gb18030", "gbk"],
+    )
+    def test_csv_encodings_chinese_excel_writes(self, encoding, prefix):
+        report = criteria(prefix + csv_bytes(GOOD_ROWS, encoding))
+        assert report.ok, report.errors
+        assert report.new == 2
+        assert Criterion.objects.get(code="school-v2-02").domain_id == "school"
+        assert Criterion.objects.get(code="school-v2-02").work_area_id == "mechanism"
+        assert not Criterion.objects.get(code="school-v2-01").is_sample
+
+    def test_xlsx(self):
+        report = criteria(xlsx_bytes(GOOD_ROWS), "criteria.xlsx")
+        assert (report.ok, report.new) == (True, 2)
+
+    @pytest.mark.parametrize(
+        ("data", "name", "message"),
+        [
+            (b"", "a.csv", "文件是空的"),
+            (xlsx_bytes(GOOD_ROWS)[:700], "a.xlsx", "XLSX 文件已损坏或不完整"),
+            (b"MZ\x90\x00" + bytes(range(256)) * 4, "a.csv", "不是 CSV 或 XLSX"),
+            (b"MZ\x90\x00" + bytes(range(256)) * 4, "a.xlsx", "内容不是 Excel 工作簿"),
+            (csv_bytes([]), "a.csv", "只有表头"),
+            (csv_bytes(GOOD_ROWS), "a.xlsx", "内容不是 Excel 工作簿"),
+            (xlsx_bytes(GOOD_ROWS), "a.csv", "内容是 Excel 工作簿"),
+            (csv_bytes(GOOD_ROWS), "a.pdf", "只接受 .xlsx 和 .csv"),
+            (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "a.xls", "旧版 Excel"),
+            (csv_bytes(GOOD_ROWS, header=["区划代码", "名称"]), "a.csv", "缺少列：编号"),
+            (
+                csv_bytes([r + ["x"] for r in GOOD_ROWS], header=[*CRITERIA_HEADER, "备注"]),
+                "a.csv",
+                "无法识别的列：备注",
+            ),
+        ],
+        ids=[
+            "empty",
+            "truncated-xlsx",
+            "binary-as-csv",
+            "binary-as-xlsx",
+            "header-only",
+            "csv-named-xlsx",
+            "xlsx-named-csv",
+            "wrong-extension",
+            "old-xls",
+            "other-file",
+            "extra-column",
+        ],
+    )
+    def test_bad_files_are_refused_with_a_clear_message(self, data, name, message):
+        before = Criterion.objects.count()
+        report = criteria(data, name)
+        assert not report.ok
+        assert message in " ".join(report.errors)
+        assert Criterion.objects.count() == before
+
+    def test_row_limit(self):
+        report = import_bytes(
+            CriterionResource, csv_bytes(GOOD_ROWS), "a.csv", dry_run=True, max_rows=1
+        )
+        assert "超过每次 1 行的上限" in report.errors[0]
+
+
+class TestAllOrNothing:
+    BAD = ["school-v2-03", "school", "leadership", "3", "第三条", "abc", "否", "是"]
+
+    @pytest.mark.parametrize("dry_run", [True, False], ids=["preview", "confirm"])
+    def test_one_bad_row_among_good_ones_writes_nothing(self, dry_run):
+        report = criteria(
+            csv_bytes(
+                [
+                    *GOOD_ROWS,
+                    self.BAD,
+                    ["school-v2-04", "nowhere", "leadership", "4", "第四条", "5", "否", "是"],
+                ]
+            ),
+            dry_run=dry_run,
+        )
+        assert not report.ok
+        assert "第 4 行，“分值”列：应为 1–100 的整数，实际为“abc”" in report.errors
+        assert "第 5 行，“创建领域”列：找不到创建领域“nowhere”" in report.errors
+        assert not Criterion.objects.filter(code__startswith="school-v2").exists()
+
+    def test_importing_twice_changes_nothing(self):
+        data = csv_bytes(GOOD_ROWS)
+        criteria(data)
+        before = list(Criterion.objects.filter(code__startswith="school-v2").values())
+        again = criteria(data)
+        assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
+        assert list(Criterion.objects.filter(code__startswith="school-v2").values()) == before
+
+    def test_changed_row_is_an_update(self):
+        criteria(csv_bytes(GOOD_ROWS))
+        changed = [GOOD_ROWS[0][:5] + ["9", "否", "是"], GOOD_ROWS[1]]
+        report = criteria(csv_bytes(changed))
+        assert (report.new, report.updated, report.unchanged) == (0, 1, 1)
+        assert Criterion.objects.get(code="school-v2-01").points == 9
+
+    def test_a_criterion_used_by_a_submitted_assessment_cannot_be_changed(self, assessor, year):
+        wenlv = factories.certifier("wenlv")
+        unit = Unit.objects.create(domain_id="hotel", region_id=BAYINTAOHAI, name="黄河宾馆")
+        lines = [
+            workflow.LineInput(criterion_id=c.pk, points=c.points)
+            for c in Criterion.objects.filter(domain="hotel")
+        ]
+        assessment = workflow.assessment_save(
+            user=assessor, unit=unit, year=year, expected_version=0, lines=lines
+        )
+        workflow.assessment_submit(user=assessor, assessment=assessment)
+        assert wenlv  # the lead department exists; the rule needs only the submission
+        row = ["hotel-01", "hotel", "leadership", "1", "改写后的条文", "6", "否", "是"]
+        report = criteria(csv_bytes([row]))
+        assert not report.ok
+        assert "hotel-01 已被提交的测评使用" in report.errors[0]
+        assert Criterion.objects.get(code="hotel-01").text != "改写后的条文"
+
+
+class TestOtherResources:
+    def test_regions(self):
+        header = ["区划代码", "名称", "层级", "类别", "上级区划代码", "代码来源", "有效", "备注"]
+        rows = [["150303104801", "新建社区", "村级", "社区", "150303104000", "assigned", "是", ""]]
+        report = import_bytes(
+            RegionResource, csv_bytes(rows, header=header), "r.csv", dry_run=False
+        )
+        assert report.ok, report.errors
+        assert Region.objects.get(pk="150303104801").parent_id == BAYINTAOHAI
+        bad = [["15030310480", "短代码", "5", "community", "150399000000", "nbs", "是", ""]]
+        report = import_bytes(RegionResource, csv_bytes(bad, header=header), "r.csv", dry_run=True)
+        assert "第 2 行，“上级区划代码”列：找不到区划“150399000000”" in report.errors
+
+    def test_users_get_no_password_and_need_their_scope(self):
+        header = ["用户名", "姓名", "邮箱", "角色", "负责区域代码", "认定机关代码", "有效"]
+        good = [["newbie", "新评定员", "", "assessor", HAINAN, "", "是"]]
+        report = import_bytes(UserResource, csv_bytes(good, header=header), "u.csv", dry_run=False)
+        assert report.ok, report.errors
+        user = User.objects.get(username="newbie")
+        assert user.region_id == HAINAN and not user.has_usable_password()
+        bad = [["lost", "没有区域", "", "评定员", "", "", "是"]]
+        report = import_bytes(UserResource, csv_bytes(bad, header=header), "u.csv", dry_run=False)
+        assert "第 2 行，“负责区域代码”列：评定员必须指定负责区域。" in report.errors
+        assert not User.objects.filter(username="lost").exists()
+
+    def test_units_with_credit_codes(self):
+        header = ["创建领域", "所在区划代码", "名称", "统一社会信用代码", "地址", "有效"]
+        rows = [
+            ["hotel", BAYINTAOHAI, "黄河宾馆", "91330100799655058b", "", "是"],
+            ["family", "150303104707", "张建国", "", "", "是"],
+        ]
+        report = import_bytes(UnitResource, csv_bytes(rows, header=header), "u.csv", dry_run=False)
+        assert report.ok, report.errors
+        assert Unit.objects.get(name="黄河宾馆").credit_code == "91330100799655058B"
+        bad = [["school", BAYINTAOHAI, "错码学校", "91330100799655058C", "", "是"]]
+        report = import_bytes(UnitResource, csv_bytes(bad, header=header), "u.csv", dry_run=False)
+        assert any("校验位不正确" in error for error in report.errors)
+
+
+class TestExport:
+    def test_formula_cells_are_escaped(self, admin_client):
+        Criterion.objects.create(
+            code="evil-01",
+            domain_id="hotel",
+            work_area_id="mechanism",
+            text='=HYPERLINK("http://x")',
+            points=5,
+        )
+        data = CriterionResource().export(queryset=Criterion.objects.filter(code="evil-01"))
+        assert data.dict[0]["标准内容"] == '\'=HYPERLINK("http://x")'
+
+    def test_admin_export_xlsx(self, client, admin_user):
+        client.force_login(admin_user)
+        form = client.get("/admin/ratings/criterion/export/").context["form"]
+        data = {"format": "0", "resource": "0"}
+        data.update(
+            {
+                name: "on"
+                for name, field in form.fields.items()
+                if getattr(field, "is_selectable_field", False)
+            }
+        )
+        response = client.post("/admin/ratings/criterion/export/", data)
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][:3] == ("编号", "创建领域", "重点工作")
+        assert len(rows) == 141
+
+
+class TestAdmin:
+    URL = "/admin/ratings/criterion/import/"
+
+    def test_preview_then_confirm(self, client, admin_user):
+        client.force_login(admin_user)
+        upload = SimpleUploadedFile("criteria.csv", csv_bytes(GOOD_ROWS, "gbk"))
+        preview = client.post(self.URL, {"resource": "0", "format": "0", "import_file": upload})
+        html = preview.content.decode()
+        assert preview.status_code == 200
+        assert "school-v2-01" in html
+        assert not Criterion.objects.filter(code__startswith="school-v2").exists()
+        form = preview.context["confirm_form"]
+        done = client.post("/admin/ratings/criterion/process_import/", form.initial)
+        assert done.status_code == 302
+        assert Criterion.objects.filter(code__startswith="school-v2").count() == 2
+
+    def test_bad_file_gets_the_engines_message(self, client, admin_user):
+        client.force_login(admin_user)
+        upload = SimpleUploadedFile("criteria.csv", csv_bytes([]))
+        response = client.post(self.URL, {"resource": "0", "format": "0", "import_file": upload})
+        assert "文件只有表头，没有数据行。" in response.content.decode()
+
+    def test_bad_row_shows_line_and_column_and_offers_no_confirm(self, client, admin_user):
+        client.force_login(admin_user)
+        upload = SimpleUploadedFile("criteria.csv", csv_bytes([*GOOD_ROWS, TestAllOrNothing.BAD]))
+        response = client.post(self.URL, {"resource": "0", "format": "0", "import_file": upload})
+        html = response.content.decode()
+        assert "分值" in html and "应为 1–100 的整数" in html
+        assert response.context.get("confirm_form") is None
+        assert not Criterion.objects.filter(code__startswith="school-v2").exists()
+
+    @pytest.mark.parametrize(
+        "model", ["criterion", "region", "starstandard", "authority", "user", "unit"]
+    )
+    def test_only_administrators_import_and_export(
+        self, client, admin_user, assessor, gongan, model
+    ):
+        for path in (f"/admin/ratings/{model}/import/", f"/admin/ratings/{model}/export/"):
+            assert client.get(path).status_code == 302  # anonymous: to the admin login
+            for outsider in (assessor, gongan):
+                client.force_login(outsider)
+                response = client.get(path)
+                assert response.status_code == 302 and "/admin/login/" in response["Location"]
+            staff_without_role = factories.UserFactory(is_staff=True)
+            client.force_login(staff_without_role)
+            assert client.get(path).status_code == 403
+            client.force_login(admin_user)
+            assert client.get(path).status_code == 200
+            client.logout()
+
+
+class TestCommands:
+    def test_dry_run_then_import(self, tmp_path):
+        path = tmp_path / "criteria.csv"
+        path.write_bytes(csv_bytes(GOOD_ROWS, "gb18030"))
+        out = io.StringIO()
+        call_command("import_criteria", str(path), "--dry-run", stdout=out)
+        assert "（预览，未写入）：将新增 2 行" in out.getvalue()
+        assert not Criterion.objects.filter(code__startswith="school-v2").exists()
+        call_command("import_criteria", str(path), stdout=out)
+        assert Criterion.objects.filter(code__startswith="school-v2").count() == 2
+
+    def test_errors_exit_non_zero_and_write_nothing(self, tmp_path):
+        path = tmp_path / "criteria.csv"
+        path.write_bytes(csv_bytes([*GOOD_ROWS, TestAllOrNothing.BAD]))
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="1 处错误"):
+            call_command("import_criteria", str(path), stdout=out)
+        assert "第 4 行，“分值”列" in out.getvalue()
+        assert not Criterion.objects.filter(code__startswith="school-v2").exists()
+
+    def test_regions_command_and_missing_file(self, tmp_path):
+        with pytest.raises(CommandError, match="找不到文件"):
+            call_command("import_regions", str(tmp_path / "none.csv"), stdout=io.StringIO())
+
+    def test_the_shipped_example_imports_cleanly(self):
+        from django.conf import settings
+
+        data = (settings.BASE_DIR / "fixtures" / "criteria_example.xlsx").read_bytes()
+        report = criteria(data, "criteria_example.xlsx", dry_run=True)
+        assert report.ok and report.unchanged == 14
