@@ -169,7 +169,30 @@ class RatingEditForm:
         return [form.finding() for form in self.forms]
 
 
-class DecisionForm(forms.Form):
+class ReasonedDecisionForm(forms.Form):
+    """A decision whose reason is required unless it is the favourable one."""
+
+    favourable: str
+    refusal: str
+    refusal_message: str
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision and decision != self.favourable and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                self.refusal_message
+                if decision == self.refusal
+                else _("退回补充时必须说明需要补充什么。"),
+            )
+        return cleaned
+
+
+class DecisionForm(ReasonedDecisionForm):
+    favourable, refusal = Decision.ENDORSE, Decision.REJECT
+    refusal_message = _("不予认可时必须填写理由。")
+
     decision = forms.ChoiceField(
         label=_("认定结果"), choices=Decision.choices, widget=forms.RadioSelect
     )
@@ -180,18 +203,6 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("不予认可、退回补充时必填。"),
     )
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        decision = cleaned.get("decision")
-        if decision and decision != Decision.ENDORSE and not cleaned.get("reason", "").strip():
-            self.add_error(
-                "reason",
-                _("不予认可时必须填写理由。")
-                if decision == Decision.REJECT
-                else _("退回补充时必须说明需要补充什么。"),
-            )
-        return cleaned
 
 
 class BulkDecisionForm(DecisionForm):
@@ -436,7 +447,10 @@ class AssessmentEditForm:
         return list(grouped.items())
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(ReasonedDecisionForm):
+    favourable, refusal = ReviewDecision.APPROVE, ReviewDecision.REJECT
+    refusal_message = _("审核不通过时必须填写理由。")
+
     decision = forms.ChoiceField(
         label=_("审核结果"), choices=ReviewDecision.choices, widget=forms.RadioSelect
     )
@@ -447,22 +461,6 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("不通过、退回补充时必填。"),
     )
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        decision = cleaned.get("decision")
-        if (
-            decision
-            and decision != ReviewDecision.APPROVE
-            and not cleaned.get("reason", "").strip()
-        ):
-            self.add_error(
-                "reason",
-                _("审核不通过时必须填写理由。")
-                if decision == ReviewDecision.REJECT
-                else _("退回补充时必须说明需要补充什么。"),
-            )
-        return cleaned
 
 
 class NamingForm(forms.Form):

@@ -581,7 +581,29 @@ class EvidenceFile(models.Model):
         return self.withdrawn_at is not None
 
 
-class Plaque(models.Model):
+class Revocable(models.Model):
+    """Something valid until revoked, with who revoked it, when and why (plaques, namings)."""
+
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("撤销人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_reason = models.TextField(_("撤销理由"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+
+class Plaque(Revocable):
     """The plaque (牌匾) of a ten-star community: a public number, printed as a QR code."""
 
     number = models.CharField(_("牌匾编号"), max_length=24, unique=True)
@@ -596,16 +618,6 @@ class Plaque(models.Model):
     issued_by = models.ForeignKey(
         User, verbose_name=_("授牌操作人"), on_delete=models.PROTECT, related_name="+"
     )
-    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        User,
-        verbose_name=_("撤销操作人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    revoked_reason = models.TextField(_("撤销理由"), blank=True)
 
     class Meta:
         verbose_name = _("牌匾")
@@ -624,9 +636,6 @@ class Plaque(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    @property
-    def is_valid(self) -> bool:
-        return self.revoked_at is None
 
 
 class GuidanceCase(models.Model):
@@ -874,7 +883,7 @@ class AssessmentLine(models.Model):
         return self.is_veto and self.points is not None and self.points < self.max_points
 
 
-class Designation(models.Model):
+class Designation(Revocable):
     """命名: a unit that met its domain's standard named on the honour roll."""
 
     unit = models.ForeignKey(
@@ -898,16 +907,6 @@ class Designation(models.Model):
     created_by = models.ForeignKey(
         User, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
     )
-    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        User,
-        verbose_name=_("撤销人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    revoked_reason = models.TextField(_("撤销理由"), blank=True)
 
     class Meta:
         verbose_name = _("命名")
@@ -925,9 +924,6 @@ class Designation(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} {self.title}"
 
-    @property
-    def is_valid(self) -> bool:
-        return self.revoked_at is None
 
 
 class Event(models.Model):

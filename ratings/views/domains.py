@@ -35,6 +35,21 @@ def _domain_from(request: HttpRequest) -> str:
     return wanted if Domain.objects.filter(pk=wanted).exists() else ""
 
 
+def _list_context(request: HttpRequest, rows, *, year, cascade, page_size: int = PAGE_SIZE) -> dict:
+    """What every filtered list of this module shows around its rows."""
+    return {
+        "page": Paginator(rows, page_size).get_page(request.GET.get("page")),
+        "year": year,
+        "years": RatingYear.objects.all(),
+        "domains": Domain.objects.all(),
+        "domain": _domain_from(request),
+        "q": request.GET.get("q", ""),
+        "cascade": cascade,
+        "page_query": query_without(request, "page"),
+        "region_query": query_without(request, "page", "region"),
+    }
+
+
 # --------------------------------------------------------------------------------------------
 # Units
 
@@ -51,23 +66,9 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         search=request.GET.get("q", "").strip()[:40],
         status=request.GET.get("status") or None,
     )
-    return render(
-        request,
-        "domains/unit_list.html",
-        {
-            "page": Paginator(units, PAGE_SIZE).get_page(request.GET.get("page")),
-            "year": year,
-            "years": RatingYear.objects.all(),
-            "domains": Domain.objects.all(),
-            "domain": _domain_from(request),
-            "statuses": AssessmentStatus.choices,
-            "status": request.GET.get("status", ""),
-            "q": request.GET.get("q", ""),
-            "cascade": cascade,
-            "page_query": query_without(request, "page"),
-            "region_query": query_without(request, "page", "region"),
-        },
-    )
+    context = _list_context(request, units, year=year, cascade=cascade)
+    context.update(statuses=AssessmentStatus.choices, status=request.GET.get("status", ""))
+    return render(request, "domains/unit_list.html", context)
 
 
 def _unit_form(request: HttpRequest, instance: Unit | None) -> HttpResponse:
@@ -329,21 +330,8 @@ def designation_list(request: HttpRequest) -> HttpResponse:
         region=cascade["selected"],
         search=request.GET.get("q", "").strip()[:40],
     )
-    return render(
-        request,
-        "domains/designation_list.html",
-        {
-            "page": Paginator(designations, PAGE_SIZE).get_page(request.GET.get("page")),
-            "year": year,
-            "years": RatingYear.objects.all(),
-            "domains": Domain.objects.all(),
-            "domain": _domain_from(request),
-            "q": request.GET.get("q", ""),
-            "cascade": cascade,
-            "page_query": query_without(request, "page"),
-            "region_query": query_without(request, "page", "region"),
-        },
-    )
+    context = _list_context(request, designations, year=year, cascade=cascade)
+    return render(request, "domains/designation_list.html", context)
 
 
 @admin_only
@@ -383,22 +371,9 @@ def designation_create(request: HttpRequest) -> HttpResponse:
                     "domains/designation_confirm.html",
                     {"year": year, "units": units, "form": form},
                 )
-    return render(
-        request,
-        "domains/designation_create.html",
-        {
-            "year": year,
-            "years": RatingYear.objects.all(),
-            "page": Paginator(candidates, 50).get_page(request.GET.get("page")),
-            "form": form,
-            "domains": Domain.objects.all(),
-            "domain": _domain_from(request),
-            "q": request.GET.get("q", ""),
-            "cascade": cascade,
-            "page_query": query_without(request, "page"),
-            "region_query": query_without(request, "page", "region"),
-        },
-    )
+    context = _list_context(request, candidates, year=year, cascade=cascade, page_size=50)
+    context["form"] = form
+    return render(request, "domains/designation_create.html", context)
 
 
 @admin_only
