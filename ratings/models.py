@@ -637,7 +637,6 @@ class Plaque(Revocable):
         return self.number
 
 
-
 class GuidanceCase(models.Model):
     """Supervised guidance (督促指导) of a community certified at five stars or fewer."""
 
@@ -923,7 +922,6 @@ class Designation(Revocable):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.title}"
-
 
 
 class Event(models.Model):
