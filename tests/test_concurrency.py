@@ -7,9 +7,10 @@ on SQLite, the server on PostgreSQL), as CI does on both.
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from ratings import workflow
 from ratings.choices import Decision
@@ -67,6 +68,68 @@ def test_concurrent_saves_of_one_version_let_exactly_one_win(reference_data):
     assert str(winner) in conflicts[0].message
     assert StarRating.objects.get().version == rating.version + 1
     assert Event.objects.filter(action="draft_save").count() == 2  # the first save and the winner
+
+
+def wait_until_blocked(seconds: float = 5.0) -> None:
+    """Give another thread time to queue behind a lock held here (on PostgreSQL: until it does)."""
+    if connection.vendor != "postgresql":
+        time.sleep(0.3)  # SQLite: the other writer waits in BEGIN IMMEDIATE
+        return
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_that_waited_for_another_persons_save_is_told_who_won(reference_data):
+    """The loser queues behind the winner's lock; once let through it must see the winner's row
+    (not lose it, as a lock query joining `updated_by` would on PostgreSQL)."""
+    year = workflow.year_open(user=None, year=2026)
+    first, second = factories.assessor(HAINAN), factories.assessor(HAINAN, display_name="王晓")
+    community = Region.objects.get(pk=SAIHANWUSU)
+    rating = workflow.rating_save(
+        user=first, community=community, year=year, expected_version=0, findings=findings()
+    )
+
+    def save(user, met):
+        return workflow.rating_save(
+            user=user,
+            community=community,
+            year=year,
+            expected_version=rating.version,
+            findings=findings({1: met}),
+        )
+
+    results = []
+
+    def loser():
+        try:
+            results.append(save(first, False))
+        except Exception as error:
+            results.append(error)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        StarRating.objects.select_for_update().get(pk=rating.pk)
+        waiting = threading.Thread(target=loser)
+        waiting.start()
+        wait_until_blocked()
+        save(second, None)
+    waiting.join(timeout=60)
+
+    assert len(results) == 1 and isinstance(results[0], workflow.Conflict), results
+    assert "王晓" in results[0].message
+    stored = StarRating.objects.get()
+    assert stored.version == rating.version + 1 and stored.updated_by == second
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,6 +7,11 @@ call these functions; nothing else changes a status field.
 On PostgreSQL the locks are `SELECT … FOR UPDATE OF` the changed table only. SQLite ignores
 those, but the settings open every SQLite transaction with `BEGIN IMMEDIATE`, so writers are
 serialised there as a whole.
+
+A locking query joins only rows that never change under it (year, community, standard), never
+`updated_by` or `decided_by`: when PostgreSQL finds a locked row changed by the transaction it
+waited for, it re-checks the joins against the rows read before the wait, and a join on a changed
+column would silently lose the row. Those people are read after the lock, when needed.
 """
 
 from .assessments import (

@@ -144,10 +144,7 @@ def _lock_or_create(
 ) -> Assessment:
     require_open(RatingYear.objects.get(pk=year.pk))
     assessment = (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .filter(unit=unit, year=year)
-        .first()
+        Assessment.objects.select_for_update(of=("self",)).filter(unit=unit, year=year).first()
     )
     if assessment is None:
         if expected_version != 0:
@@ -174,7 +171,7 @@ def assessment_submit(
     with transaction.atomic():
         assessment = (
             Assessment.objects.select_for_update(of=("self",))
-            .select_related("year", "unit__domain", "updated_by")
+            .select_related("year", "unit__domain")
             .get(pk=assessment.pk)
         )
         require_open(assessment.year)
@@ -241,7 +238,7 @@ def assessment_decide(
     with transaction.atomic():
         assessment = (
             Assessment.objects.select_for_update(of=("self",))
-            .select_related("year", "unit__domain", "decided_by")
+            .select_related("year", "unit__domain")
             .get(pk=assessment.pk)
         )
         require_open(assessment.year)

@@ -34,7 +34,7 @@ def guidance_open(*, user: User | None, rating: StarRating) -> GuidanceCase:
 def _lock_open_case(case: GuidanceCase) -> GuidanceCase:
     case = (
         GuidanceCase.objects.select_for_update(of=("self",))
-        .select_related("rating__year", "updated_by")
+        .select_related("rating__year")
         .get(pk=case.pk)
     )
     if case.status != GuidanceStatus.OPEN:

@@ -124,7 +124,7 @@ def _lock_or_create_rating(
     require_open(RatingYear.objects.get(pk=year.pk))
     rating = (
         StarRating.objects.select_for_update(of=("self",))
-        .select_related("updated_by", "year")
+        .select_related("year")
         .filter(community=community, year=year)
         .first()
     )
@@ -192,7 +192,7 @@ def rating_submit(
     with transaction.atomic():
         rating = (
             StarRating.objects.select_for_update(of=("self",))
-            .select_related("year", "updated_by")
+            .select_related("year")
             .get(pk=rating.pk)
         )
         require_open(rating.year)
@@ -290,9 +290,7 @@ def item_decide(*, user: User, item: StarItem, decision: Decision, reason: str =
             .get(pk=item.rating_id)
         )
         require_open(rating.year)
-        items = list(
-            rating.items.select_for_update(of=("self",)).select_related("standard", "decided_by")
-        )
+        items = list(rating.items.select_for_update(of=("self",)).select_related("standard"))
         item = next(candidate for candidate in items if candidate.pk == item.pk)
         if rating.status == RatingStatus.REVOKED:
             raise TransitionNotAllowed(_("该社区(村)已被取消当年评星资格，不再认定。"))
