@@ -43,7 +43,7 @@ format: install
 
 ## Re-extract the English catalogue after changing interface text (needs GNU gettext).
 messages: install
-	$(PY) manage.py makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'bench/*'
+	$(PY) manage.py makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*'
 	$(PY) manage.py compile_translations
 
 bench: install
