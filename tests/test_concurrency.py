@@ -14,9 +14,9 @@ from django.db import connection, transaction
 
 from ratings import workflow
 from ratings.choices import Decision
-from ratings.models import Event, Region, StarRating
+from ratings.models import Criterion, Event, Region, StarRating, Unit
 from tests import factories
-from tests.helpers import HAINAN, SAIHANWUSU, findings, item, submitted_rating
+from tests.helpers import BAYINTAOHAI, HAINAN, SAIHANWUSU, findings, item, submitted_rating
 
 
 def race(*jobs):
@@ -88,15 +88,15 @@ def wait_until_blocked(seconds: float = 5.0) -> None:
             time.sleep(0.02)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_save_that_waited_for_another_persons_save_is_told_who_won(reference_data):
-    """The loser queues behind the winner's lock; once let through it must see the winner's row
-    (not lose it, as a lock query joining `updated_by` would on PostgreSQL)."""
-    year = workflow.year_open(user=None, year=2026)
-    first, second = factories.assessor(HAINAN), factories.assessor(HAINAN, display_name="王晓")
+def rating_saver(year):
+    """The first save of a rating, and a function that saves it again from that version."""
     community = Region.objects.get(pk=SAIHANWUSU)
     rating = workflow.rating_save(
-        user=first, community=community, year=year, expected_version=0, findings=findings()
+        user=factories.assessor(HAINAN),
+        community=community,
+        year=year,
+        expected_version=0,
+        findings=findings(),
     )
 
     def save(user, met):
@@ -108,6 +108,35 @@ def test_a_save_that_waited_for_another_persons_save_is_told_who_won(reference_d
             findings=findings({1: met}),
         )
 
+    return rating, save
+
+
+def assessment_saver(year):
+    """The same for a hotel's assessment in a creation domain."""
+    unit = Unit.objects.create(domain_id="hotel", region_id=BAYINTAOHAI, name="黄河宾馆")
+    criterion = Criterion.objects.filter(domain_id="hotel", active=True).first()
+
+    def save(user, met, version=None):
+        return workflow.assessment_save(
+            user=user,
+            unit=unit,
+            year=year,
+            expected_version=assessment.version if version is None else version,
+            lines=[workflow.LineInput(criterion_id=criterion.pk, points=0 if met else 1)],
+        )
+
+    assessment = save(factories.assessor(HAINAN), True, version=0)
+    return assessment, save
+
+
+@pytest.mark.parametrize("saver", [rating_saver, assessment_saver], ids=["rating", "assessment"])
+@pytest.mark.django_db(transaction=True)
+def test_a_save_that_waited_for_another_persons_save_is_told_who_won(reference_data, saver):
+    """The loser queues behind the winner's lock; once let through it must see the winner's row
+    (not lose it, as a lock query joining `updated_by` would on PostgreSQL)."""
+    year = workflow.year_open(user=None, year=2026)
+    first, second = factories.assessor(HAINAN), factories.assessor(HAINAN, display_name="王晓")
+    target, save = saver(year)
     results = []
 
     def loser():
@@ -119,7 +148,7 @@ def test_a_save_that_waited_for_another_persons_save_is_told_who_won(reference_d
             connection.close()
 
     with transaction.atomic():
-        StarRating.objects.select_for_update().get(pk=rating.pk)
+        type(target).objects.select_for_update().get(pk=target.pk)
         waiting = threading.Thread(target=loser)
         waiting.start()
         wait_until_blocked()
@@ -128,8 +157,8 @@ def test_a_save_that_waited_for_another_persons_save_is_told_who_won(reference_d
 
     assert len(results) == 1 and isinstance(results[0], workflow.Conflict), results
     assert "王晓" in results[0].message
-    stored = StarRating.objects.get()
-    assert stored.version == rating.version + 1 and stored.updated_by == second
+    stored = type(target).objects.get()
+    assert stored.version == target.version + 1 and stored.updated_by == second
 
 
 @pytest.mark.django_db(transaction=True)
