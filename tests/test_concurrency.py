@@ -19,19 +19,24 @@ from tests import factories
 from tests.helpers import BAYINTAOHAI, HAINAN, SAIHANWUSU, findings, item, submitted_rating
 
 
+def outcome(job):
+    """What the job returned or raised, on this thread's own database connection."""
+    try:
+        return job()
+    except Exception as error:
+        return error
+    finally:
+        connection.close()
+
+
 def race(*jobs):
     """Run the jobs in threads released together; return what each returned or raised."""
     barrier = threading.Barrier(len(jobs))
     results = [None] * len(jobs)
 
     def run(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
+        barrier.wait()
+        results[index] = outcome(job)
 
     threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
     for thread in threads:
@@ -99,16 +104,16 @@ def rating_saver(year):
         findings=findings(),
     )
 
-    def save(user, met):
+    def save_again(user):
         return workflow.rating_save(
             user=user,
             community=community,
             year=year,
             expected_version=rating.version,
-            findings=findings({1: met}),
+            findings=findings({1: False}),
         )
 
-    return rating, save
+    return rating, save_again
 
 
 def assessment_saver(year):
@@ -116,17 +121,17 @@ def assessment_saver(year):
     unit = Unit.objects.create(domain_id="hotel", region_id=BAYINTAOHAI, name="黄河宾馆")
     criterion = Criterion.objects.filter(domain_id="hotel", active=True).first()
 
-    def save(user, met, version=None):
+    def save(user, points, version):
         return workflow.assessment_save(
             user=user,
             unit=unit,
             year=year,
-            expected_version=assessment.version if version is None else version,
-            lines=[workflow.LineInput(criterion_id=criterion.pk, points=0 if met else 1)],
+            expected_version=version,
+            lines=[workflow.LineInput(criterion_id=criterion.pk, points=points)],
         )
 
-    assessment = save(factories.assessor(HAINAN), True, version=0)
-    return assessment, save
+    assessment = save(factories.assessor(HAINAN), 0, 0)
+    return assessment, lambda user: save(user, 1, assessment.version)
 
 
 @pytest.mark.parametrize("saver", [rating_saver, assessment_saver], ids=["rating", "assessment"])
@@ -136,23 +141,17 @@ def test_a_save_that_waited_for_another_persons_save_is_told_who_won(reference_d
     (not lose it, as a lock query joining `updated_by` would on PostgreSQL)."""
     year = workflow.year_open(user=None, year=2026)
     first, second = factories.assessor(HAINAN), factories.assessor(HAINAN, display_name="王晓")
-    target, save = saver(year)
+    target, save_again = saver(year)
     results = []
-
-    def loser():
-        try:
-            results.append(save(first, False))
-        except Exception as error:
-            results.append(error)
-        finally:
-            connection.close()
 
     with transaction.atomic():
         type(target).objects.select_for_update().get(pk=target.pk)
-        waiting = threading.Thread(target=loser)
+        waiting = threading.Thread(
+            target=lambda: results.append(outcome(lambda: save_again(first)))
+        )
         waiting.start()
         wait_until_blocked()
-        save(second, None)
+        save_again(second)
     waiting.join(timeout=60)
 
     assert len(results) == 1 and isinstance(results[0], workflow.Conflict), results

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
+import polib
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -77,11 +81,6 @@ def test_pages_use_no_external_assets(client):
 def test_every_interface_message_has_an_english_translation(tmp_path, settings, monkeypatch):
     """Extract the messages from the code as `make messages` does, into a copy of the catalogue:
     a message added without its English (or left fuzzy) fails here, not in front of a user."""
-    import shutil
-
-    import polib
-    from django.core.management import call_command
-
     if shutil.which("xgettext") is None:
         pytest.skip("GNU gettext is not installed (Debian package gettext)")
     # makemessages writes beside the sources it reads, so it runs on a copy of them.
@@ -93,12 +92,7 @@ def test_every_interface_message_has_an_english_translation(tmp_path, settings, 
         )
     settings.LOCALE_PATHS = [tmp_path / "locale"]
     monkeypatch.chdir(tmp_path)
-    call_command(
-        "makemessages",
-        locale=["en"],
-        no_obsolete=True,
-        verbosity=0,
-    )
+    call_command("makemessages", locale=["en"], no_obsolete=True, verbosity=0)
 
     catalogue = polib.pofile(str(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in catalogue.untranslated_entries() + catalogue.fuzzy_entries()]
