@@ -8,6 +8,10 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 
 .PHONY: run test setup install lint format messages bench clean
 
+# The settings default to production (DEBUG off); the development targets turn it on. An
+# explicit DEBUG in the environment wins.
+run test setup install lint format messages bench: export DEBUG ?= True
+
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Decision, RatingStatus, ReviewDecision
+from .choices import AssessmentStatus, Decision, RatingStatus, ReviewDecision
 from .models import (
     FAMILY_DOMAIN,
     AssessmentLine,
@@ -40,6 +42,28 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [single(part, initial) for part in data if part]
         return [single(data, initial)] if data else []
+
+
+ID_PATTERN = re.compile(r"[0-9]{1,18}")
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """The ticked rows of a list, as objects of `queryset`. Each value is checked to be a
+    primary key before the database sees it (a 40-digit number would overflow the column)."""
+
+    def clean(self, value):
+        for part in value or []:
+            if not ID_PATTERN.fullmatch(str(part)):
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().clean(value)
+
+
+def clean_version(data) -> int | None:
+    """The version a form was loaded at, or None if it is missing or malformed."""
+    value = data.get("version", "") if data is not None else ""
+    if isinstance(value, str) and ID_PATTERN.fullmatch(value) and len(value) <= 9:
+        return int(value)
+    return None
 
 
 class FindingForm(forms.Form):
@@ -158,11 +182,11 @@ class RatingEditForm:
 
     def is_valid(self) -> bool:
         valid = all([form.is_valid() for form in self.forms])
-        try:
-            self.version = int(self.data.get("version", ""))
-        except (TypeError, ValueError):
+        version = clean_version(self.data)
+        if version is None:
             self.errors.append(str(_("表单缺少版本信息，请重新加载页面。")))
-            valid = False
+            return False
+        self.version = version
         return valid
 
     def findings(self) -> list[Finding]:
@@ -206,19 +230,77 @@ class DecisionForm(ReasonedDecisionForm):
 
 
 class BulkDecisionForm(DecisionForm):
-    items = forms.TypedMultipleChoiceField(coerce=int, required=True)
+    items = ModelIdsField(
+        queryset=StarItem.objects.none(),
+        error_messages={
+            "required": _("请至少勾选一项。"),
+            "invalid_choice": _("勾选的项目中有已不在待认定队列中的，请刷新后重试。"),
+            "invalid_pk_value": _("勾选的项目中有已不在待认定队列中的，请刷新后重试。"),
+        },
+    )
 
-    def __init__(self, *args, choices: list[int], **kwargs) -> None:
+    def __init__(self, *args, queue: QuerySet[StarItem], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["items"].choices = [(pk, pk) for pk in choices]
-        self.fields["items"].error_messages["required"] = _("请至少勾选一项。")
-        self.fields["items"].error_messages["invalid_choice"] = _(
-            "勾选的项目中有已不在待认定队列中的，请刷新后重试。"
-        )
+        self.fields["items"].queryset = queue
 
 
-class WorkFilterForm(forms.Form):
-    """Filters of the assessor's list; every field is optional and validated."""
+# --------------------------------------------------------------------------------------------
+# List filters: every value a list reads from its query string goes through one of these.
+
+
+class FilterForm(forms.Form):
+    """The filters of one list, bound to the query string.
+
+    A filter the form cannot use is left out of `filters` (the list is shown without it) and
+    reported in `problems`; a year or region that cannot exist is a 404, as an unknown one is.
+    Nothing malformed ever reaches a query.
+    """
+
+    NOT_FOUND = ("year", "region")
+
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    region = forms.RegexField(
+        regex=r"^[0-9]{12}$", required=False, max_length=12, widget=forms.HiddenInput
+    )
+    q = forms.CharField(label=_("名称"), required=False, max_length=40)
+
+    def __init__(self, data, **kwargs) -> None:
+        super().__init__(data, **kwargs)
+        self.is_valid()
+
+    @property
+    def not_found(self) -> bool:
+        return any(name in self.errors for name in self.NOT_FOUND)
+
+    @property
+    def filters(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+    @property
+    def problems(self) -> list[str]:
+        return [
+            _("筛选条件“%(label)s”无效，已忽略：%(error)s")
+            % {"label": self.fields[name].label or name, "error": " ".join(errors)}
+            for name, errors in self.errors.items()
+            if name not in self.NOT_FOUND
+        ]
+
+
+def _domain_choices(queryset=None) -> list[tuple[str, str]]:
+    domains = queryset if queryset is not None else Domain.objects.all()
+    return [("", _("全部领域"))] + [(d.code, d.name) for d in domains]
+
+
+class DomainFilterMixin(forms.Form):
+    domain = forms.ChoiceField(label=_("创建领域"), required=False)
+
+    def __init__(self, *args, domains=None, **kwargs) -> None:
+        self.base_fields["domain"].choices = _domain_choices(domains)
+        super().__init__(*args, **kwargs)
+
+
+class WorkFilterForm(FilterForm):
+    """Filters of the assessor's list of communities."""
 
     status = forms.ChoiceField(label=_("状态"), required=False)
     stars = forms.TypedChoiceField(
@@ -228,26 +310,66 @@ class WorkFilterForm(forms.Form):
         empty_value=None,
         choices=[("", _("全部"))] + [(n, n) for n in range(10, -1, -1)],
     )
-    q = forms.CharField(label=_("名称"), required=False, max_length=40)
-    region = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("全部")), ("none", _("未开始"))] + list(
+        self.base_fields["status"].choices = [("", _("全部")), ("none", _("未开始"))] + list(
             RatingStatus.choices
         )
+        super().__init__(*args, **kwargs)
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(FilterForm):
     standard = forms.TypedChoiceField(label=_("标准"), required=False, coerce=int, empty_value=None)
-    q = forms.CharField(label=_("社区(村)"), required=False, max_length=40)
-    region = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
 
     def __init__(self, *args, standards: list[StarStandard], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["standard"].choices = [("", _("全部"))] + [
+        self.base_fields["standard"].choices = [("", _("全部"))] + [
             (s.number, str(s)) for s in standards
         ]
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = _("社区(村)")
+
+
+class UnitFilterForm(DomainFilterMixin, FilterForm):
+    status = forms.ChoiceField(label=_("测评状态"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.base_fields["status"].choices = [("", _("全部")), ("none", _("未开始"))] + list(
+            AssessmentStatus.choices
+        )
+        super().__init__(*args, **kwargs)
+
+
+class DomainListFilterForm(DomainFilterMixin, FilterForm):
+    """Designations, review queue and coverage: year, region, domain, name."""
+
+
+class GuidanceFilterForm(FilterForm):
+    state = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[
+            ("open", _("指导中")),
+            ("overdue", _("已逾期")),
+            ("closed", _("已结案")),
+            ("all", _("全部")),
+        ],
+    )
+
+
+class HonoursFilterForm(DomainFilterMixin, FilterForm):
+    """The public honour rolls."""
+
+    kind = forms.ChoiceField(
+        label=_("名单"),
+        required=False,
+        choices=[("stars", _("十星平安社区(村)")), ("domains", _("十小平安创建命名"))],
+    )
+    tier = forms.CharField(label=_("等次"), required=False, max_length=30)
+    batch = forms.CharField(label=_("批次"), required=False, max_length=30)
+
+
+class VerifyForm(forms.Form):
+    number = forms.CharField(label=_("牌匾编号"), required=False, max_length=40)
 
 
 class YearOpenForm(forms.Form):
@@ -429,11 +551,11 @@ class AssessmentEditForm:
 
     def is_valid(self) -> bool:
         valid = all([form.is_valid() for form in self.forms])
-        try:
-            self.version = int(self.data.get("version", ""))
-        except (TypeError, ValueError):
+        version = clean_version(self.data)
+        if version is None:
             self.errors.append(str(_("表单缺少版本信息，请重新加载页面。")))
-            valid = False
+            return False
+        self.version = version
         return valid
 
     def line_inputs(self) -> list[LineInput]:
@@ -460,6 +582,19 @@ class ReviewForm(ReasonedDecisionForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("不通过、退回补充时必填。"),
+    )
+
+
+class TickedUnitsForm(forms.Form):
+    """The units ticked on the naming page."""
+
+    units = ModelIdsField(
+        queryset=Unit.objects.select_related("domain", "region__parent"),
+        error_messages={
+            "required": _("请至少勾选一个单位。"),
+            "invalid_choice": _("勾选的单位已不存在，请刷新后重试。"),
+            "invalid_pk_value": _("勾选的单位已不存在，请刷新后重试。"),
+        },
     )
 
 

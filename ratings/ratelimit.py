@@ -18,10 +18,15 @@ from django.shortcuts import render
 
 
 def client_address(request: HttpRequest) -> str:
-    """The visitor's address: REMOTE_ADDR, or the header a trusted reverse proxy sets."""
+    """The visitor's address: REMOTE_ADDR, or what the trusted reverse proxies say.
+
+    In `X-Forwarded-For: <written by the client>, …, <added by our proxy>` only the entries
+    our own proxies added can be believed; with N trusted proxies that is the N-th from the
+    right. Taking the left-most would let anyone choose their address, and so their limit."""
     header = settings.CLIENT_ADDRESS_HEADER
-    if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
+    chain = [part.strip() for part in request.META.get(header, "").split(",") if part.strip()]
+    if header and chain:
+        return chain[-min(settings.TRUSTED_PROXY_COUNT, len(chain))]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 

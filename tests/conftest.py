@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from ratings import workflow
 from ratings.models import RatingYear, Region, User
 from tests import factories
 from tests.helpers import HAINAN, SAIHANWUSU, WUDA
+from tests.world import World, build_world
 
 
 def load_reference() -> None:
@@ -30,14 +34,39 @@ def reference_data(transactional_db):
     load_reference()
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+@pytest.fixture(scope="module")
+def world_media(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("world-media")
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker, world_media) -> World:
+    """The world of `tests.world`, built once for the whole module inside a transaction that is
+    rolled back after the module's last test. Each test (through `db`) runs in a savepoint."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=world_media):
+        outer = transaction.atomic()
+        outer.__enter__()
+        built = build_world()
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _private_media(request, settings, tmp_path):
+    """Evidence goes to a folder of the test's own (the module's, for the shared world)."""
+    if "module_world" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("world_media")
+    else:
+        settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_passwords():
+    """Hashing a password properly takes a third of a second; tests make hundreds."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 # -- people --------------------------------------------------------------------------------------

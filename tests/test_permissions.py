@@ -6,31 +6,19 @@ log in. A URL added to `ratings.urls` without a row here fails `test_every_url_h
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
 from ratings import urls as rating_urls
-from ratings import workflow
 from ratings.choices import ItemStatus, RatingStatus
-from ratings.models import (
-    Criterion,
-    Designation,
-    Event,
-    EvidenceFile,
-    GuidanceCase,
-    Plaque,
-    Region,
-    StarRating,
-    Unit,
-)
-from ratings.uploads import PDF
-from tests.helpers import item, published_year_with, save_rating, submitted_rating
+from ratings.models import Authority, Event, EvidenceFile, StarRating, Unit
+from tests.factories import UserFactory, certifier
+from tests.helpers import item
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -47,118 +35,12 @@ PUBLIC_URLS = {
     "commendation_xlsx",
 }
 LOGIN = 302
-PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
-
-
-@dataclass
-class World:
-    """In 海南区: a draft rating (建设社区) and a submitted one (赛汗乌素村) of the open year 2026,
-    with files; a published 2025 with a ten-star community (利民社区) holding a plaque and a
-    one-star community (曙光村) under guidance."""
-
-    draft: StarRating
-    submitted: StarRating
-    draft_file: EvidenceFile
-    submitted_file: EvidenceFile
-    ten_star: StarRating
-    plaque: Plaque
-    guidance: GuidanceCase
-    hotel: Unit  # its 2026 assessment is submitted, with a file
-    draft_hotel: Unit  # its 2026 assessment is a draft
-    designation: Designation
-    users: dict
-    certifiers: dict
 
 
 @pytest.fixture
-def world(assessor, assessor_out, gongan, jindu, admin_user, certifiers) -> World:
-    past = workflow.year_open(user=None, year=2025)
-    ten_star, low = published_year_with(
-        assessor,
-        certifiers,
-        admin_user,
-        past,
-        [
-            (Region.objects.get(pk="150303102502"), None),
-            (Region.objects.get(pk="150303104702"), set(range(2, 11))),  # one star
-        ],
-    )
-    plaque = workflow.plaque_issue(user=admin_user, rating=ten_star)
-    year = workflow.year_open(user=None, year=2026)
-
-    def with_file(community_code: str) -> StarRating:
-        community = Region.objects.get(pk=community_code)
-        upload = SimpleUploadedFile("说明.pdf", PDF_BYTES)
-        return workflow.rating_save(
-            user=assessor,
-            community=community,
-            year=year,
-            expected_version=0,
-            findings=[
-                workflow.Finding(number=n, met=True, uploads=[(upload, PDF)] if n == 1 else [])
-                for n in range(1, 11)
-            ],
-        )
-
-    draft = with_file("150303102501")
-    submitted = with_file("150303104707")
-    submitted = workflow.rating_submit(user=assessor, rating=submitted)
-
-    def assessed(name: str) -> Unit:
-        unit = Unit.objects.create(domain_id="hotel", region_id="150303104000", name=name)
-        lines = [
-            workflow.LineInput(criterion_id=c.pk, points=c.points)
-            for c in Criterion.objects.filter(domain_id="hotel")
-        ]
-        lines[0].uploads = [(SimpleUploadedFile("登记表.pdf", PDF_BYTES), PDF)]
-        workflow.assessment_save(
-            user=assessor, unit=unit, year=year, expected_version=0, lines=lines
-        )
-        return unit
-
-    hotel, draft_hotel, named_hotel = (
-        assessed("黄河宾馆"),
-        assessed("驿站旅店"),
-        assessed("金沙宾馆"),
-    )
-    for unit in (hotel, named_hotel):
-        workflow.assessment_submit(user=assessor, assessment=unit.assessments.get())
-    workflow.assessment_decide(
-        user=certifiers["wenlv"], assessment=named_hotel.assessments.get(), decision="approve"
-    )
-    [designation] = workflow.designations_create(
-        user=admin_user,
-        units=[named_hotel],
-        year=year,
-        naming=workflow.Naming(
-            title="平安宾馆",
-            tier="",
-            batch="首批",
-            document_number="1号",
-            designated_on=datetime.date(2026, 12, 1),
-        ),
-    )
-    return World(
-        draft=draft,
-        submitted=submitted,
-        draft_file=EvidenceFile.objects.get(item__rating=draft),
-        submitted_file=EvidenceFile.objects.get(item__rating=submitted),
-        ten_star=ten_star,
-        plaque=plaque,
-        guidance=GuidanceCase.objects.get(rating=low),
-        hotel=hotel,
-        draft_hotel=draft_hotel,
-        designation=designation,
-        certifiers=certifiers,
-        users={
-            "anonymous": None,
-            "assessor_in": assessor,
-            "assessor_out": assessor_out,
-            "certifier_right": gongan,  # certifies standard 1
-            "certifier_other": jindu,
-            "admin": admin_user,
-        },
-    )
+def world(module_world, db) -> World:
+    """Built once for this module; each test's changes are rolled back."""
+    return module_world
 
 
 def rating_url(name: str, rating: StarRating, *extra) -> str:
@@ -352,8 +234,9 @@ def test_matrix(client, world, row):
     assert not wrong, f"{row.method} {row.url(world)}: " + "; ".join(wrong)
 
 
-def test_refused_posts_change_nothing(client, world, assessor_out, admin_user, jindu):
-    for user in (assessor_out, admin_user, jindu):
+def test_refused_posts_change_nothing(client, world):
+    for role in ("assessor_out", "admin", "certifier_other"):
+        user = world.users[role]
         client.force_login(user)
         client.post(rating_url("item_decide", world.submitted, 1), {"decision": "endorse"})
         client.post(rating_url("rating_submit", world.draft), {"version": world.draft.version})
@@ -361,8 +244,8 @@ def test_refused_posts_change_nothing(client, world, assessor_out, admin_user, j
     assert StarRating.objects.get(pk=world.draft.pk).status == RatingStatus.DRAFT
 
 
-def test_bulk_decide_cannot_reach_another_authoritys_items(client, world, jindu):
-    client.force_login(jindu)
+def test_bulk_decide_cannot_reach_another_authoritys_items(client, world):
+    client.force_login(world.users["certifier_other"])
     response = client.post(
         reverse("queue_decide"),
         {"items": [item(world.submitted, 1).pk], "decision": "endorse", "confirm": "yes"},
@@ -372,34 +255,26 @@ def test_bulk_decide_cannot_reach_another_authoritys_items(client, world, jindu)
     assert item(world.submitted, 1).status == ItemStatus.PENDING
 
 
-def test_admin_sees_ratings_everywhere_but_does_not_score(client, admin_user, assessor, year):
-    rating = save_rating(assessor, Region.objects.get(pk="150303102502"), year)
-    client.force_login(admin_user)
-    assert client.get(rating_url("rating_detail", rating)).status_code == 200
-    assert client.get(rating_url("rating_edit", rating)).status_code == 403
+def test_admin_sees_ratings_everywhere_but_does_not_score(client, world):
+    client.force_login(world.users["admin"])
+    assert client.get(rating_url("rating_detail", world.draft)).status_code == 200
+    assert client.get(rating_url("rating_edit", world.draft)).status_code == 403
 
 
-def test_out_of_scope_region_filter_is_404(client, assessor, year):
-    client.force_login(assessor)
+def test_out_of_scope_region_filter_is_404(client, world):
+    client.force_login(world.users["assessor_in"])
     assert client.get(reverse("work"), {"region": "150304011000"}).status_code == 404
     assert client.get(reverse("work"), {"region": "150303104000"}).status_code == 200
 
 
-def test_user_without_role_is_refused(client, year):
-    from tests.factories import UserFactory
-
+def test_user_without_role_is_refused(client, world):
     client.force_login(UserFactory())
     assert client.get(reverse("work")).status_code == 403
 
 
-def test_certifier_of_a_district_sees_only_its_district(client, assessor, year):
-    from ratings.models import Authority
-    from tests.factories import certifier
-
+def test_certifier_of_a_district_sees_only_its_district(client, world):
     Authority.objects.create(
         code="wuda-gongan", name="乌达公安分局", short_name="乌达公安", region_id="150304000000"
     )
-    local = certifier("wuda-gongan")
-    rating = submitted_rating(assessor, Region.objects.get(pk="150303104707"), year)
-    client.force_login(local)
-    assert client.get(rating_url("rating_detail", rating)).status_code == 404
+    client.force_login(certifier("wuda-gongan"))
+    assert client.get(rating_url("rating_detail", world.submitted)).status_code == 404

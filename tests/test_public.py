@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from ratings import workflow
 from ratings.choices import ReviewDecision
 from ratings.models import Criterion, Region, Unit
+from ratings.ratelimit import client_address
 from tests import factories
 from tests.helpers import BAYINTAOHAI, decide_all, item, save_rating, submitted_rating
 
@@ -227,6 +228,32 @@ class TestVerify:
         assert "请在" in body(limited) and int(limited["Retry-After"]) <= 60
         assert client.get(url, REMOTE_ADDR="10.0.0.2").status_code == 200
         assert all(client.get("/honours/").status_code == 200 for _ in range(10))
+
+    def test_behind_a_proxy_the_client_cannot_choose_its_address(self, client, published, settings):
+        """X-Forwarded-For reads `<what the client wrote>, <what our proxy saw>`: a client that
+        writes a new address each time is still counted under the one the proxy saw."""
+        settings.RATE_LIMITS = {"verify": 3}
+        settings.CLIENT_ADDRESS_HEADER = "HTTP_X_FORWARDED_FOR"
+        settings.TRUSTED_PROXY_COUNT = 1
+        cache.clear()
+        url = f"/verify/{published['plaque'].number}/"
+        statuses = [
+            client.get(url, HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 203.0.113.7").status_code
+            for n in range(5)
+        ]
+        assert statuses == [200, 200, 200, 429, 429]
+        # Another visitor behind the same proxy has a limit of their own.
+        assert client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 200
+
+    def test_two_trusted_proxies_count_from_the_right(self, rf, settings):
+        settings.CLIENT_ADDRESS_HEADER = "HTTP_X_FORWARDED_FOR"
+        settings.TRUSTED_PROXY_COUNT = 2
+        forged = rf.get("/", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7, 10.0.0.5")
+        assert client_address(forged) == "203.0.113.7"
+        direct = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.7")
+        assert client_address(direct) == "203.0.113.7"
+        settings.CLIENT_ADDRESS_HEADER = ""
+        assert client_address(forged) == "127.0.0.1"
 
 
 class TestDownloads:

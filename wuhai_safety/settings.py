@@ -8,6 +8,7 @@ development mode on an SQLite file in the project folder; `.env.example` lists e
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -17,7 +18,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: a deployment that forgets the variable must not show tracebacks,
+# settings and the URL list to the public. `make run`, `make test` and `.env.example` turn it on.
+DEBUG = env.bool("DEBUG", default=False)
 
 # A key that is only good for development; production must bring its own.
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
@@ -32,6 +35,12 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Absolute base for links that leave the browser: QR codes on certificates, printed addresses.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not DEBUG and urlsplit(SITE_URL).hostname in ("127.0.0.1", "localhost", "::1", None):
+    # Every certificate printed would carry a QR code nobody outside this machine can open.
+    raise ImproperlyConfigured(
+        "SITE_URL must be set to the portal's public address (e.g. https://pingan.wuhai.gov.cn) "
+        "when DEBUG is off."
+    )
 # Plaque numbers read PREFIX-YEAR-SEQUENCE-CHECK; the issuer is printed on every certificate.
 PLAQUE_PREFIX = "WH"
 PLAQUE_ISSUER = env.str("PLAQUE_ISSUER", default="乌海市平安建设领导小组办公室")
@@ -147,8 +156,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Requests a minute per client address; the verification page is reached by scanning QR codes.
 RATE_LIMITS = {"verify": env.int("VERIFY_RATE_LIMIT", default=30)}
 # Behind a reverse proxy, the META key of the header it sets to the client's address
-# (e.g. HTTP_X_REAL_IP); empty means REMOTE_ADDR.
+# (HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP); empty means REMOTE_ADDR. Each proxy appends the
+# address it saw to X-Forwarded-For, and the client may write anything before them: the
+# address used is the one the TRUSTED_PROXY_COUNT-th proxy from the right appended.
 CLIENT_ADDRESS_HEADER = env.str("CLIENT_ADDRESS_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,41 +11,38 @@ from django.utils.translation import gettext as _
 
 from .. import coverage, permissions, selectors, workflow
 from ..choices import AssessmentStatus, ReviewDecision, Role
-from ..forms import AssessmentEditForm, NamingForm, ReasonForm, ReviewForm, UnitForm
+from ..forms import (
+    AssessmentEditForm,
+    DomainListFilterForm,
+    NamingForm,
+    ReasonForm,
+    ReviewForm,
+    TickedUnitsForm,
+    UnitFilterForm,
+    UnitForm,
+    clean_version,
+)
 from ..models import Domain, RatingYear, Unit
 from ..permissions import role_required, staff_required
 from ..spreadsheets import xlsx_bytes
-from .common import PAGE_SIZE, query_without, region_cascade
+from .common import PAGE_SIZE, list_context, paginate, read_filters, region_cascade, year_from
 
 unit_staff = role_required(Role.ASSESSOR, Role.ADMIN)
 admin_only = role_required(Role.ADMIN)
 
 
-def _year_from(request: HttpRequest) -> RatingYear | None:
-    """The year asked for in the query string, else the year people work in."""
-    wanted = request.GET.get("year", "")
-    if wanted.isdigit():
-        return selectors.get_year(int(wanted))
-    return selectors.current_year()
-
-
-def _domain_from(request: HttpRequest) -> str:
-    wanted = request.GET.get("domain", "")
-    return wanted if Domain.objects.filter(pk=wanted).exists() else ""
-
-
-def _list_context(request: HttpRequest, rows, *, year, cascade, page_size: int = PAGE_SIZE) -> dict:
+def _list_context(request: HttpRequest, form, rows, *, year, cascade, per_page=PAGE_SIZE) -> dict:
     """What every filtered list of this module shows around its rows."""
+    filters = form.filters
     return {
-        "page": Paginator(rows, page_size).get_page(request.GET.get("page")),
+        **list_context(request, form),
+        "page": paginate(request, rows, per_page),
         "year": year,
         "years": RatingYear.objects.all(),
         "domains": Domain.objects.all(),
-        "domain": _domain_from(request),
-        "q": request.GET.get("q", ""),
+        "domain": filters.get("domain", ""),
+        "q": filters.get("q", ""),
         "cascade": cascade,
-        "page_query": query_without(request, "page"),
-        "region_query": query_without(request, "page", "region"),
     }
 
 
@@ -56,27 +52,30 @@ def _list_context(request: HttpRequest, rows, *, year, cascade, page_size: int =
 
 @unit_staff
 def unit_list(request: HttpRequest) -> HttpResponse:
-    year = _year_from(request)
-    cascade = region_cascade(request.user, request.GET.get("region", "")[:12])
+    form = read_filters(request, UnitFilterForm)
+    filters = form.filters
+    year = year_from(form)
+    cascade = region_cascade(request.user, filters.get("region") or "")
     units = selectors.units_for_user(
         user=request.user,
         year=year,
-        domain=_domain_from(request),
+        domain=filters.get("domain") or None,
         region=cascade["selected"],
-        search=request.GET.get("q", "").strip()[:40],
-        status=request.GET.get("status") or None,
+        search=filters.get("q", ""),
+        status=filters.get("status") or None,
     )
-    context = _list_context(request, units, year=year, cascade=cascade)
-    context.update(statuses=AssessmentStatus.choices, status=request.GET.get("status", ""))
+    context = _list_context(request, form, units, year=year, cascade=cascade)
+    context.update(statuses=AssessmentStatus.choices, status=filters.get("status", ""))
     return render(request, "domains/unit_list.html", context)
 
 
 def _unit_form(request: HttpRequest, instance: Unit | None) -> HttpResponse:
+    wanted = DomainListFilterForm(request.GET).filters.get("domain")
     form = UnitForm(
         request.POST or None,
         instance=instance,
         regions=selectors.regions_for_units(request.user),
-        initial={"domain": request.GET.get("domain")} if instance is None else None,
+        initial={"domain": wanted} if instance is None and wanted else None,
     )
     if request.method == "POST" and form.is_valid():
         unit = form.save(commit=False)
@@ -230,12 +229,11 @@ def assessment_submit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         messages.error(request, _("请先填写并保存测评，再提交。"))
         return redirect("assessment_edit", pk, year)
     if request.method == "POST":
-        version = request.POST.get("version", "")
         try:
             workflow.assessment_submit(
                 user=request.user,
                 assessment=assessment,
-                expected_version=int(version) if version.isdigit() else None,
+                expected_version=clean_version(request.POST),
             )
         except workflow.WorkflowError as error:
             messages.error(request, error.message)
@@ -298,20 +296,21 @@ def assessment_review(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @role_required(Role.CERTIFIER)
 def review_queue(request: HttpRequest) -> HttpResponse:
+    domains = Domain.objects.filter(lead_authority_id=request.user.authority_id)
+    form = read_filters(request, DomainListFilterForm, domains=domains)
+    filters = form.filters
     assessments = selectors.review_queue(
-        user=request.user,
-        domain=_domain_from(request),
-        search=request.GET.get("q", "").strip()[:40],
+        user=request.user, domain=filters.get("domain") or None, search=filters.get("q", "")
     )
     return render(
         request,
         "domains/review_queue.html",
         {
-            "page": Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page")),
-            "domains": Domain.objects.filter(lead_authority_id=request.user.authority_id),
-            "domain": _domain_from(request),
-            "q": request.GET.get("q", ""),
-            "page_query": query_without(request, "page"),
+            **list_context(request, form),
+            "page": paginate(request, assessments),
+            "domains": domains,
+            "domain": filters.get("domain", ""),
+            "q": filters.get("q", ""),
         },
     )
 
@@ -322,39 +321,46 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @admin_only
 def designation_list(request: HttpRequest) -> HttpResponse:
-    year = _year_from(request)
-    cascade = region_cascade(request.user, request.GET.get("region", "")[:12])
+    form = read_filters(request, DomainListFilterForm)
+    filters = form.filters
+    year = year_from(form)
+    cascade = region_cascade(request.user, filters.get("region") or "")
     designations = selectors.designations_for(
         year=year,
-        domain=_domain_from(request),
+        domain=filters.get("domain") or None,
         region=cascade["selected"],
-        search=request.GET.get("q", "").strip()[:40],
+        search=filters.get("q", ""),
     )
-    context = _list_context(request, designations, year=year, cascade=cascade)
+    context = _list_context(request, form, designations, year=year, cascade=cascade)
     return render(request, "domains/designation_list.html", context)
 
 
 @admin_only
 def designation_create(request: HttpRequest) -> HttpResponse:
     """Tick units that met the standard, fill in the naming document, confirm."""
-    year = _year_from(request)
+    filter_form = read_filters(request, DomainListFilterForm)
+    filters = filter_form.filters
+    year = year_from(filter_form)
     if year is None:
         messages.error(request, _("尚未设立评星年度。"))
         return redirect("designation_list")
-    cascade = region_cascade(request.user, request.GET.get("region", "")[:12])
+    cascade = region_cascade(request.user, filters.get("region") or "")
     candidates = selectors.designation_candidates(
         year=year,
-        domain=_domain_from(request),
+        domain=filters.get("domain") or None,
         region=cascade["selected"],
-        search=request.GET.get("q", "").strip()[:40],
+        search=filters.get("q", ""),
     )
     form = NamingForm(request.POST or None)
+    ticked = TickedUnitsForm(request.POST or None)
+    units = []
     if request.method == "POST":
-        ticked = [value for value in request.POST.getlist("units") if value.isdigit()]
-        units = list(Unit.objects.filter(pk__in=ticked).select_related("domain", "region__parent"))
-        if not units:
-            messages.error(request, _("请至少勾选一个单位。"))
-        elif form.is_valid():
+        if not ticked.is_valid():
+            for error in ticked.errors["units"]:
+                messages.error(request, error)
+        else:
+            units = list(ticked.cleaned_data["units"])
+        if units and form.is_valid():
             if request.POST.get("confirm") == "yes":
                 try:
                     made = workflow.designations_create(
@@ -371,8 +377,10 @@ def designation_create(request: HttpRequest) -> HttpResponse:
                     "domains/designation_confirm.html",
                     {"year": year, "units": units, "form": form},
                 )
-    context = _list_context(request, candidates, year=year, cascade=cascade, page_size=50)
-    context["form"] = form
+    context = _list_context(
+        request, filter_form, candidates, year=year, cascade=cascade, per_page=50
+    )
+    context.update(form=form, ticked={unit.pk for unit in units})
     return render(request, "domains/designation_create.html", context)
 
 
@@ -402,16 +410,21 @@ def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _coverage_context(request: HttpRequest) -> dict:
-    year = _year_from(request)
-    cascade = region_cascade(request.user, request.GET.get("region", "")[:12])
+    form = read_filters(request, DomainListFilterForm)
+    filters = form.filters
+    year = year_from(form)
+    cascade = region_cascade(request.user, filters.get("region") or "")
     region = cascade["selected"]
-    domain = Domain.objects.filter(pk=request.GET.get("domain", "")).first()
+    domain = (
+        Domain.objects.filter(pk=filters.get("domain")).first() if filters.get("domain") else None
+    )
     rows, child_rows = [], []
     if year is not None and region is not None:
         rows = coverage.coverage_by_domain(year=year, region=region)
         if domain is not None:
             child_rows = coverage.coverage_by_child(year=year, region=region, domain=domain)
     return {
+        **list_context(request, form),
         "year": year,
         "years": RatingYear.objects.all(),
         "region": region,
@@ -419,7 +432,6 @@ def _coverage_context(request: HttpRequest) -> dict:
         "rows": rows,
         "child_rows": child_rows,
         "cascade": cascade,
-        "region_query": query_without(request, "region"),
     }
 
 

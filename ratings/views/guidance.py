@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,35 +11,31 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, workflow
 from ..choices import GuidanceStatus, Role
-from ..forms import GuidanceCloseForm, GuidanceForm, GuidanceNoteForm
+from ..forms import GuidanceCloseForm, GuidanceFilterForm, GuidanceForm, GuidanceNoteForm
 from ..permissions import role_required
-from .common import PAGE_SIZE, query_without, region_cascade
+from .common import list_context, paginate, read_filters, region_cascade
 
 guidance_staff = role_required(Role.ASSESSOR, Role.ADMIN)
 
 
 @guidance_staff
 def guidance_list(request: HttpRequest) -> HttpResponse:
-    state = request.GET.get("state", "open")
-    if state not in selectors.GUIDANCE_STATES:
-        state = "open"
-    cascade = region_cascade(request.user, request.GET.get("region", "")[:12])
+    form = read_filters(request, GuidanceFilterForm)
+    filters = form.filters
+    state = filters.get("state") or "open"
+    cascade = region_cascade(request.user, filters.get("region") or "")
     cases = selectors.guidance_for_user(
-        user=request.user,
-        state=state,
-        region=cascade["selected"],
-        search=request.GET.get("q", "").strip()[:40],
+        user=request.user, state=state, region=cascade["selected"], search=filters.get("q", "")
     )
     return render(
         request,
         "guidance/list.html",
         {
-            "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
+            **list_context(request, form),
+            "page": paginate(request, cases),
             "state": state,
             "cascade": cascade,
-            "q": request.GET.get("q", ""),
-            "page_query": query_without(request, "page"),
-            "region_query": query_without(request, "page", "region"),
+            "q": filters.get("q", ""),
         },
     )
 

@@ -9,18 +9,19 @@ import json
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import selectors, statistics
 from ..choices import YearStatus
+from ..forms import FilterForm, HonoursFilterForm, VerifyForm
 from ..models import STAR_COUNT, Domain, Plaque, RatingYear, StarStandard
 from ..plaques import parse_plaque_number
 from ..ratelimit import rate_limited
 from ..spreadsheets import safe_cell, xlsx_bytes
-from .common import query_without, region_cascade
+from .common import list_context, paginate, read_filters, region_cascade
 
 ROLL_PAGE_SIZE = 50
 
@@ -46,7 +47,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @rate_limited("verify")
 def verify(request: HttpRequest) -> HttpResponse:
     """The box to type a plaque number into; a typed number goes to its permanent address."""
-    typed = request.GET.get("number", "")
+    form = VerifyForm(request.GET)
+    if not form.is_valid():
+        # Longer than any plaque number, or with a control character: not a plaque number.
+        return _verify_result(request, gettext("（无法识别的输入）"), None)
+    typed = form.cleaned_data["number"]
     if typed.strip():
         parsed = parse_plaque_number(typed)
         if parsed is not None and parsed.check_ok:
@@ -79,26 +84,29 @@ def _verify_result(request: HttpRequest, typed: str, parsed) -> HttpResponse:
 # Honour rolls
 
 
-def _public_year(request: HttpRequest, years: list[RatingYear]) -> RatingYear | None:
+def _public_year(form: FilterForm, years: list[RatingYear]) -> RatingYear | None:
     """The published year asked for; no year means all of them. Anything else is 404, so no
     query string can reach an unpublished year."""
-    wanted = request.GET.get("year", "")
+    wanted = form.filters.get("year")
     if not wanted:
         return None
     for year in years:
-        if str(year.year) == wanted:
+        if year.year == wanted:
             return year
     raise Http404
 
 
 def _roll(request: HttpRequest) -> dict:
     years = statistics.published_years()
-    year = _public_year(request, years)
-    cascade = region_cascade(None, request.GET.get("region", ""))
-    region = cascade["selected"] if request.GET.get("region") else None
-    search = request.GET.get("q", "").strip()[:40]
-    kind = "domains" if request.GET.get("kind") == "domains" else "stars"
+    form = read_filters(request, HonoursFilterForm)
+    filters = form.filters
+    year = _public_year(form, years)
+    cascade = region_cascade(None, filters.get("region") or "")
+    region = cascade["selected"] if filters.get("region") else None
+    search = filters.get("q", "")
+    kind = filters.get("kind") or "stars"
     context = {
+        **list_context(request, form),
         "years": years,
         "year": year,
         "kind": kind,
@@ -109,8 +117,8 @@ def _roll(request: HttpRequest) -> dict:
     if kind == "stars":
         context["rows"] = statistics.ten_star_roll(year=year, region=region, search=search)
     else:
-        domain = request.GET.get("domain", "")
-        tier, batch = request.GET.get("tier", "")[:30], request.GET.get("batch", "")[:30]
+        domain = filters.get("domain", "")
+        tier, batch = filters.get("tier", ""), filters.get("batch", "")
         context.update(
             domain=domain,
             tier=tier,
@@ -126,10 +134,8 @@ def _roll(request: HttpRequest) -> dict:
 def honours(request: HttpRequest) -> HttpResponse:
     context = _roll(request)
     context.update(
-        page=Paginator(context["rows"], ROLL_PAGE_SIZE).get_page(request.GET.get("page")),
-        page_query=query_without(request, "page"),
-        region_query=query_without(request, "page", "region"),
-        export_query=query_without(request, "page"),
+        page=paginate(request, context["rows"], ROLL_PAGE_SIZE),
+        export_query=context["page_query"],
     )
     return render(request, "public/honours.html", context)
 
@@ -234,10 +240,9 @@ def honours_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
 
 def _stats_year(request: HttpRequest) -> tuple[list[RatingYear], RatingYear | None]:
     years = statistics.published_years()
-    year = (
-        _public_year(request, years) if request.GET.get("year") else (years[0] if years else None)
-    )
-    return years, year
+    form = read_filters(request, FilterForm)
+    year = _public_year(form, years) if form.filters.get("year") else None
+    return years, year or (years[0] if years else None)
 
 
 def stats(request: HttpRequest) -> HttpResponse:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +14,17 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, workflow
 from ..choices import Decision, RatingStatus, Role
-from ..forms import BulkDecisionForm, DecisionForm, QueueFilterForm, RatingEditForm, WorkFilterForm
+from ..forms import (
+    BulkDecisionForm,
+    DecisionForm,
+    QueueFilterForm,
+    RatingEditForm,
+    WorkFilterForm,
+    clean_version,
+)
 from ..models import RatingYear, StarRating, StarStandard
 from ..permissions import role_required, staff_required
-from .common import PAGE_SIZE, query_without, region_cascade
+from .common import list_context, paginate, read_filters, region_cascade
 
 # --------------------------------------------------------------------------------------------
 # Lists
@@ -31,40 +37,36 @@ def work(request: HttpRequest) -> HttpResponse:
     if user.is_certifier:
         return redirect("queue")
     years = list(RatingYear.objects.all())
-    year = selectors.current_year()
-    if request.GET.get("year"):
-        year = next((y for y in years if str(y.year) == request.GET["year"]), None)
-        if year is None:
-            return render(
-                request, "ratings/work.html", {"years": years, "bad_year": True}, status=404
-            )
+    form = read_filters(request, WorkFilterForm)
+    filters = form.filters
+    wanted = filters.get("year")
+    year = next((y for y in years if y.year == wanted), None) if wanted else None
+    if wanted and year is None:
+        return render(request, "ratings/work.html", {"years": years, "bad_year": True}, status=404)
+    year = year or selectors.current_year()
     if year is None:
         return render(request, "ratings/work.html", {"years": years})
-    form = WorkFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    cascade = region_cascade(user, filters.get("region", ""))
+    cascade = region_cascade(user, filters.get("region") or "")
     rows = selectors.community_rows_for_user(
         user=user,
         year=year,
         region=cascade["selected"],
         status=filters.get("status"),
         stars=filters.get("stars"),
-        search=filters.get("q", "").strip(),
+        search=filters.get("q", ""),
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "ratings/work.html",
         {
+            **list_context(request, form),
+            "form": form,
             "years": years,
             "year": year,
-            "form": form,
-            "page": page,
+            "page": paginate(request, rows),
             "cascade": cascade,
             "summary": selectors.status_summary_for_user(user=user, year=year),
             "statuses": RatingStatus,
-            "page_query": query_without(request, "page"),
-            "region_query": query_without(request, "page", "region"),
         },
     )
 
@@ -74,27 +76,25 @@ def queue(request: HttpRequest) -> HttpResponse:
     """The items this certifier's authority has to decide, across its jurisdiction."""
     user = request.user
     standards = list(StarStandard.objects.filter(authority_id=user.authority_id))
-    form = QueueFilterForm(request.GET or None, standards=standards)
-    filters = form.cleaned_data if form.is_valid() else {}
-    cascade = region_cascade(user, filters.get("region", ""))
+    form = read_filters(request, QueueFilterForm, standards=standards)
+    filters = form.filters
+    cascade = region_cascade(user, filters.get("region") or "")
     items = selectors.queue_for_certifier(
         user=user,
         region=cascade["selected"],
         standard=filters.get("standard"),
-        search=filters.get("q", "").strip(),
+        search=filters.get("q", ""),
     )
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "ratings/queue.html",
         {
+            **list_context(request, form),
             "form": form,
-            "page": page,
+            "page": paginate(request, items),
             "cascade": cascade,
             "standards": standards,
             "decisions": Decision,
-            "page_query": query_without(request, "page"),
-            "region_query": query_without(request, "page", "region"),
         },
     )
 
@@ -104,15 +104,13 @@ def queue(request: HttpRequest) -> HttpResponse:
 def queue_decide(request: HttpRequest) -> HttpResponse:
     """Decide the ticked items of the queue: first a confirmation page, then the decision."""
     user = request.user
-    posted = [value for value in request.POST.getlist("items") if value.isdigit()]
-    in_queue = list(selectors.queue_for_certifier(user=user).filter(pk__in=posted))
-    form = BulkDecisionForm(request.POST, choices=[item.pk for item in in_queue])
+    form = BulkDecisionForm(request.POST, queue=selectors.queue_for_certifier(user=user))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect("queue")
-    chosen = [item for item in in_queue if item.pk in form.cleaned_data["items"]]
+    chosen = list(form.cleaned_data["items"])
     decision = Decision(form.cleaned_data["decision"])
     reason = form.cleaned_data["reason"].strip()
     if request.POST.get("confirm") != "yes":
@@ -274,11 +272,9 @@ def rating_submit(request: HttpRequest, year: int, code: str) -> HttpResponse:
         return redirect("rating_edit", year, code)
     if request.method == "POST":
         try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
-        try:
-            rating = workflow.rating_submit(user=user, rating=rating, expected_version=version)
+            rating = workflow.rating_submit(
+                user=user, rating=rating, expected_version=clean_version(request.POST)
+            )
         except workflow.WorkflowError as error:
             messages.error(request, error.message)
         else:
@@ -347,9 +343,15 @@ def item_decide(request: HttpRequest, year: int, code: str, number: int) -> Http
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
+    """Where to go after deciding: a path on this site, else `default`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and len(target) <= 2000
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return default

@@ -1,0 +1,148 @@
+"""One small world of every kind of object, shared by the tests that walk every URL.
+
+Building it takes a second, so modules build it once (`module_world` in `conftest.py`) inside a
+transaction rolled back after the module; each test runs in a savepoint inside it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from ratings import workflow
+from ratings.models import (
+    Authority,
+    Criterion,
+    Designation,
+    EvidenceFile,
+    GuidanceCase,
+    Plaque,
+    Region,
+    StarRating,
+    Unit,
+    User,
+)
+from ratings.uploads import PDF
+from tests import factories
+from tests.helpers import HAINAN, WUDA, published_year_with
+
+PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
+
+
+@dataclass
+class World:
+    """In 海南区: a draft rating (建设社区) and a submitted one (赛汗乌素村) of the open year 2026,
+    with files; a published 2025 with a ten-star community (利民社区) holding a plaque and a
+    one-star community (曙光村) under guidance; hotels with a submitted, a draft and a named
+    assessment."""
+
+    draft: StarRating
+    submitted: StarRating
+    draft_file: EvidenceFile
+    submitted_file: EvidenceFile
+    ten_star: StarRating
+    plaque: Plaque
+    guidance: GuidanceCase
+    hotel: Unit  # its 2026 assessment is submitted, with a file
+    draft_hotel: Unit  # its 2026 assessment is a draft
+    designation: Designation
+    users: dict[str, User | None]
+    certifiers: dict[str, User]
+
+
+def build_world() -> World:
+    assessor = factories.assessor(HAINAN, username="world-hainan")
+    assessor_out = factories.assessor(WUDA, username="world-wuda")
+    admin = factories.administrator(username="world-admin")
+    certifiers = {
+        a.code: factories.certifier(a.code, username=f"world-{a.code}")
+        for a in Authority.objects.all()
+    }
+    past = workflow.year_open(user=None, year=2025)
+    ten_star, low = published_year_with(
+        assessor,
+        certifiers,
+        admin,
+        past,
+        [
+            (Region.objects.get(pk="150303102502"), None),
+            (Region.objects.get(pk="150303104702"), set(range(2, 11))),  # one star
+        ],
+    )
+    plaque = workflow.plaque_issue(user=admin, rating=ten_star)
+    year = workflow.year_open(user=None, year=2026)
+
+    def with_file(community_code: str) -> StarRating:
+        community = Region.objects.get(pk=community_code)
+        upload = SimpleUploadedFile("说明.pdf", PDF_BYTES)
+        return workflow.rating_save(
+            user=assessor,
+            community=community,
+            year=year,
+            expected_version=0,
+            findings=[
+                workflow.Finding(number=n, met=True, uploads=[(upload, PDF)] if n == 1 else [])
+                for n in range(1, 11)
+            ],
+        )
+
+    draft = with_file("150303102501")
+    submitted = workflow.rating_submit(user=assessor, rating=with_file("150303104707"))
+
+    def assessed(name: str) -> Unit:
+        unit = Unit.objects.create(domain_id="hotel", region_id="150303104000", name=name)
+        lines = [
+            workflow.LineInput(criterion_id=c.pk, points=c.points)
+            for c in Criterion.objects.filter(domain_id="hotel")
+        ]
+        lines[0].uploads = [(SimpleUploadedFile("登记表.pdf", PDF_BYTES), PDF)]
+        workflow.assessment_save(
+            user=assessor, unit=unit, year=year, expected_version=0, lines=lines
+        )
+        return unit
+
+    hotel, draft_hotel, named_hotel = (
+        assessed("黄河宾馆"),
+        assessed("驿站旅店"),
+        assessed("金沙宾馆"),
+    )
+    for unit in (hotel, named_hotel):
+        workflow.assessment_submit(user=assessor, assessment=unit.assessments.get())
+    workflow.assessment_decide(
+        user=certifiers["wenlv"], assessment=named_hotel.assessments.get(), decision="approve"
+    )
+    [designation] = workflow.designations_create(
+        user=admin,
+        units=[named_hotel],
+        year=year,
+        naming=workflow.Naming(
+            title="平安宾馆",
+            tier="",
+            batch="首批",
+            document_number="1号",
+            designated_on=datetime.date(2026, 12, 1),
+        ),
+    )
+    return World(
+        draft=draft,
+        submitted=submitted,
+        draft_file=EvidenceFile.objects.get(item__rating=draft),
+        submitted_file=EvidenceFile.objects.get(item__rating=submitted),
+        ten_star=ten_star,
+        plaque=plaque,
+        guidance=GuidanceCase.objects.get(rating=low),
+        hotel=hotel,
+        draft_hotel=draft_hotel,
+        designation=designation,
+        certifiers=certifiers,
+        users={
+            "anonymous": None,
+            "assessor_in": assessor,
+            "assessor_out": assessor_out,
+            "certifier_right": certifiers["gongan"],  # certifies standard 1
+            "certifier_other": certifiers["jindu"],
+            "admin": admin,
+        },
+    )
