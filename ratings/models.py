@@ -450,6 +450,11 @@ class StarRating(models.Model):
         return self.is_certified and self.stars == STAR_COUNT
 
     @property
+    def is_editable(self) -> bool:
+        """Whether the assessor may still change findings: a draft, or returned for more."""
+        return self.status in (RatingStatus.DRAFT, RatingStatus.RETURNED)
+
+    @property
     def outcome(self) -> Outcome | None:
         """The band a certified rating falls in; None while decisions are outstanding."""
         if not self.is_certified:

@@ -4,6 +4,9 @@ Two questions, asked in this order for every object:
 - *Scope*: is the object inside what the user may see at all? If not, the answer is 404, so that
   nobody learns what exists outside their region.
 - *Right*: may the user do this action to an object they can see? If not, 403.
+
+Views, selectors and workflow guards all ask the predicates here (`can_…`) and filter with the
+querysets here (`…_q`); none of them compares roles or authorities itself.
 """
 
 from __future__ import annotations
@@ -17,9 +20,22 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
 from .choices import AssessmentStatus, ItemStatus, RatingStatus, Role
-from .models import Assessment, Region, StarItem, StarRating, User, within_q
+from .models import (
+    Assessment,
+    Domain,
+    RatingYear,
+    Region,
+    StarItem,
+    StarRating,
+    Unit,
+    User,
+    within_q,
+)
 
 NOTHING = Q(pk__in=[])
+
+# --------------------------------------------------------------------------------------------
+# Scope
 
 
 def scope_region(user: User) -> Region | None:
@@ -43,11 +59,34 @@ def community_scope_q(user: User, field: str = "code") -> Q:
     return within_q(region.prefix, field)
 
 
-def in_scope(user: User, community: Region) -> bool:
-    region = scope_region(user)
+def in_scope(user: User, region: Region) -> bool:
+    """Whether `region` (a community, town, or a unit's place) lies inside the user's scope."""
     if user.is_portal_admin:
         return True
-    return region is not None and region.contains(community.code)
+    scope = scope_region(user)
+    return scope is not None and scope.contains(region.code)
+
+
+# --------------------------------------------------------------------------------------------
+# Pages by role: which lists a user works from
+
+
+def can_administer(user: User) -> bool:
+    """Years, plaques, namings, eligibility and the admin site: 市平安办."""
+    return user.is_authenticated and user.is_portal_admin
+
+
+def works_from_queue(user: User) -> bool:
+    """Certifying authorities work from their queue; everyone else from the work list."""
+    return user.is_certifier
+
+
+def can_register_units(user: User) -> bool:
+    return user.is_assessor or user.is_portal_admin
+
+
+# --------------------------------------------------------------------------------------------
+# Ten-star ratings
 
 
 def can_see_rating(user: User, rating: StarRating | None) -> bool:
@@ -57,35 +96,114 @@ def can_see_rating(user: User, rating: StarRating | None) -> bool:
     return user.is_assessor or user.is_portal_admin
 
 
-def can_see_assessment(user: User, assessment: Assessment) -> bool:
-    """Assessors and administrators within scope; the lead department of the unit's domain once
-    the assessment has been submitted."""
-    unit = assessment.unit
+def can_score(user: User) -> bool:
+    """Who fills in findings and assessments: the assessors."""
+    return user.is_assessor
+
+
+def can_edit_rating(user: User, year: RatingYear, rating: StarRating | None) -> bool:
+    """An assessor, in an open year, on a rating not started yet, a draft or returned."""
+    return can_score(user) and year.is_open and (rating is None or rating.is_editable)
+
+
+def can_see_item(user: User, item: StarItem) -> bool:
+    """A certifier sees only the items its authority certifies; others see the whole rating."""
+    return not user.is_certifier or can_decide_item(user, item)
+
+
+def can_decide_item(user: User, item: StarItem) -> bool:
+    """The certifying authority of the item's standard (认定机关)."""
+    return user.is_certifier and item.standard.authority_id == user.authority_id
+
+
+def can_decide_item_now(user: User, item: StarItem) -> bool:
+    return (
+        can_decide_item(user, item)
+        and item.status == ItemStatus.PENDING
+        and item.rating.year.is_open
+    )
+
+
+def decidable_items_q(user: User) -> Q:
+    """Items whose standard the user's authority certifies (a filter on StarItem)."""
+    if not user.is_certifier:
+        return NOTHING
+    return Q(standard__authority_id=user.authority_id)
+
+
+def certified_standards_q(user: User) -> Q:
+    """The standards the user's authority certifies (a filter on StarStandard)."""
+    if not user.is_certifier:
+        return NOTHING
+    return Q(authority_id=user.authority_id)
+
+
+# --------------------------------------------------------------------------------------------
+# Domain assessments
+
+
+def leads_domain(user: User, domain: Domain) -> bool:
+    """The lead department (牵头单位) of a creation domain reviews its assessments."""
+    return (
+        user.is_certifier
+        and domain.lead_authority_id is not None
+        and domain.lead_authority_id == user.authority_id
+    )
+
+
+def led_domains_q(user: User) -> Q:
+    """The domains the user's department leads (a filter on Domain)."""
+    if not user.is_certifier:
+        return NOTHING
+    return Q(lead_authority_id=user.authority_id)
+
+
+def can_see_assessment(user: User, unit: Unit, assessment: Assessment | None) -> bool:
+    """Assessors and administrators within scope see a unit's assessment (or that there is
+    none yet); the lead department of the unit's domain once it has been submitted."""
     if not in_scope(user, unit.region):
         return False
     if user.is_certifier:
         return (
-            unit.domain.lead_authority_id == user.authority_id
+            leads_domain(user, unit.domain)
+            and assessment is not None
             and assessment.status != AssessmentStatus.DRAFT
         )
     return user.is_assessor or user.is_portal_admin
 
 
-def can_score(user: User) -> bool:
-    return user.is_assessor
+def can_edit_assessment(user: User, year: RatingYear, assessment: Assessment | None) -> bool:
+    return can_score(user) and year.is_open and (assessment is None or assessment.is_editable)
 
 
-def can_decide(user: User, item: StarItem) -> bool:
-    return user.is_certifier and item.standard.authority_id == user.authority_id
+def can_review_assessment(user: User, assessment: Assessment) -> bool:
+    return leads_domain(user, assessment.unit.domain)
 
 
-def can_decide_now(user: User, item: StarItem) -> bool:
-    return can_decide(user, item) and item.status == ItemStatus.PENDING and item.rating.year.is_open
+def can_review_assessment_now(user: User, assessment: Assessment | None) -> bool:
+    return (
+        assessment is not None
+        and can_review_assessment(user, assessment)
+        and assessment.status == AssessmentStatus.SUBMITTED
+        and assessment.year.is_open
+    )
+
+
+def reviewable_assessments_q(user: User) -> Q:
+    """Assessments of the domains the user's department leads (a filter on Assessment)."""
+    if not user.is_certifier:
+        return NOTHING
+    return Q(unit__domain__lead_authority_id=user.authority_id)
+
+
+# --------------------------------------------------------------------------------------------
+# The decorator of views
 
 
 def role_required(*roles: str) -> Callable:
     """Let a view run only for signed-in users holding one of `roles` (administrators count as
-    holding the admin role); others are sent to log in (anonymous) or refused with 403."""
+    holding the admin role); others are sent to log in (anonymous) or refused with 403. The
+    view then asks the predicates above about the object at hand."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -103,6 +221,8 @@ def role_required(*roles: str) -> Callable:
     return decorator
 
 
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Any signed-in user with a portal role; each view then checks scope and right itself."""
-    return role_required(Role.ASSESSOR, Role.CERTIFIER, Role.ADMIN)(view)
+# Any portal role; each view then checks scope and right itself.
+staff_required = role_required(Role.ASSESSOR, Role.CERTIFIER, Role.ADMIN)
+assessor_or_admin_required = role_required(Role.ASSESSOR, Role.ADMIN)
+certifier_required = role_required(Role.CERTIFIER)
+admin_required = role_required(Role.ADMIN)

@@ -87,7 +87,7 @@ def get_region_for_user(*, user: User, code: str) -> Region:
         region = Region.objects.get(pk=code)
     except Region.DoesNotExist:
         raise Http404 from None
-    if not user.is_portal_admin and not permissions.in_scope(user, region):
+    if not permissions.in_scope(user, region):
         raise Http404
     return region
 
@@ -189,11 +189,8 @@ def queue_for_certifier(
 ) -> QuerySet[StarItem]:
     """Items of the user's authority waiting for a decision in open years, oldest first."""
     items = (
-        StarItem.objects.filter(
-            status=ItemStatus.PENDING,
-            standard__authority_id=user.authority_id,
-            rating__year__status=YearStatus.OPEN,
-        )
+        StarItem.objects.filter(status=ItemStatus.PENDING, rating__year__status=YearStatus.OPEN)
+        .filter(permissions.decidable_items_q(user))
         .filter(permissions.community_scope_q(user, "rating__community_id"))
         .select_related("standard", "rating__community__parent__parent", "rating__year")
         # A correlated count, computed for the rows of the page only (a join and GROUP BY
@@ -231,7 +228,7 @@ def get_item_for_certifier(*, user: User, year: RatingYear, code: str, number: i
         )
     except StarItem.DoesNotExist:
         raise Http404 from None
-    if user.is_certifier and item.standard.authority_id != user.authority_id:
+    if not permissions.can_see_item(user, item):
         raise Http404
     return item
 
@@ -251,7 +248,7 @@ def get_evidence_for_user(*, user: User, pk: int) -> EvidenceFile:
         )
     else:
         assessment = evidence.line.assessment
-        visible = permissions.can_see_assessment(user, assessment)
+        visible = permissions.can_see_assessment(user, assessment.unit, assessment)
     if not visible:
         raise Http404
     return evidence
@@ -456,14 +453,8 @@ def get_assessment_for_user(
         .select_related("updated_by", "decided_by", "year")
         .first()
     )
-    if user.is_certifier:
-        lead = unit.domain.lead_authority_id
-        if (
-            lead != user.authority_id
-            or assessment is None
-            or assessment.status == AssessmentStatus.DRAFT
-        ):
-            raise Http404
+    if not permissions.can_see_assessment(user, unit, assessment):
+        raise Http404
     return unit, assessment
 
 
@@ -488,11 +479,8 @@ def review_queue(
 ) -> QuerySet[Assessment]:
     """Submitted assessments of the domains the user's department leads, in its jurisdiction."""
     assessments = (
-        Assessment.objects.filter(
-            status=AssessmentStatus.SUBMITTED,
-            unit__domain__lead_authority_id=user.authority_id,
-            year__status=YearStatus.OPEN,
-        )
+        Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, year__status=YearStatus.OPEN)
+        .filter(permissions.reviewable_assessments_q(user))
         .filter(permissions.community_scope_q(user, "unit__region_id"))
         .select_related("unit__domain", "unit__region__parent__parent", "year")
         .order_by("submitted_at", "id")

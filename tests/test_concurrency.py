@@ -10,10 +10,10 @@ import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from ratings import workflow
-from ratings.choices import Decision
+from ratings.choices import Decision, EventAction, RatingStatus
 from ratings.models import Criterion, Event, Region, StarRating, Unit
 from tests import factories
 from tests.helpers import BAYINTAOHAI, HAINAN, SAIHANWUSU, findings, item, submitted_rating
@@ -176,6 +176,37 @@ def test_concurrent_first_saves_create_one_rating(reference_data):
     assert sum(isinstance(r, workflow.Conflict) for r in results) == 1, results
     assert StarRating.objects.count() == 1
     assert StarRating.objects.get().items.count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_revoking_a_rating_nobody_started_while_someone_starts_it(reference_data):
+    """Revoking eligibility creates the rating when there is none; if the assessor starts it at
+    the same moment, one of them creates it and the other works on that one: never a 500."""
+    year = workflow.year_open(user=None, year=2026)
+    assessor, admin = factories.assessor(HAINAN), factories.administrator()
+    community = Region.objects.get(pk=SAIHANWUSU)
+
+    results = race(
+        lambda: workflow.rating_save(
+            user=assessor, community=community, year=year, expected_version=0, findings=findings()
+        ),
+        lambda: workflow.eligibility_revoke(
+            user=admin, community=community, year=year, reason="群众口碑差"
+        ),
+        lambda: workflow.eligibility_revoke(
+            user=admin, community=community, year=year, reason="群众口碑差"
+        ),
+    )
+
+    saved, *revokes = results
+    assert not any(isinstance(r, IntegrityError) for r in results), results
+    assert isinstance(saved, StarRating | workflow.Conflict | workflow.TransitionNotAllowed)
+    # Exactly one revocation went through; the other was told it was done already.
+    assert sum(isinstance(r, StarRating) for r in revokes) == 1, revokes
+    assert sum(isinstance(r, workflow.TransitionNotAllowed) for r in revokes) == 1, revokes
+    rating = StarRating.objects.get()
+    assert rating.status == RatingStatus.REVOKED and rating.items.count() == 10
+    assert Event.objects.filter(action=EventAction.ELIGIBILITY_REVOKE).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

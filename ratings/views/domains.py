@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import coverage, permissions, selectors, workflow
-from ..choices import AssessmentStatus, ReviewDecision, Role
+from ..choices import AssessmentStatus, ReviewDecision
 from ..forms import (
     AssessmentEditForm,
     DomainListFilterForm,
@@ -23,12 +23,14 @@ from ..forms import (
     clean_version,
 )
 from ..models import Domain, RatingYear, Unit
-from ..permissions import role_required, staff_required
+from ..permissions import (
+    admin_required,
+    assessor_or_admin_required,
+    certifier_required,
+    staff_required,
+)
 from ..spreadsheets import xlsx_bytes
 from .common import PAGE_SIZE, list_context, paginate, read_filters, region_cascade, year_from
-
-unit_staff = role_required(Role.ASSESSOR, Role.ADMIN)
-admin_only = role_required(Role.ADMIN)
 
 
 def _list_context(request: HttpRequest, form, rows, *, year, cascade, per_page=PAGE_SIZE) -> dict:
@@ -50,7 +52,7 @@ def _list_context(request: HttpRequest, form, rows, *, year, cascade, per_page=P
 # Units
 
 
-@unit_staff
+@assessor_or_admin_required
 def unit_list(request: HttpRequest) -> HttpResponse:
     form = read_filters(request, UnitFilterForm)
     filters = form.filters
@@ -88,17 +90,17 @@ def _unit_form(request: HttpRequest, instance: Unit | None) -> HttpResponse:
     return render(request, "domains/unit_form.html", {"form": form, "unit": instance})
 
 
-@unit_staff
+@assessor_or_admin_required
 def unit_create(request: HttpRequest) -> HttpResponse:
     return _unit_form(request, None)
 
 
-@unit_staff
+@assessor_or_admin_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _unit_form(request, selectors.get_unit_for_user(user=request.user, pk=pk))
 
 
-@unit_staff
+@assessor_or_admin_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.get_unit_for_user(user=request.user, pk=pk)
     return render(
@@ -140,13 +142,8 @@ def assessment_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "events": assessment.events.select_related("actor").order_by("created_at", "id")
             if assessment
             else [],
-            "can_edit": user.is_assessor
-            and rating_year.is_open
-            and (assessment is None or assessment.is_editable),
-            "can_review": user.is_certifier
-            and assessment is not None
-            and assessment.status == AssessmentStatus.SUBMITTED
-            and rating_year.is_open,
+            "can_edit": permissions.can_edit_assessment(user, rating_year, assessment),
+            "can_review": permissions.can_review_assessment_now(user, assessment),
         },
     )
 
@@ -159,7 +156,7 @@ def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     )
     if not permissions.can_score(request.user):
         raise PermissionDenied
-    if not rating_year.is_open or (assessment is not None and not assessment.is_editable):
+    if not permissions.can_edit_assessment(request.user, rating_year, assessment):
         messages.error(request, _("这份测评现在不能修改。"))
         return redirect(_assessment_url(pk, year))
     criteria = selectors.active_criteria(unit.domain_id)
@@ -265,7 +262,7 @@ def assessment_review(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     unit, assessment = selectors.get_assessment_for_user(
         user=request.user, unit_pk=pk, year=rating_year
     )
-    if not request.user.is_certifier or assessment is None:
+    if assessment is None or not permissions.can_review_assessment(request.user, assessment):
         raise PermissionDenied
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -294,9 +291,9 @@ def assessment_review(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     )
 
 
-@role_required(Role.CERTIFIER)
+@certifier_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    domains = Domain.objects.filter(lead_authority_id=request.user.authority_id)
+    domains = Domain.objects.filter(permissions.led_domains_q(request.user))
     form = read_filters(request, DomainListFilterForm, domains=domains)
     filters = form.filters
     assessments = selectors.review_queue(
@@ -319,7 +316,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 # Designations
 
 
-@admin_only
+@admin_required
 def designation_list(request: HttpRequest) -> HttpResponse:
     form = read_filters(request, DomainListFilterForm)
     filters = form.filters
@@ -335,7 +332,7 @@ def designation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "domains/designation_list.html", context)
 
 
-@admin_only
+@admin_required
 def designation_create(request: HttpRequest) -> HttpResponse:
     """Tick units that met the standard, fill in the naming document, confirm."""
     filter_form = read_filters(request, DomainListFilterForm)
@@ -384,7 +381,7 @@ def designation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "domains/designation_create.html", context)
 
 
-@admin_only
+@admin_required
 def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     designation = selectors.get_designation(pk)
     form = ReasonForm(request.POST or None)

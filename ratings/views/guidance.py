@@ -10,15 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors, workflow
-from ..choices import GuidanceStatus, Role
+from ..choices import GuidanceStatus
 from ..forms import GuidanceCloseForm, GuidanceFilterForm, GuidanceForm, GuidanceNoteForm
-from ..permissions import role_required
+from ..permissions import assessor_or_admin_required
 from .common import list_context, paginate, read_filters, region_cascade
 
-guidance_staff = role_required(Role.ASSESSOR, Role.ADMIN)
 
-
-@guidance_staff
+@assessor_or_admin_required
 def guidance_list(request: HttpRequest) -> HttpResponse:
     form = read_filters(request, GuidanceFilterForm)
     filters = form.filters
@@ -40,7 +38,7 @@ def guidance_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@guidance_staff
+@assessor_or_admin_required
 def guidance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case, its history, and (while open) the form of measures and the note form."""
     case = selectors.get_guidance_for_user(user=request.user, pk=pk)
@@ -91,7 +89,7 @@ def guidance_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@guidance_staff
+@assessor_or_admin_required
 def guidance_note(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_guidance_for_user(user=request.user, pk=pk)
     form = GuidanceNoteForm(request.POST)
@@ -107,7 +105,7 @@ def guidance_note(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("guidance_detail", pk)
 
 
-@guidance_staff
+@assessor_or_admin_required
 def guidance_close(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_guidance_for_user(user=request.user, pk=pk)
     form = GuidanceCloseForm(request.POST or None)

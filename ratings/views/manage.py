@@ -14,12 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import selectors, workflow
-from ..choices import Role
 from ..forms import ReasonForm, YearOpenForm
-from ..permissions import role_required
+from ..permissions import admin_required
 from ..plaques import certificate_pdf
-
-admin_only = role_required(Role.ADMIN)
 
 
 def _run(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
@@ -37,7 +34,7 @@ def _run(request: HttpRequest, action: Callable[[], object], success: str) -> bo
 # Years
 
 
-@admin_only
+@admin_required
 def years(request: HttpRequest) -> HttpResponse:
     """All years with their figures; opening a new year asks for confirmation first."""
     form = YearOpenForm(request.POST or None)
@@ -58,7 +55,7 @@ def years(request: HttpRequest) -> HttpResponse:
     )
 
 
-@admin_only
+@admin_required
 def year_close(request: HttpRequest, year: int) -> HttpResponse:
     rating_year = selectors.get_year(year)
     if request.method == "POST":
@@ -76,7 +73,7 @@ def year_close(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-@admin_only
+@admin_required
 def year_publish(request: HttpRequest, year: int) -> HttpResponse:
     """GET lists what is still undecided (publishing is refused until nothing is)."""
     rating_year = selectors.get_year(year)
@@ -103,7 +100,7 @@ def year_publish(request: HttpRequest, year: int) -> HttpResponse:
 # Plaques
 
 
-@admin_only
+@admin_required
 def year_plaques(request: HttpRequest, year: int) -> HttpResponse:
     rating_year = selectors.get_year(year)
     return render(
@@ -117,7 +114,7 @@ def year_plaques(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-@admin_only
+@admin_required
 def plaques_issue(request: HttpRequest, year: int) -> HttpResponse:
     """Issue plaques to every ten-star community of a published year that has none yet."""
     rating_year = selectors.get_year(year)
@@ -143,7 +140,7 @@ def _admin_rating(request: HttpRequest, year: int, code: str):
     return rating_year, community, rating
 
 
-@admin_only
+@admin_required
 def plaque_issue(request: HttpRequest, year: int, code: str) -> HttpResponse:
     rating_year, community, rating = _admin_rating(request, year, code)
     back = reverse("rating_detail", args=[year, code])
@@ -164,7 +161,7 @@ def plaque_issue(request: HttpRequest, year: int, code: str) -> HttpResponse:
     )
 
 
-@admin_only
+@admin_required
 def plaque_revoke(request: HttpRequest, number: str) -> HttpResponse:
     plaque = selectors.get_plaque(number)
     form = ReasonForm(request.POST or None)
@@ -180,7 +177,7 @@ def plaque_revoke(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "manage/plaque_revoke_confirm.html", {"plaque": plaque, "form": form})
 
 
-@admin_only
+@admin_required
 def plaque_certificate(request: HttpRequest, number: str) -> HttpResponse:
     plaque = selectors.get_plaque(number)
     response = HttpResponse(certificate_pdf(plaque), content_type="application/pdf")
@@ -192,7 +189,7 @@ def plaque_certificate(request: HttpRequest, number: str) -> HttpResponse:
 # Eligibility
 
 
-@admin_only
+@admin_required
 def eligibility_revoke(request: HttpRequest, year: int, code: str) -> HttpResponse:
     rating_year, community, rating = _admin_rating(request, year, code)
     form = ReasonForm(request.POST or None)
@@ -221,7 +218,7 @@ def eligibility_revoke(request: HttpRequest, year: int, code: str) -> HttpRespon
     )
 
 
-@admin_only
+@admin_required
 def eligibility_reinstate(request: HttpRequest, year: int, code: str) -> HttpResponse:
     rating_year, community, rating = _admin_rating(request, year, code)
     if rating is None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, workflow
-from ..choices import Decision, RatingStatus, Role
+from ..choices import Decision, RatingStatus
 from ..forms import (
     BulkDecisionForm,
     DecisionForm,
@@ -23,7 +23,7 @@ from ..forms import (
     clean_version,
 )
 from ..models import RatingYear, StarRating, StarStandard
-from ..permissions import role_required, staff_required
+from ..permissions import certifier_required, staff_required
 from .common import list_context, paginate, read_filters, region_cascade
 
 # --------------------------------------------------------------------------------------------
@@ -34,7 +34,7 @@ from .common import list_context, paginate, read_filters, region_cascade
 def work(request: HttpRequest) -> HttpResponse:
     """ "My work": this year's communities in scope, with status and stars, filtered and paged."""
     user = request.user
-    if user.is_certifier:
+    if permissions.works_from_queue(user):
         return redirect("queue")
     years = list(RatingYear.objects.all())
     form = read_filters(request, WorkFilterForm)
@@ -71,11 +71,11 @@ def work(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.CERTIFIER)
+@certifier_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The items this certifier's authority has to decide, across its jurisdiction."""
     user = request.user
-    standards = list(StarStandard.objects.filter(authority_id=user.authority_id))
+    standards = list(StarStandard.objects.filter(permissions.certified_standards_q(user)))
     form = read_filters(request, QueueFilterForm, standards=standards)
     filters = form.filters
     cascade = region_cascade(user, filters.get("region") or "")
@@ -100,7 +100,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.CERTIFIER)
+@certifier_required
 def queue_decide(request: HttpRequest) -> HttpResponse:
     """Decide the ticked items of the queue: first a confirmation page, then the decision."""
     user = request.user
@@ -151,13 +151,9 @@ def rating_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
     community, rating = selectors.get_rating_for_user(user=user, year=rating_year, code=code)
     items = selectors.items_with_evidence(rating) if rating else []
     for item in items:
-        item.decidable = permissions.can_decide_now(user, item)
+        item.decidable = permissions.can_decide_item_now(user, item)
     plaques = selectors.plaques_of_rating(rating) if rating else []
-    editable = (
-        permissions.can_score(user)
-        and rating_year.is_open
-        and (rating is None or rating.status in (RatingStatus.DRAFT, RatingStatus.RETURNED))
-    )
+    editable = permissions.can_edit_rating(user, rating_year, rating)
     return render(
         request,
         "ratings/rating_detail.html",
@@ -174,7 +170,7 @@ def rating_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "plaques": plaques,
             "has_valid_plaque": any(plaque.is_valid for plaque in plaques),
             "guidance": getattr(rating, "guidance", None) if rating else None,
-            "can_manage": user.is_portal_admin,
+            "can_manage": permissions.can_administer(user),
         },
     )
 
@@ -252,7 +248,7 @@ def _edit_refusal(year: RatingYear, rating: StarRating | None) -> str:
             "year": year.year,
             "status": year.get_status_display(),
         }
-    if rating is not None and rating.status not in (RatingStatus.DRAFT, RatingStatus.RETURNED):
+    if rating is not None and not rating.is_editable:
         return _("这份评定已提交（%(status)s），不能再修改。") % {
             "status": rating.get_status_display()
         }
@@ -306,7 +302,7 @@ def item_decide(request: HttpRequest, year: int, code: str, number: int) -> Http
     user = request.user
     rating_year = selectors.get_year(year)
     item = selectors.get_item_for_certifier(user=user, year=rating_year, code=code, number=number)
-    if not permissions.can_decide(user, item):
+    if not permissions.can_decide_item(user, item):
         raise PermissionDenied
     item = next(i for i in selectors.items_with_evidence(item.rating) if i.pk == item.pk)
     form = DecisionForm(request.POST or None)
@@ -336,7 +332,7 @@ def item_decide(request: HttpRequest, year: int, code: str, number: int) -> Http
             "rating": item.rating,
             "community": item.rating.community,
             "form": form,
-            "decidable": permissions.can_decide_now(user, item),
+            "decidable": permissions.can_decide_item_now(user, item),
             "next": _safe_next(request, ""),
         },
     )

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import permissions
 from ..choices import (
     REVIEW_TO_ACTION,
     REVIEW_TO_STATUS,
@@ -28,8 +29,15 @@ from ..models import (
     User,
 )
 from ..uploads import FileKind
-from .common import Conflict, TransitionNotAllowed, local_time, record_event, require_open
-from .evidence import discard_stored, evidence_change
+from .common import (
+    TransitionNotAllowed,
+    conflict_error,
+    local_time,
+    lock_for_edit,
+    record_event,
+    require_open,
+)
+from .evidence import evidence_change, files_discarded_on_failure
 
 
 @dataclass
@@ -57,15 +65,6 @@ def _snapshot(line: AssessmentLine, criterion: Criterion) -> None:
     line.order = criterion.order
 
 
-def _conflict(assessment: Assessment) -> Conflict:
-    return Conflict(
-        _(
-            "这份测评已被 %(who)s 于 %(when)s 修改。为避免覆盖对方的内容，本次保存未生效，请重新加载后再修改。"
-        )
-        % {"who": assessment.updated_by, "when": local_time(assessment.updated_at)}
-    )
-
-
 def _event(action: EventAction, user: User, assessment: Assessment, **fields) -> None:
     record_event(action, user, year=assessment.year, assessment=assessment, **fields)
 
@@ -79,89 +78,69 @@ def assessment_save(
     lines: list[LineInput],
 ) -> Assessment:
     """Save points, notes and files as a draft (the assessment is created on first save)."""
-    stored: list[str] = []
+    with files_discarded_on_failure() as stored, transaction.atomic():
+        require_open(RatingYear.objects.get(pk=year.pk))
+        assessment = lock_for_edit(
+            Assessment.objects.filter(unit=unit, year=year),
+            expected_version=expected_version,
+            start=lambda: _assessment_start(unit=unit, year=year, user=user),
+        )
+        criteria = {
+            criterion.pk: criterion
+            for criterion in Criterion.objects.filter(domain_id=unit.domain_id, active=True)
+        }
+        existing = {line.criterion_id: line for line in assessment.lines.select_for_update()}
+        changed = []
+        for entry in lines:
+            criterion = criteria.get(entry.criterion_id)
+            if criterion is None:
+                raise TransitionNotAllowed(_("有标准条目已停用或不属于本领域，请重新加载页面。"))
+            if entry.points is not None and not 0 <= entry.points <= criterion.points:
+                raise TransitionNotAllowed(
+                    _("%(code)s 的得分应在 0 到 %(max)s 之间。")
+                    % {"code": criterion.code, "max": criterion.points}
+                )
+            line = existing.get(criterion.pk) or AssessmentLine(
+                assessment=assessment, criterion=criterion
+            )
+            differs = line.pk is None or (line.points, line.note) != (entry.points, entry.note)
+            if differs:
+                _snapshot(line, criterion)
+                line.points, line.note = entry.points, entry.note
+                line.save()
+            files_changed = evidence_change(
+                user=user,
+                active=line.evidence.filter(withdrawn_at__isnull=True),
+                owner={"line": line},
+                uploads=entry.uploads,
+                withdraw=entry.withdraw,
+                label=criterion.code,
+                events={"year": year, "assessment": assessment},
+                stored=stored,
+            )
+            if differs or files_changed:
+                changed.append(criterion.code)
+        assessment.total_points = sum(line.points or 0 for line in assessment.lines.all())
+        assessment.version += 1
+        assessment.updated_by = user
+        assessment.save(update_fields=["total_points", "version", "updated_by", "updated_at"])
+        if changed:
+            _event(
+                EventAction.ASSESSMENT_SAVE,
+                user,
+                assessment,
+                detail=_("修改了 %(codes)s") % {"codes": "、".join(changed)},
+            )
+    return assessment
+
+
+def _assessment_start(*, unit: Unit, year: RatingYear, user: User) -> Assessment | None:
+    """A unit's assessment of a year, or None if someone else started it a moment ago."""
     try:
         with transaction.atomic():
-            assessment = _lock_or_create(
-                user=user, unit=unit, year=year, expected_version=expected_version
-            )
-            criteria = {
-                criterion.pk: criterion
-                for criterion in Criterion.objects.filter(domain_id=unit.domain_id, active=True)
-            }
-            existing = {line.criterion_id: line for line in assessment.lines.select_for_update()}
-            changed = []
-            for entry in lines:
-                criterion = criteria.get(entry.criterion_id)
-                if criterion is None:
-                    raise TransitionNotAllowed(
-                        _("有标准条目已停用或不属于本领域，请重新加载页面。")
-                    )
-                if entry.points is not None and not 0 <= entry.points <= criterion.points:
-                    raise TransitionNotAllowed(
-                        _("%(code)s 的得分应在 0 到 %(max)s 之间。")
-                        % {"code": criterion.code, "max": criterion.points}
-                    )
-                line = existing.get(criterion.pk) or AssessmentLine(
-                    assessment=assessment, criterion=criterion
-                )
-                differs = line.pk is None or (line.points, line.note) != (entry.points, entry.note)
-                if differs:
-                    _snapshot(line, criterion)
-                    line.points, line.note = entry.points, entry.note
-                    line.save()
-                files_changed = evidence_change(
-                    user=user,
-                    active=line.evidence.filter(withdrawn_at__isnull=True),
-                    owner={"line": line},
-                    uploads=entry.uploads,
-                    withdraw=entry.withdraw,
-                    label=criterion.code,
-                    events={"year": year, "assessment": assessment},
-                    stored=stored,
-                )
-                if differs or files_changed:
-                    changed.append(criterion.code)
-            assessment.total_points = sum(line.points or 0 for line in assessment.lines.all())
-            assessment.version += 1
-            assessment.updated_by = user
-            assessment.save(update_fields=["total_points", "version", "updated_by", "updated_at"])
-            if changed:
-                _event(
-                    EventAction.ASSESSMENT_SAVE,
-                    user,
-                    assessment,
-                    detail=_("修改了 %(codes)s") % {"codes": "、".join(changed)},
-                )
-    except Exception:
-        discard_stored(stored)
-        raise
-    return assessment
-
-
-def _lock_or_create(
-    *, user: User, unit: Unit, year: RatingYear, expected_version: int
-) -> Assessment:
-    require_open(RatingYear.objects.get(pk=year.pk))
-    assessment = (
-        Assessment.objects.select_for_update(of=("self",)).filter(unit=unit, year=year).first()
-    )
-    if assessment is None:
-        if expected_version != 0:
-            raise TransitionNotAllowed(_("这份测评已不存在，请重新加载。"))
-        try:
-            with transaction.atomic():
-                return Assessment.objects.create(unit=unit, year=year, updated_by=user, version=0)
-        except IntegrityError:
-            raise _conflict(Assessment.objects.get(unit=unit, year=year)) from None
-    if assessment.version != expected_version:
-        raise _conflict(assessment)
-    if not assessment.is_editable:
-        raise TransitionNotAllowed(
-            _("这份测评已提交（%(status)s），不能再修改。")
-            % {"status": assessment.get_status_display()}
-        )
-    return assessment
+            return Assessment.objects.create(unit=unit, year=year, updated_by=user, version=0)
+    except IntegrityError:
+        return None
 
 
 def assessment_submit(
@@ -176,7 +155,7 @@ def assessment_submit(
         )
         require_open(assessment.year)
         if expected_version is not None and assessment.version != expected_version:
-            raise _conflict(assessment)
+            raise conflict_error(assessment)
         if not assessment.is_editable:
             raise TransitionNotAllowed(
                 _("这份测评已于 %(when)s 提交，无需重复提交。")
@@ -242,8 +221,7 @@ def assessment_decide(
             .get(pk=assessment.pk)
         )
         require_open(assessment.year)
-        lead = assessment.unit.domain.lead_authority_id
-        if not user.is_certifier or lead is None or user.authority_id != lead:
+        if not permissions.can_review_assessment(user, assessment):
             raise TransitionNotAllowed(_("该领域的测评不由您所在的部门审核。"))
         if assessment.status != AssessmentStatus.SUBMITTED:
             raise TransitionNotAllowed(

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import F
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db import models
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..choices import EventAction, YearStatus
-from ..models import Event, PublicDataVersion, RatingYear, StarRating, User
+from ..models import (
+    Assessment,
+    Event,
+    GuidanceCase,
+    PublicDataVersion,
+    RatingYear,
+    StarRating,
+    User,
+)
 
 
 class WorkflowError(Exception):
@@ -83,16 +95,62 @@ def require_open(year: RatingYear) -> None:
         )
 
 
-def conflict_error(rating: StarRating) -> Conflict:
+def _noun(model: type[models.Model]) -> str:
+    """How a message names an object the user is editing."""
+    nouns = {
+        StarRating: _("这份评定"),
+        Assessment: _("这份测评"),
+        GuidanceCase: _("该督促指导"),
+    }
+    return str(nouns.get(model, model._meta.verbose_name))
+
+
+def conflict_error(stored: models.Model) -> Conflict:
+    """The refusal of a save made against an older version of `stored`: who saved since, and
+    when, so that the user can reload and redo their change instead of overwriting it."""
+    # Who saved is read afresh: the lock query never joins updated_by (see the package doc).
+    who = type(stored).objects.filter(pk=stored.pk).values_list("updated_by", flat=True).first()
     return Conflict(
         _(
-            "这份评定已被 %(who)s 于 %(when)s 修改。为避免覆盖对方的内容，本次保存未生效，请重新加载后再修改。"
+            "%(what)s已被 %(who)s 于 %(when)s 修改。为避免覆盖对方的内容，本次保存未生效，"
+            "请重新加载后再修改。"
         )
         % {
-            "who": rating.updated_by,
-            "when": date_format(timezone.localtime(rating.updated_at), "Y-m-d H:i:s"),
+            "what": _noun(type(stored)),
+            "who": User.objects.filter(pk=who).first() or "—",
+            "when": date_format(timezone.localtime(stored.updated_at), "Y-m-d H:i:s"),
         }
     )
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def lock_for_edit(draft: QuerySet[M], *, expected_version: int, start: Callable[[], M | None]) -> M:
+    """Lock the draft a form was loaded at (`draft` selects at most one row), for a save.
+
+    A form of something not started yet carries version 0: the object is then created by
+    `start`, which returns None when someone else created it a moment ago (a conflict, as when
+    someone saved since the form was loaded). Refused too when the object left the draft stage.
+    """
+    stored = draft.select_for_update(of=("self",)).first()
+    if stored is None:
+        if expected_version != 0:
+            raise TransitionNotAllowed(
+                _("%(what)s已不存在，请重新加载。") % {"what": _noun(draft.model)}
+            )
+        started = start()
+        if started is None:
+            raise conflict_error(draft.get())
+        return started
+    if stored.version != expected_version:
+        raise conflict_error(stored)
+    if not stored.is_editable:
+        raise TransitionNotAllowed(
+            _("%(what)s已提交（%(status)s），不能再修改。")
+            % {"what": _noun(draft.model), "status": stored.get_status_display()}
+        )
+    return stored
 
 
 def local_time(moment) -> str:

@@ -7,6 +7,8 @@ that the caller can delete them if the transaction rolls back.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
@@ -85,3 +87,15 @@ def discard_stored(stored: list[str]) -> None:
     """Delete files written by a transaction that rolled back."""
     for name in stored:
         EvidenceFile.file.field.storage.delete(name)
+
+
+@contextmanager
+def files_discarded_on_failure() -> Iterator[list[str]]:
+    """Collects the names of the files a save writes; if the save fails, its rows are rolled
+    back and these files are deleted with them, so no file is left that nothing points at."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        discard_stored(stored)
+        raise

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import EventAction, GuidanceStatus
 from ..models import GuidanceCase, GuidanceNote, StarRating, User
-from .common import Conflict, TransitionNotAllowed, local_time, record_event
+from .common import TransitionNotAllowed, conflict_error, local_time, record_event
 
 
 def guidance_open(*, user: User | None, rating: StarRating) -> GuidanceCase:
@@ -57,10 +57,7 @@ def guidance_update(
     with transaction.atomic():
         case = _lock_open_case(case)
         if case.version != expected_version:
-            raise Conflict(
-                _("该督促指导已被 %(who)s 于 %(when)s 修改，本次保存未生效，请重新加载后再修改。")
-                % {"who": case.updated_by, "when": local_time(case.updated_at)}
-            )
+            raise conflict_error(case)
         new = {"measures": measures, "responsible_person": responsible_person, "due_date": due_date}
         changed = [name for name, value in new.items() if getattr(case, name) != value]
         if not changed:

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..choices import EventAction, Outcome, RatingStatus, YearStatus
-from ..models import Plaque, RatingYear, Region, StarItem, StarRating, StarStandard, User
+from ..models import Plaque, RatingYear, Region, StarRating, User
 from ..plaques import plaque_number
 from .common import TransitionNotAllowed, local_time, record_event
 from .guidance import guidance_open
-from .stars import settle
+from .stars import rating_start, settle
 
 
 def _require_reason(reason: str, message: str) -> str:
@@ -117,18 +117,16 @@ def eligibility_revoke(
     """
     reason = _require_reason(reason, _("取消评星资格必须填写理由。"))
     with transaction.atomic():
-        rating = (
-            StarRating.objects.select_for_update(of=("self",))
-            .select_related("year")
-            .filter(community=community, year=year)
-            .first()
+        ratings = StarRating.objects.select_for_update(of=("self",)).filter(
+            community=community, year=year
         )
-        if rating is None:
-            rating = StarRating.objects.create(community=community, year=year, updated_by=user)
-            StarItem.objects.bulk_create(
-                StarItem(rating=rating, standard=standard)
-                for standard in StarStandard.objects.all()
-            )
+        # Not started yet: start it (already revoked below); if someone started it a moment
+        # ago, theirs is the one to revoke.
+        rating = (
+            ratings.first()
+            or rating_start(community=community, year=year, user=user)
+            or ratings.get()
+        )
         if rating.status == RatingStatus.REVOKED:
             raise TransitionNotAllowed(
                 _("%(name)s 已于 %(when)s 被取消%(year)s年度评星资格。")

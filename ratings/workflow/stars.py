@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .. import permissions
 from ..choices import (
     DECISION_TO_ACTION,
     DECISION_TO_STATUS,
@@ -29,8 +30,14 @@ from ..models import (
     User,
 )
 from ..uploads import FileKind
-from .common import TransitionNotAllowed, conflict_error, record_event, require_open
-from .evidence import discard_stored, evidence_change
+from .common import (
+    TransitionNotAllowed,
+    conflict_error,
+    lock_for_edit,
+    record_event,
+    require_open,
+)
+from .evidence import evidence_change, files_discarded_on_failure
 from .guidance import guidance_open
 
 
@@ -80,76 +87,57 @@ def rating_save(
     `expected_version` is the version the form was loaded at (0 for a rating not yet started);
     if the rating has moved on since, nothing is written and `Conflict` says who changed it.
     """
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            rating = _lock_or_create_rating(
-                user=user, community=community, year=year, expected_version=expected_version
+    with files_discarded_on_failure() as stored, transaction.atomic():
+        # The year is read afresh rather than trusting the caller's copy; it is not locked, so
+        # that saves across the whole country do not queue behind one row.
+        require_open(RatingYear.objects.get(pk=year.pk))
+        rating = lock_for_edit(
+            StarRating.objects.filter(community=community, year=year),
+            expected_version=expected_version,
+            start=lambda: rating_start(community=community, year=year, user=user, version=0),
+        )
+        items = {
+            item.standard_id: item
+            for item in rating.items.select_for_update(of=("self",)).select_related("standard")
+        }
+        changed = [
+            items[finding.number]
+            for finding in findings
+            if _apply_finding(
+                user=user, rating=rating, item=items[finding.number], finding=finding, stored=stored
             )
-            items = {
-                item.standard_id: item
-                for item in rating.items.select_for_update(of=("self",)).select_related("standard")
-            }
-            changed = []
-            for finding in findings:
-                item = items[finding.number]
-                if _apply_finding(
-                    user=user, rating=rating, item=item, finding=finding, stored=stored
-                ):
-                    changed.append(item)
-            rating.version += 1
-            rating.updated_by = user
-            rating.save(update_fields=["version", "updated_by", "updated_at"])
-            if changed:
-                record_event(
-                    EventAction.DRAFT_SAVE,
-                    user,
-                    rating=rating,
-                    from_state=rating.status,
-                    to_state=rating.status,
-                    detail=_("修改了第 %(numbers)s 项") % {"numbers": _numbers(changed)},
-                )
-    except Exception:
-        # The rows are rolled back; the files written meanwhile must go too.
-        discard_stored(stored)
-        raise
+        ]
+        rating.version += 1
+        rating.updated_by = user
+        rating.save(update_fields=["version", "updated_by", "updated_at"])
+        if changed:
+            record_event(
+                EventAction.DRAFT_SAVE,
+                user,
+                rating=rating,
+                from_state=rating.status,
+                to_state=rating.status,
+                detail=_("修改了第 %(numbers)s 项") % {"numbers": _numbers(changed)},
+            )
     return rating
 
 
-def _lock_or_create_rating(
-    *, user: User, community: Region, year: RatingYear, expected_version: int
-) -> StarRating:
-    # Read the year afresh rather than trusting the caller's copy; it is not locked, so that
-    # saves across the whole country do not queue behind one row.
-    require_open(RatingYear.objects.get(pk=year.pk))
-    rating = (
-        StarRating.objects.select_for_update(of=("self",))
-        .select_related("year")
-        .filter(community=community, year=year)
-        .first()
-    )
-    if rating is None:
-        if expected_version != 0:
-            raise TransitionNotAllowed(_("这份评定已不存在，请重新加载。"))
-        try:
-            with transaction.atomic():
-                rating = StarRating.objects.create(
-                    community=community, year=year, updated_by=user, version=0
-                )
-        except IntegrityError:
-            # Someone started the same rating a moment ago.
-            raise conflict_error(StarRating.objects.get(community=community, year=year)) from None
-        StarItem.objects.bulk_create(
-            StarItem(rating=rating, standard=standard) for standard in StarStandard.objects.all()
-        )
-        return rating
-    if rating.version != expected_version:
-        raise conflict_error(rating)
-    if rating.status not in (RatingStatus.DRAFT, RatingStatus.RETURNED):
-        raise TransitionNotAllowed(
-            _("这份评定已提交（%(status)s），不能再修改。")
-            % {"status": rating.get_status_display()}
-        )
+def rating_start(
+    *, community: Region, year: RatingYear, user: User, version: int = 1
+) -> StarRating | None:
+    """Create a community's rating of a year with its ten items, or None if someone else
+    created it a moment ago (the unique constraint decides; the caller reads theirs)."""
+    try:
+        with transaction.atomic():
+            rating = StarRating.objects.create(
+                community=community, year=year, updated_by=user, version=version
+            )
+            StarItem.objects.bulk_create(
+                StarItem(rating=rating, standard=standard)
+                for standard in StarStandard.objects.all()
+            )
+    except IntegrityError:
+        return None
     return rating
 
 
@@ -198,7 +186,7 @@ def rating_submit(
         require_open(rating.year)
         if expected_version is not None and rating.version != expected_version:
             raise conflict_error(rating)
-        if rating.status not in (RatingStatus.DRAFT, RatingStatus.RETURNED):
+        if not rating.is_editable:
             raise TransitionNotAllowed(
                 _("这份评定已于 %(when)s 提交，无需重复提交。")
                 % {"when": date_format(timezone.localtime(rating.submitted_at), "Y-m-d H:i")}
@@ -294,7 +282,7 @@ def item_decide(*, user: User, item: StarItem, decision: Decision, reason: str =
         item = next(candidate for candidate in items if candidate.pk == item.pk)
         if rating.status == RatingStatus.REVOKED:
             raise TransitionNotAllowed(_("该社区(村)已被取消当年评星资格，不再认定。"))
-        if not user.is_certifier or item.standard.authority_id != user.authority_id:
+        if not permissions.can_decide_item(user, item):
             raise TransitionNotAllowed(_("该项不由您所在的认定机关认定。"))
         if item.status != ItemStatus.PENDING:
             raise TransitionNotAllowed(_already_decided(item))
