@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
 from ratings import workflow
 from ratings.choices import Decision, EventAction, ItemStatus, RatingStatus, YearStatus
@@ -320,3 +321,44 @@ class TestYears:
         assert Event.objects.filter(year=year, action=EventAction.YEAR_CLOSE).count() == 1
         with pytest.raises(workflow.TransitionNotAllowed):
             workflow.year_close(user=None, year=year)
+
+
+class TestSideEffectsAfterCommit:
+    """Whatever leaves the database listens to `event_committed`, sent only after commit."""
+
+    @pytest.fixture
+    def received(self):
+        events = []
+
+        def receiver(sender, event, **kwargs):
+            events.append(event.action)
+
+        workflow.event_committed.connect(receiver)
+        yield events
+        workflow.event_committed.disconnect(receiver)
+
+    def test_a_rolled_back_transition_sends_nothing(
+        self, received, year, admin_user, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            with pytest.raises(RuntimeError), transaction.atomic():
+                workflow.year_close(user=admin_user, year=year)
+                raise RuntimeError("the request failed after the transition")
+        assert callbacks == [] and received == []
+        year.refresh_from_db()
+        assert year.is_open
+
+    def test_a_committed_transition_sends_its_event_once(
+        self, received, year, admin_user, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.year_close(user=admin_user, year=year)
+        assert received == [EventAction.YEAR_CLOSE]
+
+    def test_a_refused_transition_sends_nothing(
+        self, received, year, admin_user, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            with pytest.raises(workflow.TransitionNotAllowed):
+                workflow.year_publish(user=admin_user, year=year)
+        assert received == []

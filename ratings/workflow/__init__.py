@@ -24,7 +24,7 @@ from .assessments import (
     designations_create,
     meets_standard,
 )
-from .common import Conflict, TransitionNotAllowed, WorkflowError
+from .common import Conflict, TransitionNotAllowed, WorkflowError, event_committed
 from .guidance import guidance_close, guidance_note_add, guidance_open, guidance_update
 from .plaques import (
     eligibility_reinstate,
@@ -50,6 +50,7 @@ __all__ = [
     "Finding",
     "TransitionNotAllowed",
     "WorkflowError",
+    "event_committed",
     "eligibility_reinstate",
     "eligibility_revoke",
     "guidance_close",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -54,10 +55,12 @@ def record_event(
     """Append one line of history; `targets` names further objects it concerns (item=…, plaque=…).
 
     An action that changes what the public sees also moves the public data version, in the same
-    transaction, so cached public statistics are never stale."""
+    transaction, so cached public statistics are never stale. Whatever reaches outside the
+    database (notifications, e-mail, background jobs) listens to `event_committed`, which is
+    sent only once the transaction has committed: a change rolled back sends nothing."""
     if action in PUBLIC_ACTIONS:
         bump_public_version()
-    return Event.objects.create(
+    event = Event.objects.create(
         action=action,
         actor=actor,
         rating=rating,
@@ -68,6 +71,12 @@ def record_event(
         detail=detail[:300],
         **targets,
     )
+    transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
+    return event
+
+
+# Sent with `event` after the transaction that recorded it has committed.
+event_committed = Signal()
 
 
 PUBLIC_ACTIONS = {
