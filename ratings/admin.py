@@ -296,11 +296,19 @@ class UserAdmin(PortalAdminAccess, ImportExportMixin, DjangoUserAdmin):
         "is_staff",
     ]
 
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        """A superuser's account, its password included, is changed only by a superuser:
+        otherwise an administrator could set its password and sign in with its power."""
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or not obj.is_superuser or request.user.is_superuser
+
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        # Only a superuser makes superusers or hands out Django permissions.
+        # Only a superuser makes superusers, lets anyone into the admin site or hands out
+        # Django permissions; an administrator manages roles and scopes.
         if request.user.is_superuser:
             return []
-        return ["is_superuser", "groups", "user_permissions"]
+        return ["is_staff", "is_superuser", "groups", "user_permissions"]
 
     list_filter = ["role", "is_active", "is_staff", "authority"]
     search_fields = ["username", "display_name", "email"]

@@ -221,9 +221,28 @@ class UserResource(PortalResource):
         import_id_fields = ["username"]
         fields = ["username", "display_name", "email", "role", "region", "authority", "is_active"]
 
+    def before_import(self, dataset, **kwargs) -> None:
+        super().before_import(dataset, **kwargs)
+        self.importing_user = kwargs.get("user")
+
     def after_init_instance(self, instance, new, row, **kwargs) -> None:
         if new:
             instance.set_unusable_password()
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The admin's rule: nobody changes an account with more power than their own. The
+        # file has no staff or superuser column, so no row can grant either.
+        importer = getattr(self, "importing_user", None)
+        if (
+            instance.pk is not None
+            and instance.is_superuser
+            and not (importer is not None and importer.is_superuser)
+        ):
+            raise ValidationError(
+                f"账号“{instance.username}”是超级用户，只有超级用户可以修改它；"
+                "请从文件中删去这一行后再导入。"
+            )
+        super().validate_instance(instance, import_validation_errors, validate_unique)
 
 
 class UnitResource(PortalResource):
