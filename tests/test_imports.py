@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from openpyxl import Workbook, load_workbook
 
 from ratings import workflow
+from ratings.choices import RegionKind, RegionLevel
 from ratings.imports import import_bytes
 from ratings.models import Criterion, Region, Unit, User
 from ratings.resources import CriterionResource, RegionResource, UnitResource, UserResource
@@ -218,6 +221,95 @@ class TestOtherResources:
         bad = [["school", BAYINTAOHAI, "错码学校", "91330100799655058C", "", "是"]]
         report = import_bytes(UnitResource, csv_bytes(bad, header=header), "u.csv", dry_run=False)
         assert any("校验位不正确" in error for error in report.errors)
+
+
+REGION_HEADER = ["区划代码", "名称", "层级", "类别", "上级区划代码", "代码来源", "有效", "备注"]
+
+
+class TestRegionTree:
+    """A region's code lies in its parent's range, one level below it, with a kind that fits."""
+
+    @pytest.mark.parametrize(
+        ("row", "message"),
+        [
+            (
+                # 海勃湾区's range (150302…) under a town of 海南区.
+                ["150302104801", "越界社区", "村级", "社区", BAYINTAOHAI, "assigned", "是", ""],
+                "第 2 行，“区划代码”列：区划代码 150302104801 不在上级区划“巴音陶亥镇”的代码范围"
+                "（150303104 开头）内。",
+            ),
+            (
+                ["150303104802", "错类社区", "村级", "市辖区", BAYINTAOHAI, "assigned", "是", ""],
+                "第 2 行，“类别”列：村级区划的类别应为社区、村、嘎查，不能是市辖区。",
+            ),
+            (
+                # A community hung directly under a district, skipping the town level.
+                ["150303000803", "跳级社区", "村级", "社区", HAINAN, "assigned", "是", ""],
+                "第 2 行，“上级区划代码”列：上级区划“海南区”是县级，村级区划的上级应为乡级。",
+            ),
+            (
+                ["150303104804", "无主社区", "村级", "社区", "", "assigned", "是", ""],
+                "第 2 行，“上级区划代码”列：村级区划必须有上级区划。",
+            ),
+            (
+                ["150303104805", "长码镇", "乡级", "镇", HAINAN, "assigned", "是", ""],
+                "第 2 行，“区划代码”列：乡级区划的代码只有前 9 位有内容，其余各位应为 0"
+                "（收到 150303104805）。",
+            ),
+        ],
+        ids=["code-outside-parent", "kind-not-of-level", "level-skipped", "no-parent", "long-code"],
+    )
+    def test_the_import_refuses_a_region_that_breaks_the_tree(self, row, message):
+        report = import_bytes(
+            RegionResource, csv_bytes([row], header=REGION_HEADER), "r.csv", dry_run=False
+        )
+        assert message in report.errors, report.errors
+        assert not Region.objects.filter(pk=row[0]).exists()
+
+    def test_the_city_is_a_root(self):
+        assert Region.objects.get(pk="150300000000").parent is None
+        Region.objects.get(pk="150300000000").full_clean()
+
+    def test_the_admin_refuses_it_too(self, client, admin_user):
+        client.force_login(admin_user)
+        response = client.post(
+            "/admin/ratings/region/add/",
+            {
+                "code": "150302104801",
+                "name": "越界社区",
+                "level": "5",
+                "kind": "district",
+                "parent": BAYINTAOHAI,
+                "code_source": "assigned",
+                "active": "on",
+                "note": "",
+            },
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "村级区划的类别应为社区、村、嘎查，不能是市辖区。" in html
+        assert not Region.objects.filter(pk="150302104801").exists()
+
+    def test_a_region_with_children_keeps_its_level(self):
+        district = Region.objects.get(pk=HAINAN)
+        district.level, district.kind = RegionLevel.TOWN, RegionKind.TOWN
+        with pytest.raises(ValidationError) as refused:
+            district.full_clean()
+        assert refused.value.message_dict["level"] == ["这个区划已有下级区划，不能改变它的层级。"]
+
+    def test_the_database_refuses_a_kind_that_does_not_fit(self):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Region.objects.create(
+                code="150303104899",
+                name="错类",
+                level=RegionLevel.VILLAGE,
+                kind=RegionKind.DISTRICT,
+                parent_id=BAYINTAOHAI,
+            )
+
+    def test_every_shipped_region_fits(self):
+        for region in Region.objects.select_related("parent"):
+            region.full_clean()
 
 
 class TestExport:
