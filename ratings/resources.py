@@ -166,9 +166,11 @@ class CriterionResource(PortalResource):
         import_id_fields = ["code"]
         fields = ["code", "domain", "work_area", "order", "text", "points", "is_veto", "active"]
 
-    def before_save_instance(self, instance, row, **kwargs) -> None:
-        # What an administrator imports is the official list, not the sample.
-        instance.is_sample = False
+    def after_init_instance(self, instance, new, row, **kwargs) -> None:
+        # A criterion an administrator adds is part of the official list, not the sample; an
+        # existing one keeps its flag, so retiring the sample (启用 = 否) still shows what it was.
+        if new:
+            instance.is_sample = False
 
 
 class AuthorityResource(PortalResource):

@@ -165,6 +165,25 @@ class TestAllOrNothing:
         assert (report.new, report.updated, report.unchanged) == (0, 1, 1)
         assert Criterion.objects.get(code="school-v2-01").points == 9
 
+    def test_retiring_the_sample_keeps_its_flag(self):
+        sample = Criterion.objects.get(code="hotel-01")
+        assert sample.is_sample and sample.active
+        row = [
+            sample.code,
+            sample.domain_id,
+            sample.work_area_id,
+            str(sample.order),
+            sample.text,
+            str(sample.points),
+            "是" if sample.is_veto else "否",
+            "否",
+        ]
+        report = criteria(csv_bytes([row, GOOD_ROWS[0]]))
+        assert (report.ok, report.updated, report.new) == (True, 1, 1), report.errors
+        sample.refresh_from_db()
+        assert (sample.active, sample.is_sample) == (False, True)
+        assert not Criterion.objects.get(code="school-v2-01").is_sample
+
     def test_a_criterion_used_by_a_submitted_assessment_cannot_be_changed(self, assessor, year):
         wenlv = factories.certifier("wenlv")
         unit = Unit.objects.create(domain_id="hotel", region_id=BAYINTAOHAI, name="黄河宾馆")
