@@ -93,6 +93,15 @@ class CodeForeignKey(widgets.ForeignKeyWidget):
         return found
 
 
+def line_numbers(dataset) -> list[int]:
+    """Each data row's line in its file: as read (blank rows skipped), or counted from line 2,
+    under the header, for a dataset built some other way."""
+    lines = getattr(dataset, "line_numbers", None)
+    if lines and len(lines) == len(dataset):
+        return list(lines)
+    return [number + 2 for number in range(len(dataset))]
+
+
 def column(name: str, attribute: str, widget=None, **kwargs) -> fields.Field:
     return fields.Field(attribute=attribute, column_name=name, widget=widget, **kwargs)
 
@@ -111,10 +120,15 @@ class PortalResource(resources.ModelResource):
         # One bad row rolls back every row, on the confirm path as on the preview.
         kwargs["rollback_on_validation_errors"] = True
         kwargs["use_transactions"] = True
+        lines = line_numbers(dataset)
         result = super().import_data(dataset, *args, **kwargs)
-        # Number bad rows as the spreadsheet does: the header is line 1.
+        # Number bad rows as the spreadsheet shows them, whatever blank rows came before.
         for invalid in result.invalid_rows:
-            invalid.number += 1
+            invalid.number = lines[invalid.number - 1]
+        for error_row in result.error_rows:
+            error_row.number = lines[error_row.number - 1]
+            for error in error_row.errors:
+                error.number = error_row.number
         return result
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):

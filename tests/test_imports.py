@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
+import tracemalloc
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -128,6 +131,150 @@ class TestFiles:
             CriterionResource, csv_bytes(GOOD_ROWS), "a.csv", dry_run=True, max_rows=1
         )
         assert "超过每次 1 行的上限" in report.errors[0]
+
+    def test_a_workbook_with_two_filled_sheets_is_refused(self):
+        workbook = Workbook()
+        workbook.active.title = "标准"
+        for row in [CRITERIA_HEADER, *GOOD_ROWS]:
+            workbook.active.append(row)
+        workbook.create_sheet("空白")  # an empty sheet is no question
+        workbook.create_sheet("补充").append(CRITERIA_HEADER)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        report = criteria(buffer.getvalue(), "two.xlsx")
+        assert report.errors == [
+            "工作簿里有 2 个有内容的工作表（“标准”、“补充”），一次只能导入一个。"
+            "请只保留要导入的工作表（其他的删去或另存为单独的文件）后再导入。"
+        ]
+        del workbook["补充"]
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        assert criteria(buffer.getvalue(), "one.xlsx").new == 2
+
+
+def rows_with_a_bad_value_on_line_77() -> list[list]:
+    """Data for lines 2–80 with line 20 left blank and a bad 分值 on line 77."""
+    rows = []
+    for line in range(2, 81):
+        if line == 20:
+            rows.append([""] * len(CRITERIA_HEADER))
+            continue
+        points = "abc" if line == 77 else "5"
+        rows.append(
+            [f"school-v3-{line}", "school", "leadership", "1", f"第{line}行", points, "否", "是"]
+        )
+    return rows
+
+
+class TestLineNumbers:
+    """A line is reported as the spreadsheet shows it, whatever blank rows come before."""
+
+    MESSAGE = "第 77 行，“分值”列：应为 1–100 的整数，实际为“abc”"
+
+    def test_csv_with_a_blank_line(self):
+        report = criteria(csv_bytes(rows_with_a_bad_value_on_line_77()))
+        assert report.errors == [self.MESSAGE]
+
+    def test_xlsx_with_an_empty_row(self):
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(CRITERIA_HEADER)
+        for line, row in enumerate(rows_with_a_bad_value_on_line_77(), start=2):
+            if line != 20:  # row 20 is never written: a gap, as Excel leaves it
+                for column, value in enumerate(row, start=1):
+                    sheet.cell(line, column, value)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        report = criteria(buffer.getvalue(), "gap.xlsx")
+        assert report.errors == [self.MESSAGE]
+
+    def test_blank_lines_before_the_header(self):
+        data = b"\n\n" + csv_bytes([GOOD_ROWS[0], TestAllOrNothing.BAD])
+        assert criteria(data).errors == ["第 5 行，“分值”列：应为 1–100 的整数，实际为“abc”"]
+
+    def test_the_admin_preview_numbers_lines_the_same_way(self, client, admin_user):
+        client.force_login(admin_user)
+        upload = SimpleUploadedFile("c.csv", csv_bytes(rows_with_a_bad_value_on_line_77()))
+        response = client.post(
+            TestAdmin.URL, {"resource": "0", "format": "0", "import_file": upload}
+        )
+        (invalid,) = response.context["result"].invalid_rows
+        assert invalid.number == 77
+
+
+def tiny_rows_xlsx(count: int) -> bytes:
+    """A workbook whose sheet has a header and `count` one-cell rows and, as some programs
+    write it, no declared size: a few hundred kilobytes that unpack to many rows."""
+    workbook = Workbook()
+    workbook.active.append(["编号"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(2, count + 2))
+    sheet = source.read("xl/worksheets/sheet1.xml").decode()
+    sheet = re.sub(r"<dimension [^>]*/>", "", sheet)
+    sheet = re.sub(r"<sheetData>.*</sheetData>", lambda _: f"<sheetData>{rows}</sheetData>", sheet)
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = sheet.encode() if item.filename == "xl/worksheets/sheet1.xml" else None
+            target.writestr(item.filename, data or source.read(item.filename))
+    return output.getvalue()
+
+
+def peak_memory_reading(data: bytes, name: str, *, max_rows: int) -> tuple[int, list[str]]:
+    """Bytes allocated at the most while the engine reads `data` (already in memory)."""
+    tracemalloc.start()
+    try:
+        report = import_bytes(CriterionResource, data, name, dry_run=True, max_rows=max_rows)
+        return tracemalloc.get_traced_memory()[1], report.errors
+    finally:
+        tracemalloc.stop()
+
+
+class TestLimitsWhileReading:
+    """Rows are read one at a time and reading stops at the limit: an oversized file costs
+    no more memory than an allowed one."""
+
+    BOUND = 5 * 1024 * 1024
+
+    def test_a_csv_of_blank_lines(self):
+        data = csv_bytes(GOOD_ROWS) + b"\n" * 1_000_000
+        peak, errors = peak_memory_reading(data, "blank.csv", max_rows=100)
+        assert errors == ["文件里的空行超过 50000 行，请删去空行后再导入。"]
+        assert peak < self.BOUND
+
+    def test_a_csv_with_too_many_rows(self):
+        data = csv_bytes(
+            [["school-x", "school", "leadership", "1", "x", "5", "否", "是"]] * 200_000
+        )
+        peak, errors = peak_memory_reading(data, "many.csv", max_rows=100)
+        assert errors == ["文件的数据超过每次 100 行的上限（读到第 102 行时停止），请分批导入。"]
+        assert peak < self.BOUND
+
+    def test_an_xlsx_with_very_many_tiny_rows(self):
+        data = tiny_rows_xlsx(200_000)
+        assert len(data) < 2 * 1024 * 1024  # a small upload
+        peak, errors = peak_memory_reading(data, "many.xlsx", max_rows=100)
+        # Counting stops at the limit: 100 rows of data, the header and 50,000 blank rows.
+        assert errors == [
+            "文件的行数超过上限（每次最多 100 行数据，空行不超过 50000 行；"
+            "读到第 50102 行时停止），请分批导入。"
+        ]
+        assert peak < self.BOUND
+
+    def test_an_xlsx_that_declares_its_size_stops_at_the_row_limit(self):
+        workbook = Workbook()
+        for row in [CRITERIA_HEADER, *([GOOD_ROWS[0]] * 300)]:
+            workbook.active.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        report = import_bytes(
+            CriterionResource, buffer.getvalue(), "a.xlsx", dry_run=True, max_rows=100
+        )
+        assert report.errors == [
+            "文件的数据超过每次 100 行的上限（读到第 102 行时停止），请分批导入。"
+        ]
 
 
 class TestAllOrNothing:
