@@ -22,7 +22,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from import_export.formats.base_formats import Format
 from import_export.results import RowResult
 
-from .resources import PortalResource
+from .resources import ImportProblem, PortalResource
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -320,7 +320,10 @@ def report_for(result, *, dry_run: bool) -> ImportReport:
     """The engine's report of an import_data result: counts, or every error by its line."""
     report = ImportReport(dry_run=dry_run)
     for error in result.base_errors:
-        report.errors.append(f"文件：{error.error}")
+        if isinstance(error.error, ImportProblem):
+            report.errors.append(str(error.error))
+        else:
+            report.errors.append(f"文件：{error.error}")
     # Rows are numbered as spreadsheet lines already (PortalResource.import_data).
     by_line: list[tuple[int, str]] = []
     for error_row in result.error_rows:

@@ -93,6 +93,23 @@ class CodeForeignKey(widgets.ForeignKeyWidget):
         return found
 
 
+class ImportProblem(ValueError):
+    """Something wrong with a file as a whole rather than with one row, said in Chinese."""
+
+
+def _key_part(field: fields.Field, row: dict, text: str, cleaned: dict) -> object:
+    """A key cell as the import reads it (a domain's name is its code), or as written when it
+    cannot be read: that row's own error is reported when it is imported."""
+    memo = (field.column_name, text)
+    if memo not in cleaned:
+        try:
+            value = field.clean(row)
+        except Exception:  # any widget's refusal; the row reports it itself
+            value = text
+        cleaned[memo] = getattr(value, "pk", value)
+    return cleaned[memo]
+
+
 def line_numbers(dataset) -> list[int]:
     """Each data row's line in its file: as read (blank rows skipped), or counted from line 2,
     under the header, for a dataset built some other way."""
@@ -120,6 +137,15 @@ class PortalResource(resources.ModelResource):
         # One bad row rolls back every row, on the confirm path as on the preview.
         kwargs["rollback_on_validation_errors"] = True
         kwargs["use_transactions"] = True
+        repeated = self.repeated_keys(dataset)
+        if repeated:
+            # The later row would silently overwrite the earlier one: refuse before any row.
+            result = self.get_result_class()()
+            result.diff_headers = self.get_diff_headers()
+            result.total_rows = len(dataset)
+            for message in repeated:
+                result.append_base_error(self.get_error_result_class()(ImportProblem(message)))
+            return result
         lines = line_numbers(dataset)
         result = super().import_data(dataset, *args, **kwargs)
         # Number bad rows as the spreadsheet shows them, whatever blank rows came before.
@@ -130,6 +156,44 @@ class PortalResource(resources.ModelResource):
             for error in error_row.errors:
                 error.number = error_row.number
         return result
+
+    def repeated_keys(self, dataset) -> list[str]:
+        """One message for each key (编号, 用户名…) that several rows of `dataset` carry, naming
+        their lines. Keys are compared as the import reads them: 平安学校 is school."""
+        key_fields = [self.fields[name] for name in self.get_import_id_fields()]
+        if any(field.column_name not in dataset.headers for field in key_fields):
+            return []  # the column check reports a missing key column
+        lines_by_key: dict[tuple, list[int]] = {}
+        shown: dict[tuple, list[str]] = {}
+        cleaned: dict[tuple[str, str], object] = {}  # one lookup per distinct cell
+        for line, values in zip(line_numbers(dataset), dataset, strict=True):
+            row = dict(zip(dataset.headers, values, strict=True))
+            raw = [str(row[field.column_name]).strip() for field in key_fields]
+            if not all(raw):
+                continue  # a row without its key gets its own error
+            key = tuple(
+                _key_part(field, row, text, cleaned)
+                for field, text in zip(key_fields, raw, strict=True)
+            )
+            lines_by_key.setdefault(key, []).append(line)
+            shown.setdefault(key, raw)
+        label = "、".join(field.column_name for field in key_fields)
+        messages = []
+        for key, lines in lines_by_key.items():
+            if len(lines) < 2:
+                continue
+            where = (
+                f"第 {lines[0]} 行和第 {lines[1]} 行"
+                if len(lines) == 2
+                else f"第 {'、'.join(str(line) for line in lines)} 行"
+            )
+            values = "、".join(f"“{text}”" for text in shown[key])
+            what = f"都是{values}" if len(key_fields) == 1 else f"都相同（{values}）"
+            messages.append(
+                f"{where}的{label}{what}：一个文件里同一{label}只能出现一次，"
+                "否则后一行会覆盖前一行。请删去或合并重复的行后再导入。"
+            )
+        return messages
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """Name errors after the spreadsheet's column (分值), not the model's field (points)."""

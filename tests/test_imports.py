@@ -18,12 +18,20 @@ from ratings import workflow
 from ratings.choices import RegionKind, RegionLevel
 from ratings.imports import import_bytes
 from ratings.models import Criterion, Region, Unit, User
-from ratings.resources import CriterionResource, RegionResource, UnitResource, UserResource
+from ratings.resources import (
+    AuthorityResource,
+    CriterionResource,
+    RegionResource,
+    StarStandardResource,
+    UnitResource,
+    UserResource,
+)
 from tests import factories
 from tests.helpers import BAYINTAOHAI, HAINAN
 
 pytestmark = pytest.mark.django_db
 
+REGION_HEADER = ["区划代码", "名称", "层级", "类别", "上级区划代码", "代码来源", "有效", "备注"]
 CRITERIA_HEADER = ["编号", "创建领域", "重点工作", "排序", "标准内容", "分值", "一票否决", "启用"]
 GOOD_ROWS = [
     [
@@ -389,7 +397,108 @@ class TestOtherResources:
         assert any("校验位不正确" in error for error in report.errors)
 
 
-REGION_HEADER = ["区划代码", "名称", "层级", "类别", "上级区划代码", "代码来源", "有效", "备注"]
+def criteria_rows(count: int) -> list[list[str]]:
+    return [
+        [f"school-v4-{n:03d}", "school", "leadership", str(n), f"第{n}条", "5", "否", "是"]
+        for n in range(1, count + 1)
+    ]
+
+
+class TestRepeatedKeys:
+    """A key repeated in one file would let the later row overwrite the earlier one."""
+
+    def rows_with_line_95_repeating_line_30(self) -> list[list[str]]:
+        rows = criteria_rows(140)
+        rows[93][0] = rows[28][0]  # line 95 (the 94th data row) takes line 30's code
+        return rows
+
+    MESSAGE = (
+        "第 30 行和第 95 行的编号都是“school-v4-029”：一个文件里同一编号只能出现一次，"
+        "否则后一行会覆盖前一行。请删去或合并重复的行后再导入。"
+    )
+
+    @pytest.mark.parametrize("dry_run", [True, False], ids=["preview", "confirm"])
+    def test_the_engine_refuses_and_names_both_lines(self, dry_run):
+        report = criteria(csv_bytes(self.rows_with_line_95_repeating_line_30()), dry_run=dry_run)
+        assert report.errors == [self.MESSAGE]
+        assert not Criterion.objects.filter(code__startswith="school-v4").exists()
+
+    def test_the_command_refuses(self, tmp_path):
+        path = tmp_path / "criteria.csv"
+        path.write_bytes(csv_bytes(self.rows_with_line_95_repeating_line_30()))
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="1 处错误"):
+            call_command("import_criteria", str(path), stdout=out)
+        assert self.MESSAGE in out.getvalue()
+        assert not Criterion.objects.filter(code__startswith="school-v4").exists()
+
+    def test_the_admin_refuses(self, client, admin_user):
+        client.force_login(admin_user)
+        upload = SimpleUploadedFile("c.csv", csv_bytes(self.rows_with_line_95_repeating_line_30()))
+        response = client.post(
+            TestAdmin.URL, {"resource": "0", "format": "0", "import_file": upload}
+        )
+        assert self.MESSAGE in response.content.decode()
+        assert response.context.get("confirm_form") is None
+        assert not Criterion.objects.filter(code__startswith="school-v4").exists()
+
+    @pytest.mark.parametrize(
+        ("resource", "header", "rows", "message"),
+        [
+            (
+                RegionResource,
+                REGION_HEADER,
+                [
+                    ["150303104801", "新社区", "村级", "社区", BAYINTAOHAI, "assigned", "是", ""],
+                    ["150303104801", "重复", "村级", "社区", BAYINTAOHAI, "assigned", "是", ""],
+                ],
+                "第 2 行和第 3 行的区划代码都是“150303104801”",
+            ),
+            (
+                AuthorityResource,
+                ["代码", "名称", "简称", "辖区代码", "有效"],
+                [
+                    ["newauth", "新机关", "新", "150300000000", "是"],
+                    ["newauth", "另一个名字", "另", "150300000000", "是"],
+                ],
+                "第 2 行和第 3 行的代码都是“newauth”",
+            ),
+            (
+                StarStandardResource,
+                ["序号", "标准", "说明", "认定机关代码"],
+                [["1", "无涉违法行为", "", "gongan"], ["1.0", "改名", "", "gongan"]],
+                "第 2 行和第 3 行的序号都是“1”：",
+            ),
+            (
+                UserResource,
+                ["用户名", "姓名", "邮箱", "角色", "负责区域代码", "认定机关代码", "有效"],
+                [
+                    ["twin", "甲", "", "assessor", HAINAN, "", "是"],
+                    ["newbie", "乙", "", "assessor", HAINAN, "", "是"],
+                    ["twin", "丙", "", "assessor", HAINAN, "", "是"],
+                ],
+                "第 2 行和第 4 行的用户名都是“twin”",
+            ),
+            (
+                UnitResource,
+                ["创建领域", "所在区划代码", "名称", "统一社会信用代码", "地址", "有效"],
+                [
+                    ["hotel", BAYINTAOHAI, "黄河宾馆", "", "", "是"],
+                    ["平安宾馆(旅店)", BAYINTAOHAI, "黄河宾馆", "", "二号楼", "是"],
+                    ["hotel", BAYINTAOHAI, "黄河宾馆", "", "三号楼", "是"],
+                ],
+                "第 2、3、4 行的创建领域、所在区划代码、名称都相同"
+                "（“hotel”、“150303104000”、“黄河宾馆”）",
+            ),
+        ],
+        ids=["regions", "authorities", "standards", "users", "units"],
+    )
+    def test_every_resource_refuses_a_repeated_key(self, resource, header, rows, message):
+        model = resource._meta.model
+        before = list(model.objects.values())
+        report = import_bytes(resource, csv_bytes(rows, header=header), "a.csv", dry_run=False)
+        assert len(report.errors) == 1 and report.errors[0].startswith(message), report.errors
+        assert list(model.objects.values()) == before
 
 
 class TestRegionTree:
