@@ -10,14 +10,21 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
-from .imports import MAX_BYTES, ImportFileError, SpreadsheetFormat, check_columns, read_table
+from .imports import (
+    MAX_BYTES,
+    ImportFileError,
+    SafeCSV,
+    SafeXLSX,
+    SpreadsheetFormat,
+    check_columns,
+    read_table,
+)
 from .models import (
     Assessment,
     Authority,
@@ -100,13 +107,15 @@ class SpreadsheetImportForm(ImportForm):
         return upload
 
 
-class SpreadsheetAdmin(PortalAdminAccess, ImportExportMixin, admin.ModelAdmin):
+class SpreadsheetMixin(ImportExportMixin):
     """Import (CSV or XLSX, previewed, all or nothing) and export (XLSX or CSV) for
     administrators only."""
 
     import_form_class = SpreadsheetImportForm
     import_formats = [SpreadsheetFormat]
-    export_formats = [XLSX, CSV]
+    export_formats = [SafeXLSX, SafeCSV]
+    # A byte-order mark, as on the public downloads: Chinese Excel then reads the CSV as UTF-8.
+    to_encoding = "utf-8-sig"
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.is_portal_admin
@@ -121,6 +130,23 @@ class SpreadsheetAdmin(PortalAdminAccess, ImportExportMixin, admin.ModelAdmin):
             else "无法读取文件，请确认它是 CSV 或 XLSX 表格。"
         )
         form.add_error("import_file", message)
+
+    def get_export_data(self, file_format, request: HttpRequest, queryset, **kwargs):
+        # The library keeps numbers as numbers only for its own XLSX class, not a subclass.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request, queryset, force_native_type=file_format.is_binary(), **kwargs
+        )
+        content = file_format.export_data(data)
+        encoding = kwargs.get("encoding")
+        if not file_format.is_binary() and encoding:
+            content = content.encode(encoding)
+        return content
+
+
+class SpreadsheetAdmin(PortalAdminAccess, SpreadsheetMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Region)
@@ -278,14 +304,8 @@ class EventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(User)
-class UserAdmin(PortalAdminAccess, ImportExportMixin, DjangoUserAdmin):
+class UserAdmin(PortalAdminAccess, SpreadsheetMixin, DjangoUserAdmin):
     resource_classes = [UserResource]
-    import_form_class = SpreadsheetImportForm
-    import_formats = [SpreadsheetFormat]
-    export_formats = [XLSX, CSV]
-    has_import_permission = SpreadsheetAdmin.has_import_permission
-    has_export_permission = SpreadsheetAdmin.has_export_permission
-    add_data_read_fail_error_to_form = SpreadsheetAdmin.add_data_read_fail_error_to_form
     list_display = [
         "username",
         "display_name",

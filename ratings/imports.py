@@ -19,10 +19,11 @@ from pathlib import PurePath
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
-from import_export.formats.base_formats import Format
+from import_export.formats.base_formats import CSV, XLSX, Format
 from import_export.results import RowResult
 
 from .resources import ImportProblem, PortalResource
+from .spreadsheets import safe_cell, unescape_cell, xlsx_bytes
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -128,7 +129,7 @@ def _headers(row: Sequence) -> list[str]:
 def _cells(row: Sequence, width: int) -> list:
     cells = ["" if cell is None else cell for cell in list(row)[:width]]
     cells += [""] * (width - len(cells))
-    return [cell.strip() if isinstance(cell, str) else cell for cell in cells]
+    return [unescape_cell(cell.strip()) if isinstance(cell, str) else cell for cell in cells]
 
 
 def _csv_encoding(data: bytes) -> str:
@@ -361,6 +362,23 @@ def import_bytes(
     except ImportFileError as error:
         return ImportReport(errors=[error.message], dry_run=dry_run)
     return run_import(resource_class, dataset, dry_run=dry_run, user=user)
+
+
+class SafeXLSX(XLSX):
+    """XLSX export whose formula-like text is written as text cells (spreadsheets.xlsx_bytes)."""
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs) -> bytes:
+        return xlsx_bytes(dataset.title or "Sheet1", dataset.headers, dataset)
+
+
+class SafeCSV(CSV):
+    """CSV export whose formula-like text gets the apostrophe the import takes off again."""
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs) -> str:
+        escaped = tablib.Dataset(
+            *([safe_cell(cell) for cell in row] for row in dataset), headers=dataset.headers
+        )
+        return super().export_data(escaped, **kwargs)
 
 
 class SpreadsheetFormat(Format):

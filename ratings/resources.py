@@ -14,7 +14,6 @@ from import_export import fields, resources, widgets
 
 from .choices import CodeSource, RegionKind, RegionLevel, Role
 from .models import Authority, Criterion, Domain, Region, StarStandard, Unit, User, WorkArea
-from .spreadsheets import safe_cell
 
 
 class ChoiceWidget(widgets.Widget):
@@ -125,7 +124,7 @@ def column(name: str, attribute: str, widget=None, **kwargs) -> fields.Field:
 
 class PortalResource(resources.ModelResource):
     """What every import here shares: all or nothing, unchanged rows left alone, model
-    validation, and formula-safe exports."""
+    validation, lines numbered as in the file, and no key given twice."""
 
     class Meta:
         skip_unchanged = True
@@ -205,8 +204,12 @@ class PortalResource(resources.ModelResource):
                 {columns.get(name, name): messages for name, messages in error.message_dict.items()}
             ) from None
 
-    def export_field(self, field, instance, **kwargs):
-        return safe_cell(super().export_field(field, instance, **kwargs))
+    def export(self, queryset=None, **kwargs):
+        """The rows as they are stored; the file format makes formula-like text safe (a text
+        cell in XLSX, an apostrophe in CSV that the import removes)."""
+        dataset = super().export(queryset, **kwargs)
+        dataset.title = str(self._meta.model._meta.verbose_name)
+        return dataset
 
 
 class RegionResource(PortalResource):

@@ -12,12 +12,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from ratings import workflow
 from ratings.choices import RegionKind, RegionLevel
 from ratings.imports import import_bytes
-from ratings.models import Criterion, Region, Unit, User
+from ratings.models import Authority, Criterion, Region, StarStandard, Unit, User
 from ratings.resources import (
     AuthorityResource,
     CriterionResource,
@@ -26,8 +27,9 @@ from ratings.resources import (
     UnitResource,
     UserResource,
 )
+from ratings.spreadsheets import safe_cell, unescape_cell
 from tests import factories
-from tests.helpers import BAYINTAOHAI, HAINAN
+from tests.helpers import BAYINTAOHAI, HAINAN, SAIHANWUSU
 
 pytestmark = pytest.mark.django_db
 
@@ -587,8 +589,32 @@ class TestRegionTree:
             region.full_clean()
 
 
-class TestExport:
-    def test_formula_cells_are_escaped(self, admin_client):
+XLSX, CSV = "0", "1"  # the admin's export formats, in the order it offers them
+
+
+def admin_export(client: Client, model: str, file_format: str):
+    """The admin's export of `model`, every column ticked."""
+    url = f"/admin/ratings/{model}/export/"
+    form = client.get(url).context["form"]
+    data = {"format": file_format, "resource": "0"}
+    data.update(
+        {
+            name: "on"
+            for name, field in form.fields.items()
+            if getattr(field, "is_selectable_field", False)
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    return response
+
+
+class TestRoundTrip:
+    """A file the admin exports imports back as it is: every row unchanged."""
+
+    @pytest.fixture
+    def awkward_values(self, admin_user):
+        """Text a spreadsheet would run as a formula, or that looks escaped already."""
         Criterion.objects.create(
             code="evil-01",
             domain_id="hotel",
@@ -596,8 +622,88 @@ class TestExport:
             text='=HYPERLINK("http://x")',
             points=5,
         )
-        data = CriterionResource().export(queryset=Criterion.objects.filter(code="evil-01"))
-        assert data.dict[0]["标准内容"] == '\'=HYPERLINK("http://x")'
+        Criterion.objects.create(
+            code="evil-02", domain_id="hotel", work_area_id="mechanism", text="'=1+1", points=5
+        )
+        Criterion.objects.create(
+            code="evil-03", domain_id="hotel", work_area_id="mechanism", text="'引文", points=5
+        )
+        Region.objects.filter(pk=BAYINTAOHAI).update(note="-由旧乡合并")
+        Unit.objects.create(
+            domain_id="hotel", region_id=BAYINTAOHAI, name="+8 宾馆", address="@二号楼"
+        )
+        Unit.objects.create(domain_id="family", region_id=SAIHANWUSU, name="张建国")
+        factories.assessor(HAINAN, username="=cmd", display_name="-评定员", email="a@b.cn")
+        User.objects.filter(pk=admin_user.pk).update(display_name="+管理员")
+        Authority.objects.filter(pk="gongan").update(short_name="=公安")
+        StarStandard.objects.filter(pk=1).update(description="-不含治安处罚")
+
+    @pytest.mark.parametrize("file_format", [XLSX, CSV], ids=["xlsx", "csv"])
+    @pytest.mark.parametrize(
+        ("model", "resource"),
+        [
+            ("region", RegionResource),
+            ("criterion", CriterionResource),
+            ("authority", AuthorityResource),
+            ("starstandard", StarStandardResource),
+            ("user", UserResource),
+            ("unit", UnitResource),
+        ],
+    )
+    def test_export_then_import_changes_nothing(
+        self, client, admin_user, awkward_values, model, resource, file_format
+    ):
+        client.force_login(admin_user)
+        before = list(resource._meta.model.objects.order_by("pk").values())
+        content = admin_export(client, model, file_format).content
+        name = "export.xlsx" if file_format == XLSX else "export.csv"
+        report = import_bytes(resource, content, name, dry_run=False, user=admin_user)
+        assert report.ok, report.errors
+        assert (report.new, report.updated, report.unchanged) == (0, 0, len(before))
+        assert list(resource._meta.model.objects.order_by("pk").values()) == before
+
+
+class TestExport:
+    @pytest.mark.parametrize(
+        ("stored", "in_csv"),
+        [
+            ("=1+1", "'=1+1"),
+            ("-3", "'-3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("'=1+1", "''=1+1"),  # looks escaped already: escaped once more
+            ("'引文", "'引文"),
+            ("普通", "普通"),
+        ],
+    )
+    def test_csv_escaping_is_undone_by_the_import(self, stored, in_csv):
+        assert safe_cell(stored) == in_csv
+        assert unescape_cell(in_csv) == stored
+
+    def test_formula_cells_are_safe_in_both_formats(self, client, admin_user):
+        Criterion.objects.create(
+            code="evil-01",
+            domain_id="hotel",
+            work_area_id="mechanism",
+            text='=HYPERLINK("http://x")',
+            points=5,
+        )
+        client.force_login(admin_user)
+        xlsx = load_workbook(io.BytesIO(admin_export(client, "criterion", XLSX).content)).active
+        (cell,) = [row[4] for row in xlsx.iter_rows() if row[0].value == "evil-01"]
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (
+            '=HYPERLINK("http://x")',
+            "s",
+            True,
+        )
+        text = admin_export(client, "criterion", CSV).content.decode("utf-8-sig")
+        assert '"\'=HYPERLINK(""http://x"")"' in text
+
+    def test_admin_csv_starts_with_a_byte_order_mark(self, client, admin_user):
+        client.force_login(admin_user)
+        content = admin_export(client, "criterion", CSV).content
+        assert content.startswith(b"\xef\xbb\xbf")
+        assert content.decode("utf-8-sig").startswith("编号,创建领域,重点工作")
 
     def test_admin_export_xlsx(self, client, admin_user):
         client.force_login(admin_user)
