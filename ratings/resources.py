@@ -8,12 +8,21 @@ used by a submitted assessment cannot change, an assessor needs a region…) app
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from import_export import fields, resources, widgets
+from import_export.resources import Diff
 
 from .choices import CodeSource, RegionKind, RegionLevel, Role
 from .models import Authority, Criterion, Domain, Region, StarStandard, Unit, User, WorkArea
+
+
+def normalised(text: str) -> str:
+    """Text as a lookup should see it: Chinese input methods type full-width brackets, digits
+    and letters (平安社区（村）, １５０３…), which NFKC turns into the half-width ones stored."""
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 class ChoiceWidget(widgets.Widget):
@@ -27,8 +36,9 @@ class ChoiceWidget(widgets.Widget):
         text = str(value).strip() if value is not None else ""
         if text == "":
             return "" if issubclass(self.choices, TextChoices) else None
+        wanted = normalised(text)
         for code, label in self.choices.choices:
-            if text in (str(code), str(label)):
+            if wanted in (normalised(str(code)), normalised(str(label))):
                 return code
         allowed = "、".join(f"{code}（{label}）" for code, label in self.choices.choices)
         raise ValueError(f"“{text}”不是可选的值，应为：{allowed}")
@@ -84,9 +94,10 @@ class CodeForeignKey(widgets.ForeignKeyWidget):
         text = str(value).strip() if value is not None else ""
         if not text:
             return None
-        found = self.model.objects.filter(**{self.field: text}).first()
+        spellings = {text, normalised(text)}
+        found = self.model.objects.filter(**{f"{self.field}__in": spellings}).first()
         if found is None and self.by_name:
-            found = self.model.objects.filter(name=text).first()
+            found = self.model.objects.filter(name__in=spellings).first()
         if found is None:
             raise ValueError(f"找不到{self.label}“{text}”")
         return found
@@ -122,6 +133,35 @@ def column(name: str, attribute: str, widget=None, **kwargs) -> fields.Field:
     return fields.Field(attribute=attribute, column_name=name, widget=widget, **kwargs)
 
 
+class NamedDiff(Diff):
+    """The preview's before and after, as a person reads them: a foreign key by its name
+    (平安学校, not school) and a choice by its label (村级, not 5)."""
+
+    def __init__(self, resource: PortalResource, instance, new: bool) -> None:
+        self.left = _shown_values(resource, instance)
+        self.right = []
+        self.new = new
+
+    def compare_with(self, resource: PortalResource, instance) -> None:
+        self.right = _shown_values(resource, instance)
+
+
+def _shown_values(resource: PortalResource, instance) -> list:
+    shown = []
+    for field in resource.get_import_fields():
+        if instance is None:
+            shown.append("")
+            continue
+        value = field.get_value(instance)
+        if isinstance(field.widget, CodeForeignKey):
+            shown.append("" if value is None else str(value))
+        elif isinstance(field.widget, ChoiceWidget):
+            shown.append(str(dict(field.widget.choices.choices).get(value, value or "")))
+        else:
+            shown.append(field.export(instance))
+    return shown
+
+
 class PortalResource(resources.ModelResource):
     """What every import here shares: all or nothing, unchanged rows left alone, model
     validation, lines numbered as in the file, and no key given twice."""
@@ -131,6 +171,9 @@ class PortalResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
         use_transactions = True
+
+    def get_diff_class(self) -> type[Diff]:
+        return NamedDiff
 
     def import_data(self, dataset, *args, **kwargs):
         # One bad row rolls back every row, on the confirm path as on the preview.

@@ -774,6 +774,41 @@ class TestAdmin:
             client.logout()
 
 
+def preview(client: Client, data: bytes, name: str = "criteria.csv", model: str = "criterion"):
+    upload = SimpleUploadedFile(name, data)
+    return client.post(
+        f"/admin/ratings/{model}/import/",
+        {"resource": "0", "format": "0", "import_file": upload},
+    )
+
+
+class TestReadingNames:
+    """Names are read as people type them and shown as people read them."""
+
+    def test_full_width_brackets_and_digits_are_recognised(self):
+        rows = [["market-v2-01", "平安商场（市场）", "组织领导", "１", "条文", "５", "否", "是"]]
+        report = criteria(csv_bytes(rows))
+        assert report.ok, report.errors
+        made = Criterion.objects.get(code="market-v2-01")
+        assert (made.domain_id, made.order, made.points) == ("market", 1, 5)
+        header = ["创建领域", "所在区划代码", "名称", "统一社会信用代码", "地址", "有效"]
+        units = [["平安社区（村）", "１５０３０３１０４７０７", "赛汗乌素村", "", "", "是"]]
+        report = import_bytes(UnitResource, csv_bytes(units, header=header), "u.csv", dry_run=False)
+        assert report.ok, report.errors
+        assert Unit.objects.get(name="赛汗乌素村").region_id == SAIHANWUSU
+        regions = [["150303104806", "新社区", "５", "社区", BAYINTAOHAI, "assigned", "是", ""]]
+        report = import_bytes(
+            RegionResource, csv_bytes(regions, header=REGION_HEADER), "r.csv", dry_run=False
+        )
+        assert report.ok, report.errors
+
+    def test_the_preview_names_domains_and_work_areas(self, client, admin_user):
+        client.force_login(admin_user)
+        html = preview(client, csv_bytes(GOOD_ROWS)).content.decode()
+        assert ">平安学校</ins>" in html and ">组织领导</ins>" in html
+        assert ">school</ins>" not in html and ">leadership</ins>" not in html
+
+
 class TestCommands:
     def test_dry_run_then_import(self, tmp_path):
         path = tmp_path / "criteria.csv"
