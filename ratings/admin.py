@@ -8,21 +8,28 @@ only through `ratings.workflow`. Only portal administrators reach any of it.
 
 from __future__ import annotations
 
+import os
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
 from .imports import (
     MAX_BYTES,
     ImportFileError,
+    ImportUploadStorage,
     SafeCSV,
     SafeXLSX,
     SpreadsheetFormat,
     check_columns,
+    purge_stale_uploads,
     read_table,
 )
 from .models import (
@@ -114,6 +121,7 @@ class SpreadsheetMixin(ImportExportMixin):
     import_form_class = SpreadsheetImportForm
     import_formats = [SpreadsheetFormat]
     export_formats = [SafeXLSX, SafeCSV]
+    tmp_storage_class = ImportUploadStorage
     # A byte-order mark, as on the public downloads: Chinese Excel then reads the CSV as UTF-8.
     to_encoding = "utf-8-sig"
 
@@ -130,6 +138,44 @@ class SpreadsheetMixin(ImportExportMixin):
             else "无法读取文件，请确认它是 CSV 或 XLSX 表格。"
         )
         form.add_error("import_file", message)
+
+    def import_action(self, request: HttpRequest, **kwargs):
+        # Uploads nobody confirmed within the hour go whenever an import starts.
+        purge_stale_uploads()
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is None:
+            return response
+        form = context.get("form")
+        upload = getattr(form, "cleaned_data", {}).get("import_file") if form else None
+        stored = getattr(upload, "tmp_storage_name", None)
+        if stored and "confirm_form" not in context:
+            # Refused at the preview: nothing will ever confirm this file.
+            self.upload_storage(stored).remove()
+        return response
+
+    def upload_storage(self, name: str) -> ImportUploadStorage:
+        return self.get_tmp_storage_class()(
+            name=name, read_mode="rb", **self.get_tmp_storage_class_kwargs()
+        )
+
+    @method_decorator(require_POST)
+    def process_import(self, request: HttpRequest, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        storage = self.upload_storage(os.path.basename(request.POST.get("import_file_name", "")))
+        if not storage.exists():
+            messages.error(
+                request,
+                "找不到待确认的文件：它已导入过，或上传已超过一小时。未写入任何数据，请重新上传。",
+            )
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+            )
+        try:
+            return super().process_import(request, **kwargs)
+        finally:
+            storage.remove()  # confirmed or refused, the file has served its purpose
 
     def get_export_data(self, file_format, request: HttpRequest, queryset, **kwargs):
         # The library keeps numbers as numbers only for its own XLSX class, not a subclass.

@@ -1,9 +1,11 @@
 """The spreadsheet import engine, shared by the admin and the import commands.
 
 It reads a CSV (UTF-8 with or without BOM, or GB18030/GBK as Chinese Excel writes it) or an
-XLSX file within bounds, checks its columns against the resource, runs the resource as a dry
-run or for real, and reports in Chinese: how many rows are new, updated or unchanged, and each
-bad row by its line in the file and its column. A file with any bad row writes nothing.
+XLSX file within bounds, row by row, checks its columns against the resource, runs the resource
+as a dry run or for real, and reports in Chinese: how many rows are new, updated or unchanged,
+and each bad row by its line in the file and its column. A file with any bad row writes
+nothing. Between the admin's preview and its confirmation the upload waits in the portal's
+private storage (ImportUploadStorage), never longer than an hour.
 """
 
 from __future__ import annotations
@@ -12,19 +14,27 @@ import codecs
 import contextlib
 import csv
 import io
+import re
+import secrets
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import PurePath
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils import timezone
 from import_export.formats.base_formats import CSV, XLSX, Format
 from import_export.results import RowResult
+from import_export.tmp_storages import MediaStorage
 
 from .resources import ImportProblem, PortalResource
 from .spreadsheets import safe_cell, unescape_cell, xlsx_bytes
 
+UPLOADS_FOLDER = "imports"
+UPLOAD_NAME = re.compile(r"[0-9a-f]{32}")
+UPLOAD_MAX_AGE = timedelta(hours=1)
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
 # Blank rows are skipped, but a file of millions of them is not a table anyone typed.
@@ -362,6 +372,51 @@ def import_bytes(
     except ImportFileError as error:
         return ImportReport(errors=[error.message], dry_run=dry_run)
     return run_import(resource_class, dataset, dry_run=dry_run, user=user)
+
+
+class ImportUploadStorage(MediaStorage):
+    """Where an uploaded file waits between the admin's preview and its confirmation: in the
+    portal's private storage (MEDIA_ROOT/imports/) under a random name, not in the system's
+    temporary folder, since an accounts file holds names and e-mail addresses. It is removed
+    after the confirmation or the refusal, and by `purge_stale_uploads` an hour later at most."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs["MEDIA_FOLDER"] = UPLOADS_FOLDER
+        super().__init__(**kwargs)
+        if self.name is not None and not UPLOAD_NAME.fullmatch(self.name):
+            self.name = ""  # a name this class did not make points nowhere
+
+    def save(self, data: bytes) -> None:
+        if not self.name:
+            self.name = secrets.token_hex(16)
+        super().save(data)
+
+    def exists(self) -> bool:
+        return bool(self.name) and self._storage.exists(self.get_full_path())
+
+    def remove(self) -> None:
+        if self.exists():
+            super().remove()
+
+
+def purge_stale_uploads(*, older_than: timedelta = UPLOAD_MAX_AGE) -> int:
+    """Delete uploads left unconfirmed for longer than `older_than`; how many were deleted."""
+    storage = ImportUploadStorage()._storage
+    try:
+        names = storage.listdir(UPLOADS_FOLDER)[1]
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    for name in names:
+        path = f"{UPLOADS_FOLDER}/{name}"
+        try:
+            if storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                deleted += 1
+        except FileNotFoundError:
+            continue  # another request removed it first
+    return deleted
 
 
 class SafeXLSX(XLSX):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import time
 import tracemalloc
 import zipfile
 
@@ -782,6 +784,33 @@ def preview(client: Client, data: bytes, name: str = "criteria.csv", model: str 
     )
 
 
+def confirm(client: Client, preview_response, model: str = "criterion"):
+    return client.post(
+        f"/admin/ratings/{model}/process_import/",
+        preview_response.context["confirm_form"].initial,
+        follow=True,
+    )
+
+
+def submit_a_hotel_assessment(assessor, year) -> None:
+    """Put the hotel criteria in use: a submitted assessment scored against them."""
+    factories.certifier("wenlv")
+    unit = Unit.objects.create(domain_id="hotel", region_id=BAYINTAOHAI, name="黄河宾馆")
+    lines = [
+        workflow.LineInput(criterion_id=c.pk, points=c.points)
+        for c in Criterion.objects.filter(domain="hotel")
+    ]
+    assessment = workflow.assessment_save(
+        user=assessor, unit=unit, year=year, expected_version=0, lines=lines
+    )
+    workflow.assessment_submit(user=assessor, assessment=assessment)
+
+
+def uploads(settings) -> list[str]:
+    folder = settings.MEDIA_ROOT / "imports"
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
 class TestReadingNames:
     """Names are read as people type them and shown as people read them."""
 
@@ -807,6 +836,64 @@ class TestReadingNames:
         html = preview(client, csv_bytes(GOOD_ROWS)).content.decode()
         assert ">平安学校</ins>" in html and ">组织领导</ins>" in html
         assert ">school</ins>" not in html and ">leadership</ins>" not in html
+
+
+class TestUploadedFiles:
+    """An upload waits in the portal's own storage under a random name, and only until it is
+    confirmed, refused, or an hour old."""
+
+    def test_kept_opaquely_until_confirmed(self, client, admin_user, settings):
+        client.force_login(admin_user)
+        shown = preview(client, csv_bytes(GOOD_ROWS))
+        (stored,) = uploads(settings)
+        assert re.fullmatch(r"[0-9a-f]{32}", stored)
+        hidden = shown.context["confirm_form"].initial["import_file_name"]
+        assert hidden == stored  # no path of the server's in the page
+        assert confirm(client, shown).status_code == 200
+        assert uploads(settings) == []
+        assert Criterion.objects.filter(code__startswith="school-v2").count() == 2
+
+    def test_removed_when_the_preview_refuses_it(self, client, admin_user, settings):
+        client.force_login(admin_user)
+        preview(client, csv_bytes(GOOD_ROWS))  # waits for its confirmation
+        waiting = uploads(settings)
+        assert len(waiting) == 1
+        response = preview(client, csv_bytes([*GOOD_ROWS, TestAllOrNothing.BAD]))
+        assert response.context.get("confirm_form") is None
+        repeated = TestRepeatedKeys().rows_with_line_95_repeating_line_30()
+        assert preview(client, csv_bytes(repeated)).context.get("confirm_form") is None
+        assert uploads(settings) == waiting
+
+    def test_a_second_confirmation_finds_nothing_to_import(self, client, admin_user, settings):
+        client.force_login(admin_user)
+        shown = preview(client, csv_bytes(GOOD_ROWS))
+        confirm(client, shown)
+        again = confirm(client, shown)
+        assert "找不到待确认的文件" in again.content.decode()
+        assert Criterion.objects.filter(code__startswith="school-v2").count() == 2
+
+    def test_a_stale_upload_is_removed_when_an_import_starts(self, client, admin_user, settings):
+        folder = settings.MEDIA_ROOT / "imports"
+        folder.mkdir(parents=True)
+        stale, fresh = folder / ("a" * 32), folder / ("b" * 32)
+        stale.write_bytes(b"old")
+        fresh.write_bytes(b"new")
+        two_hours_ago = time.time() - 2 * 3600
+        os.utime(stale, (two_hours_ago, two_hours_ago))
+        client.force_login(admin_user)
+        client.get(TestAdmin.URL)
+        assert uploads(settings) == ["b" * 32]
+
+    def test_the_purge_command(self, settings):
+        folder = settings.MEDIA_ROOT / "imports"
+        folder.mkdir(parents=True)
+        stale = folder / ("c" * 32)
+        stale.write_bytes(b"old")
+        os.utime(stale, (time.time() - 3601, time.time() - 3601))
+        out = io.StringIO()
+        call_command("purge_imports", stdout=out)
+        assert "删除了 1 个" in out.getvalue()
+        assert uploads(settings) == []
 
 
 class TestCommands:
