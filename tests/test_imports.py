@@ -8,6 +8,7 @@ import re
 import time
 import tracemalloc
 import zipfile
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from ratings import workflow
@@ -836,6 +838,81 @@ class TestReadingNames:
         html = preview(client, csv_bytes(GOOD_ROWS)).content.decode()
         assert ">平安学校</ins>" in html and ">组织领导</ins>" in html
         assert ">school</ins>" not in html and ">leadership</ins>" not in html
+
+
+class TestAdminPages:
+    """The admin's import and export pages say what the commands say, in Chinese."""
+
+    HOTEL_01 = ["hotel-01", "hotel", "leadership", "1", "改写后的条文", "6", "否", "是"]
+
+    def test_a_refused_confirmation_shows_the_errors_and_claims_no_success(
+        self, client, admin_user, assessor, year, settings
+    ):
+        client.force_login(admin_user)
+        shown = preview(client, csv_bytes([self.HOTEL_01, GOOD_ROWS[0]]))
+        assert shown.context["confirm_form"] is not None
+        # Between the preview and the confirmation the criterion comes into use.
+        submit_a_hotel_assessment(assessor, year)
+        response = confirm(client, shown)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "确认导入时发现以下错误，未写入任何数据" in html
+        assert "第 2 行：标准条目 hotel-01 已被提交的测评使用" in html
+        assert "导入成功" not in html and "导入完成" not in html
+        assert not [m for m in response.context["messages"] if m.level_tag == "success"]
+        assert Criterion.objects.get(code="hotel-01").text != "改写后的条文"
+        assert not Criterion.objects.filter(code="school-v2-01").exists()
+        assert uploads(settings) == []
+
+    def test_the_confirmation_reports_as_the_command_does(self, client, admin_user):
+        client.force_login(admin_user)
+        criteria(csv_bytes(GOOD_ROWS))
+        changed = GOOD_ROWS[0][:5] + ["9", "否", "是"]
+        added = ["school-v2-03", "school", "leadership", "3", "第三条", "5", "否", "是"]
+        shown = preview(client, csv_bytes([changed, GOOD_ROWS[1], added]))
+        assert "将新增 1 行，更新 1 行，1 行没有变化。" in shown.content.decode()
+        done = confirm(client, shown)
+        messages = [str(m) for m in done.context["messages"]]
+        assert "创建标准条目导入完成：新增 1 行，更新 1 行，1 行没有变化。" in messages
+        assert not any("删除" in m or "忽略" in m for m in messages)
+
+    def test_unchanged_rows_are_called_unchanged(self, client, admin_user):
+        client.force_login(admin_user)
+        criteria(csv_bytes(GOOD_ROWS))
+        html = preview(client, csv_bytes(GOOD_ROWS)).content.decode()
+        assert "将新增 0 行，更新 0 行，2 行没有变化。" in html
+        assert "没有变化" in html and "忽略" not in html
+
+    def test_the_preview_heading_and_whole_row_errors_are_in_plain_chinese(
+        self, client, admin_user, assessor, year
+    ):
+        submit_a_hotel_assessment(assessor, year)
+        client.force_login(admin_user)
+        html = preview(client, csv_bytes([GOOD_ROWS[0], self.HOTEL_01])).content.decode()
+        assert "以下行未通过校验，未写入任何数据" in html
+        assert "某些行验数据证失败" not in html
+        assert "整行" in html and "没有指定的字段" not in html
+        assert "第 3 行：标准条目 hotel-01 已被提交的测评使用" in html
+
+    def test_the_import_page_states_the_rules(self, client, admin_user):
+        client.force_login(admin_user)
+        html = client.get(TestAdmin.URL).content.decode()
+        for words in ("GB18030/GBK", "10 MB", "50000 行", "100 MB", "一个有内容的工作表"):
+            assert words in html
+        assert "全部或全不" in html and "最多保留 1 小时" in html
+
+    def test_the_export_page_and_file_name_are_chinese(self, client, admin_user):
+        client.force_login(admin_user)
+        html = client.get("/admin/ratings/criterion/export/").content.decode()
+        assert "全选" in html and "Select all" not in html
+        assert ">编号</label>" in html and "Code (编号)" not in html
+        assert "十星评定与十小平安" in html and ">Ratings<" not in html
+        response = admin_export(client, "criterion", XLSX)
+        day = timezone.localdate().isoformat()
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="criterion-{day}.xlsx"; '
+            f"filename*=UTF-8''{quote(f'创建标准条目-{day}.xlsx')}"
+        )
 
 
 class TestUploadedFiles:
