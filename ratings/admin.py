@@ -186,6 +186,12 @@ class SpreadsheetMixin(ImportExportMixin):
             self.upload_storage(stored).remove()
         return response
 
+    def write_to_tmp_storage(self, import_file, input_format) -> ImportUploadStorage:
+        # The library appends chunk to chunk, copying the whole file at every step.
+        storage = self.upload_storage("")
+        storage.save(b"".join(import_file.chunks()))
+        return storage
+
     def upload_storage(self, name: str) -> ImportUploadStorage:
         return self.get_tmp_storage_class()(
             name=name, read_mode="rb", **self.get_tmp_storage_class_kwargs()

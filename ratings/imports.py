@@ -21,13 +21,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 from import_export.formats.base_formats import CSV, XLSX, Format
-from import_export.results import RowResult
+from import_export.results import Result, RowResult
 from import_export.tmp_storages import MediaStorage
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from .resources import ImportProblem, PortalResource
 from .spreadsheets import safe_cell, unescape_cell, xlsx_bytes
@@ -243,7 +248,7 @@ def _is_worksheet(name: str) -> bool:
     return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
-def _sheet_rows(sheet) -> Iterator[tuple[int, tuple]]:
+def _sheet_rows(sheet: ReadOnlyWorksheet) -> Iterator[tuple[int, tuple]]:
     # The size a workbook declares may be wrong: trusting it would cut rows off or pad every
     # row to 16,384 columns. One column past the limit shows a header that is too wide.
     sheet.reset_dimensions()
@@ -251,7 +256,7 @@ def _sheet_rows(sheet) -> Iterator[tuple[int, tuple]]:
     yield from enumerate(rows, start=1)
 
 
-def _the_one_sheet(workbook):
+def _the_one_sheet(workbook: Workbook) -> ReadOnlyWorksheet:
     """The workbook's only sheet with content: with two, which one was meant is a guess, and
     the rows of the other would silently stay behind."""
     filled = []
@@ -327,7 +332,7 @@ def run_import(
     return report_for(result, dry_run=dry_run)
 
 
-def report_for(result, *, dry_run: bool) -> ImportReport:
+def report_for(result: Result, *, dry_run: bool) -> ImportReport:
     """The engine's report of an import_data result: counts, or every error by its line."""
     report = ImportReport(dry_run=dry_run)
     for error in result.base_errors:
