@@ -1,30 +1,53 @@
 """The spreadsheet import engine, shared by the admin and the import commands.
 
 It reads a CSV (UTF-8 with or without BOM, or GB18030/GBK as Chinese Excel writes it) or an
-XLSX file within bounds, checks its columns against the resource, runs the resource as a dry
-run or for real, and reports in Chinese: how many rows are new, updated or unchanged, and each
-bad row by its line in the file and its column. A file with any bad row writes nothing.
+XLSX file within bounds, row by row, checks its columns against the resource, runs the resource
+as a dry run or for real, and reports in Chinese: how many rows are new, updated or unchanged,
+and each bad row by its line in the file and its column. A file with any bad row writes
+nothing. Between the admin's preview and its confirmation the upload waits in the portal's
+private storage (ImportUploadStorage), never longer than an hour.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import io
+import re
+import secrets
 import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
-from import_export.formats.base_formats import Format
-from import_export.results import RowResult
+from django.utils import timezone
+from import_export.formats.base_formats import CSV, XLSX, Format
+from import_export.results import Result, RowResult
+from import_export.tmp_storages import MediaStorage
 
-from .resources import PortalResource
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from .resources import ImportProblem, PortalResource
+from .spreadsheets import safe_cell, unescape_cell, xlsx_bytes
+
+UPLOADS_FOLDER = "imports"
+UPLOAD_NAME = re.compile(r"[0-9a-f]{32}")
+UPLOAD_MAX_AGE = timedelta(hours=1)
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
+# Blank rows are skipped, but a file of millions of them is not a table anyone typed.
+MAX_BLANK_ROWS = 50_000
+MAX_COLUMNS = 100
 MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+DAMAGED_XLSX = "XLSX 文件已损坏或不完整，请重新保存后再导入。"
 
 
 class ImportFileError(Exception):
@@ -35,8 +58,21 @@ class ImportFileError(Exception):
         self.message = message
 
 
-def read_table(data: bytes, filename: str = "", *, max_rows: int = MAX_ROWS) -> tablib.Dataset:
-    """The file's first sheet as a Dataset, or ImportFileError."""
+class SheetDataset(tablib.Dataset):
+    """A table read from a file that remembers, for each data row, its line in the file: blank
+    rows are dropped, and messages must still name the line the spreadsheet shows."""
+
+    def __init__(self, *rows, line_numbers: Sequence[int] = (), **kwargs) -> None:
+        super().__init__(*rows, **kwargs)
+        self.line_numbers = list(line_numbers)
+
+
+def read_table(data: bytes, filename: str = "", *, max_rows: int = MAX_ROWS) -> SheetDataset:
+    """The file's one sheet as a SheetDataset, or ImportFileError.
+
+    Rows are read one at a time and reading stops as soon as a limit is passed, so an
+    oversized file costs no more memory than an allowed one.
+    """
     if not data:
         raise ImportFileError("文件是空的。")
     if len(data) > MAX_BYTES:
@@ -55,53 +91,95 @@ def read_table(data: bytes, filename: str = "", *, max_rows: int = MAX_ROWS) -> 
         raise ImportFileError("文件扩展名是 .csv，但内容是 Excel 工作簿。请把扩展名改为 .xlsx。")
     if suffix not in ("", ".xlsx", ".csv"):
         raise ImportFileError(f"只接受 .xlsx 和 .csv 文件，收到的是 {suffix} 文件。")
-    rows = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
-    rows = [row for row in rows if any(str(cell).strip() for cell in row if cell is not None)]
-    if not rows:
+    headers: list[str] | None = None
+    body: list[list] = []
+    lines: list[int] = []
+    blank = 0
+    with contextlib.closing(
+        _xlsx_rows(data, max_rows=max_rows) if is_xlsx else _csv_rows(data)
+    ) as rows:
+        for line, row in rows:
+            if _is_blank(row):
+                blank += 1
+                if blank > MAX_BLANK_ROWS:
+                    raise ImportFileError(
+                        f"文件里的空行超过 {MAX_BLANK_ROWS} 行，请删去空行后再导入。"
+                    )
+                continue
+            if headers is None:
+                headers = _headers(row)
+                continue
+            if len(body) == max_rows:
+                raise ImportFileError(
+                    f"文件的数据超过每次 {max_rows} 行的上限（读到第 {line} 行时停止），"
+                    "请分批导入。"
+                )
+            body.append(_cells(row, len(headers)))
+            lines.append(line)
+    if headers is None:
         raise ImportFileError("文件里没有任何内容。")
-    if len(rows) == 1:
+    if not body:
         raise ImportFileError("文件只有表头，没有数据行。")
-    if len(rows) - 1 > max_rows:
-        raise ImportFileError(
-            f"文件有 {len(rows) - 1} 行数据，超过每次 {max_rows} 行的上限，请分批导入。"
-        )
-    headers = [str(cell).strip() if cell is not None else "" for cell in rows[0]]
+    return SheetDataset(*body, headers=headers, line_numbers=lines)
+
+
+def _is_blank(row: Sequence) -> bool:
+    return not any(str(cell).strip() for cell in row if cell is not None)
+
+
+def _headers(row: Sequence) -> list[str]:
+    headers = [str(cell).strip() if cell is not None else "" for cell in row]
     while headers and not headers[-1]:
         headers.pop()
+    if len(headers) > MAX_COLUMNS:
+        raise ImportFileError(f"表头超过 {MAX_COLUMNS} 列，请删去多余的列后再导入。")
     if "" in headers:
         raise ImportFileError(f"表头第 {headers.index('') + 1} 列是空的，请给每一列写上列名。")
     duplicated = sorted({h for h in headers if headers.count(h) > 1})
     if duplicated:
         raise ImportFileError(f"表头有重复的列：{'、'.join(duplicated)}。")
-    width = len(headers)
-    body = [_cells(row, width) for row in rows[1:]]
-    return tablib.Dataset(*body, headers=headers)
+    return headers
 
 
-def _cells(row, width: int) -> list:
+def _cells(row: Sequence, width: int) -> list:
     cells = ["" if cell is None else cell for cell in list(row)[:width]]
     cells += [""] * (width - len(cells))
-    return [cell.strip() if isinstance(cell, str) else cell for cell in cells]
+    return [unescape_cell(cell.strip()) if isinstance(cell, str) else cell for cell in cells]
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
+def _csv_encoding(data: bytes) -> str:
+    """UTF-8 (with or without a BOM) if the whole file decodes as such, else GB18030, the
+    superset of the GBK that Chinese Excel writes; decoded piece by piece, nothing kept."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(view), 1 << 16):
+            decoder.decode(view[start : start + (1 << 16)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8-sig"
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     if b"\x00" in data[:8192]:
         raise ImportFileError("文件不是 CSV 或 XLSX 表格（内容是二进制数据）。")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes every byte sequence but a few
-        raise ImportFileError("无法识别文件的文字编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=_csv_encoding(data), newline="")
+    reader = csv.reader(text)
+    line = 0
     try:
-        return list(csv.reader(io.StringIO(text)))
+        # A quoted cell may span several physical lines; the spreadsheet shows it as one row.
+        for line, row in enumerate(reader, start=1):
+            yield line, row
     except csv.Error as error:
-        raise ImportFileError(f"CSV 格式有误：{error}。") from None
+        raise ImportFileError(f"CSV 格式有误（第 {line + 1} 行）：{error}。") from None
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            "无法识别文件的文字编码，请另存为 UTF-8 或 GBK 编码的 CSV。"
+        ) from None
 
 
-def _xlsx_rows(data: bytes) -> list[tuple]:
+def _xlsx_rows(data: bytes, *, max_rows: int) -> Iterator[tuple[int, tuple]]:
     from openpyxl import load_workbook
 
     try:
@@ -111,18 +189,93 @@ def _xlsx_rows(data: bytes) -> list[tuple]:
             # A small file can inflate to gigabytes; refuse before anything is decompressed.
             if sum(member.file_size for member in members) > MAX_XLSX_UNCOMPRESSED:
                 raise ImportFileError("XLSX 文件解压后超过 100 MB，请拆分后再导入。")
+            if "xl/workbook.xml" not in names:
+                raise ImportFileError("文件是压缩包，但不是 Excel 工作簿（.xlsx）。")
+            _count_sheet_rows(archive, limit=max_rows + 1 + MAX_BLANK_ROWS, max_rows=max_rows)
     except zipfile.BadZipFile:
-        raise ImportFileError("XLSX 文件已损坏或不完整，请重新保存后再导入。") from None
-    if "xl/workbook.xml" not in names:
-        raise ImportFileError("文件是压缩包，但不是 Excel 工作簿（.xlsx）。")
+        raise ImportFileError(DAMAGED_XLSX) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-        workbook.close()
     except Exception:  # openpyxl raises many kinds on a damaged workbook
-        raise ImportFileError("XLSX 文件已损坏或不完整，请重新保存后再导入。") from None
-    return rows
+        raise ImportFileError(DAMAGED_XLSX) from None
+    try:
+        sheet = _the_one_sheet(workbook)
+        yield from _sheet_rows(sheet)
+    except ImportFileError:
+        raise
+    except Exception:
+        raise ImportFileError(DAMAGED_XLSX) from None
+    finally:
+        workbook.close()
+
+
+def _count_sheet_rows(archive: zipfile.ZipFile, *, limit: int, max_rows: int) -> None:
+    """Refuse a sheet with more than `limit` rows, counting them one by one and stopping there.
+
+    openpyxl reads every row of a sheet that does not declare its size before it hands out
+    the first one, keeping a little of each: two million tiny rows cost minutes and hundreds
+    of megabytes. Counting first, with nothing kept, keeps that for files within the limit.
+    """
+    from openpyxl.xml.functions import iterparse
+
+    for name in sorted(names for names in archive.namelist() if _is_worksheet(names)):
+        rows = 0
+        with archive.open(name) as source:
+            container = None
+            try:
+                for event, element in iterparse(source, events=("start", "end")):
+                    tag = element.tag.rpartition("}")[2]
+                    if event == "start":
+                        if tag == "sheetData":
+                            container = element
+                        continue
+                    if tag == "row":
+                        rows += 1
+                        if rows > limit:
+                            raise ImportFileError(
+                                f"文件的行数超过上限（每次最多 {max_rows} 行数据，空行不超过 "
+                                f"{MAX_BLANK_ROWS} 行；读到第 {rows} 行时停止），请分批导入。"
+                            )
+                        if container is not None:
+                            container.clear()  # what was read is dropped: memory stays flat
+            except ImportFileError:
+                raise
+            except Exception:  # a damaged sheet: let openpyxl say so as it reads
+                continue
+
+
+def _is_worksheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
+def _sheet_rows(sheet: ReadOnlyWorksheet) -> Iterator[tuple[int, tuple]]:
+    # The size a workbook declares may be wrong: trusting it would cut rows off or pad every
+    # row to 16,384 columns. One column past the limit shows a header that is too wide.
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+    yield from enumerate(rows, start=1)
+
+
+def _the_one_sheet(workbook: Workbook) -> ReadOnlyWorksheet:
+    """The workbook's only sheet with content: with two, which one was meant is a guess, and
+    the rows of the other would silently stay behind."""
+    filled = []
+    for sheet in workbook.worksheets:
+        blank = 0
+        for _line, row in _sheet_rows(sheet):
+            if not _is_blank(row):
+                filled.append(sheet.title)
+                break
+            blank += 1
+            if blank > MAX_BLANK_ROWS:
+                break
+    if len(filled) > 1:
+        names = "、".join(f"“{name}”" for name in filled)
+        raise ImportFileError(
+            f"工作簿里有 {len(filled)} 个有内容的工作表（{names}），一次只能导入一个。"
+            "请只保留要导入的工作表（其他的删去或另存为单独的文件）后再导入。"
+        )
+    return workbook[filled[0]] if filled else workbook.worksheets[0]
 
 
 def check_columns(resource: PortalResource, dataset: tablib.Dataset) -> None:
@@ -143,6 +296,9 @@ def check_columns(resource: PortalResource, dataset: tablib.Dataset) -> None:
 
 @dataclass
 class ImportReport:
+    """What an import did or would do, or why it wrote nothing, in the words both the admin
+    and the commands show."""
+
     new: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -173,19 +329,31 @@ def run_import(
         report.errors.append(error.message)
         return report
     result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, user=user)
+    return report_for(result, dry_run=dry_run)
+
+
+def report_for(result: Result, *, dry_run: bool) -> ImportReport:
+    """The engine's report of an import_data result: counts, or every error by its line."""
+    report = ImportReport(dry_run=dry_run)
     for error in result.base_errors:
-        report.errors.append(f"文件：{error.error}")
-    for number, errors in result.row_errors():
-        for error in errors:
-            report.errors.append(f"第 {number + 1} 行：{error.error}")
-    # Invalid rows are numbered as spreadsheet lines already, their errors keyed by column.
+        if isinstance(error.error, ImportProblem):
+            report.errors.append(str(error.error))
+        else:
+            report.errors.append(f"文件：{error.error}")
+    # Rows are numbered as spreadsheet lines already (PortalResource.import_data).
+    by_line: list[tuple[int, str]] = []
+    for error_row in result.error_rows:
+        for error in error_row.errors:
+            by_line.append((error_row.number, f"第 {error_row.number} 行：{error.error}"))
     for invalid in result.invalid_rows:
         for column, messages in invalid.error_dict.items():
             for message in messages:
                 if column == NON_FIELD_ERRORS:
-                    report.errors.append(f"第 {invalid.number} 行：{message}")
+                    text = f"第 {invalid.number} 行：{message}"
                 else:
-                    report.errors.append(f"第 {invalid.number} 行，“{column}”列：{message}")
+                    text = f"第 {invalid.number} 行，“{column}”列：{message}"
+                by_line.append((invalid.number, text))
+    report.errors.extend(text for _line, text in sorted(by_line, key=lambda pair: pair[0]))
     totals = result.totals
     report.new = totals.get(RowResult.IMPORT_TYPE_NEW, 0)
     report.updated = totals.get(RowResult.IMPORT_TYPE_UPDATE, 0)
@@ -202,11 +370,75 @@ def import_bytes(
     max_rows: int = MAX_ROWS,
     user=None,
 ) -> ImportReport:
+    """Read `data` as a table and import (or preview) it; a file that cannot be read is
+    reported like a bad row, and nothing is written."""
     try:
         dataset = read_table(data, filename, max_rows=max_rows)
     except ImportFileError as error:
         return ImportReport(errors=[error.message], dry_run=dry_run)
     return run_import(resource_class, dataset, dry_run=dry_run, user=user)
+
+
+class ImportUploadStorage(MediaStorage):
+    """Where an uploaded file waits between the admin's preview and its confirmation: in the
+    portal's private storage (MEDIA_ROOT/imports/) under a random name, not in the system's
+    temporary folder, since an accounts file holds names and e-mail addresses. It is removed
+    after the confirmation or the refusal, and by `purge_stale_uploads` an hour later at most."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs["MEDIA_FOLDER"] = UPLOADS_FOLDER
+        super().__init__(**kwargs)
+        if self.name is not None and not UPLOAD_NAME.fullmatch(self.name):
+            self.name = ""  # a name this class did not make points nowhere
+
+    def save(self, data: bytes) -> None:
+        if not self.name:
+            self.name = secrets.token_hex(16)
+        super().save(data)
+
+    def exists(self) -> bool:
+        return bool(self.name) and self._storage.exists(self.get_full_path())
+
+    def remove(self) -> None:
+        if self.exists():
+            super().remove()
+
+
+def purge_stale_uploads(*, older_than: timedelta = UPLOAD_MAX_AGE) -> int:
+    """Delete uploads left unconfirmed for longer than `older_than`; how many were deleted."""
+    storage = ImportUploadStorage()._storage
+    try:
+        names = storage.listdir(UPLOADS_FOLDER)[1]
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    for name in names:
+        path = f"{UPLOADS_FOLDER}/{name}"
+        try:
+            if storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                deleted += 1
+        except FileNotFoundError:
+            continue  # another request removed it first
+    return deleted
+
+
+class SafeXLSX(XLSX):
+    """XLSX export whose formula-like text is written as text cells (spreadsheets.xlsx_bytes)."""
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs) -> bytes:
+        return xlsx_bytes(dataset.title or "Sheet1", dataset.headers, dataset)
+
+
+class SafeCSV(CSV):
+    """CSV export whose formula-like text gets the apostrophe the import takes off again."""
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs) -> str:
+        escaped = tablib.Dataset(
+            *([safe_cell(cell) for cell in row] for row in dataset), headers=dataset.headers
+        )
+        return super().export_data(escaped, **kwargs)
 
 
 class SpreadsheetFormat(Format):

@@ -8,13 +8,21 @@ used by a submitted assessment cannot change, an assessor needs a region…) app
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from import_export import fields, resources, widgets
+from import_export.resources import Diff
 
 from .choices import CodeSource, RegionKind, RegionLevel, Role
 from .models import Authority, Criterion, Domain, Region, StarStandard, Unit, User, WorkArea
-from .spreadsheets import safe_cell
+
+
+def normalised(text: str) -> str:
+    """Text as a lookup should see it: Chinese input methods type full-width brackets, digits
+    and letters (平安社区（村）, １５０３…), which NFKC turns into the half-width ones stored."""
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 class ChoiceWidget(widgets.Widget):
@@ -28,8 +36,9 @@ class ChoiceWidget(widgets.Widget):
         text = str(value).strip() if value is not None else ""
         if text == "":
             return "" if issubclass(self.choices, TextChoices) else None
+        wanted = normalised(text)
         for code, label in self.choices.choices:
-            if text in (str(code), str(label)):
+            if wanted in (normalised(str(code)), normalised(str(label))):
                 return code
         allowed = "、".join(f"{code}（{label}）" for code, label in self.choices.choices)
         raise ValueError(f"“{text}”不是可选的值，应为：{allowed}")
@@ -85,21 +94,77 @@ class CodeForeignKey(widgets.ForeignKeyWidget):
         text = str(value).strip() if value is not None else ""
         if not text:
             return None
-        found = self.model.objects.filter(**{self.field: text}).first()
+        spellings = {text, normalised(text)}
+        found = self.model.objects.filter(**{f"{self.field}__in": spellings}).first()
         if found is None and self.by_name:
-            found = self.model.objects.filter(name=text).first()
+            found = self.model.objects.filter(name__in=spellings).first()
         if found is None:
             raise ValueError(f"找不到{self.label}“{text}”")
         return found
+
+
+class ImportProblem(ValueError):
+    """Something wrong with a file as a whole rather than with one row, said in Chinese."""
+
+
+def _key_part(field: fields.Field, row: dict, text: str, cleaned: dict) -> object:
+    """A key cell as the import reads it (a domain's name is its code), or as written when it
+    cannot be read: that row's own error is reported when it is imported."""
+    memo = (field.column_name, text)
+    if memo not in cleaned:
+        try:
+            value = field.clean(row)
+        except Exception:  # any widget's refusal; the row reports it itself
+            value = text
+        cleaned[memo] = getattr(value, "pk", value)
+    return cleaned[memo]
+
+
+def line_numbers(dataset) -> list[int]:
+    """Each data row's line in its file: as read (blank rows skipped), or counted from line 2,
+    under the header, for a dataset built some other way."""
+    lines = getattr(dataset, "line_numbers", None)
+    if lines and len(lines) == len(dataset):
+        return list(lines)
+    return [number + 2 for number in range(len(dataset))]
 
 
 def column(name: str, attribute: str, widget=None, **kwargs) -> fields.Field:
     return fields.Field(attribute=attribute, column_name=name, widget=widget, **kwargs)
 
 
+class NamedDiff(Diff):
+    """The preview's before and after, as a person reads them: a foreign key by its name
+    (平安学校, not school) and a choice by its label (村级, not 5)."""
+
+    def __init__(self, resource: PortalResource, instance, new: bool) -> None:
+        self.left = _shown_values(resource, instance)
+        self.right = []
+        self.new = new
+
+    def compare_with(self, resource: PortalResource, instance) -> None:
+        self.right = _shown_values(resource, instance)
+
+
+def _shown_values(resource: PortalResource, instance) -> list:
+    shown = []
+    for field in resource.get_import_fields():
+        if instance is None:
+            shown.append("")
+            continue
+        value = field.get_value(instance)
+        if isinstance(field.widget, CodeForeignKey):
+            shown.append("" if value is None else str(value))
+        elif isinstance(field.widget, ChoiceWidget):
+            shown.append(str(dict(field.widget.choices.choices).get(value, value or "")))
+        else:
+            shown.append(field.export(instance))
+    return shown
+
+
 class PortalResource(resources.ModelResource):
     """What every import here shares: all or nothing, unchanged rows left alone, model
-    validation, and formula-safe exports."""
+    validation, lines numbered as in the file, and no key given twice."""
 
     class Meta:
         skip_unchanged = True
@@ -107,15 +172,70 @@ class PortalResource(resources.ModelResource):
         clean_model_instances = True
         use_transactions = True
 
+    def get_diff_class(self) -> type[Diff]:
+        return NamedDiff
+
     def import_data(self, dataset, *args, **kwargs):
         # One bad row rolls back every row, on the confirm path as on the preview.
         kwargs["rollback_on_validation_errors"] = True
         kwargs["use_transactions"] = True
+        repeated = self.repeated_keys(dataset)
+        if repeated:
+            # The later row would silently overwrite the earlier one: refuse before any row.
+            result = self.get_result_class()()
+            result.diff_headers = self.get_diff_headers()
+            result.total_rows = len(dataset)
+            for message in repeated:
+                result.append_base_error(self.get_error_result_class()(ImportProblem(message)))
+            return result
+        lines = line_numbers(dataset)
         result = super().import_data(dataset, *args, **kwargs)
-        # Number bad rows as the spreadsheet does: the header is line 1.
+        # Number bad rows as the spreadsheet shows them, whatever blank rows came before.
         for invalid in result.invalid_rows:
-            invalid.number += 1
+            invalid.number = lines[invalid.number - 1]
+        for error_row in result.error_rows:
+            error_row.number = lines[error_row.number - 1]
+            for error in error_row.errors:
+                error.number = error_row.number
         return result
+
+    def repeated_keys(self, dataset) -> list[str]:
+        """One message for each key (编号, 用户名…) that several rows of `dataset` carry, naming
+        their lines. Keys are compared as the import reads them: 平安学校 is school."""
+        key_fields = [self.fields[name] for name in self.get_import_id_fields()]
+        if any(field.column_name not in dataset.headers for field in key_fields):
+            return []  # the column check reports a missing key column
+        lines_by_key: dict[tuple, list[int]] = {}
+        shown: dict[tuple, list[str]] = {}
+        cleaned: dict[tuple[str, str], object] = {}  # one lookup per distinct cell
+        for line, values in zip(line_numbers(dataset), dataset, strict=True):
+            row = dict(zip(dataset.headers, values, strict=True))
+            raw = [str(row[field.column_name]).strip() for field in key_fields]
+            if not all(raw):
+                continue  # a row without its key gets its own error
+            key = tuple(
+                _key_part(field, row, text, cleaned)
+                for field, text in zip(key_fields, raw, strict=True)
+            )
+            lines_by_key.setdefault(key, []).append(line)
+            shown.setdefault(key, raw)
+        label = "、".join(field.column_name for field in key_fields)
+        messages = []
+        for key, lines in lines_by_key.items():
+            if len(lines) < 2:
+                continue
+            where = (
+                f"第 {lines[0]} 行和第 {lines[1]} 行"
+                if len(lines) == 2
+                else f"第 {'、'.join(str(line) for line in lines)} 行"
+            )
+            values = "、".join(f"“{text}”" for text in shown[key])
+            what = f"都是{values}" if len(key_fields) == 1 else f"都相同（{values}）"
+            messages.append(
+                f"{where}的{label}{what}：一个文件里同一{label}只能出现一次，"
+                "否则后一行会覆盖前一行。请删去或合并重复的行后再导入。"
+            )
+        return messages
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """Name errors after the spreadsheet's column (分值), not the model's field (points)."""
@@ -127,8 +247,12 @@ class PortalResource(resources.ModelResource):
                 {columns.get(name, name): messages for name, messages in error.message_dict.items()}
             ) from None
 
-    def export_field(self, field, instance, **kwargs):
-        return safe_cell(super().export_field(field, instance, **kwargs))
+    def export(self, queryset=None, **kwargs):
+        """The rows as they are stored; the file format makes formula-like text safe (a text
+        cell in XLSX, an apostrophe in CSV that the import removes)."""
+        dataset = super().export(queryset, **kwargs)
+        dataset.title = str(self._meta.model._meta.verbose_name)
+        return dataset
 
 
 class RegionResource(PortalResource):
@@ -166,9 +290,11 @@ class CriterionResource(PortalResource):
         import_id_fields = ["code"]
         fields = ["code", "domain", "work_area", "order", "text", "points", "is_veto", "active"]
 
-    def before_save_instance(self, instance, row, **kwargs) -> None:
-        # What an administrator imports is the official list, not the sample.
-        instance.is_sample = False
+    def after_init_instance(self, instance, new, row, **kwargs) -> None:
+        # A criterion an administrator adds is part of the official list, not the sample; an
+        # existing one keeps its flag, so retiring the sample (启用 = 否) still shows what it was.
+        if new:
+            instance.is_sample = False
 
 
 class AuthorityResource(PortalResource):
@@ -221,9 +347,28 @@ class UserResource(PortalResource):
         import_id_fields = ["username"]
         fields = ["username", "display_name", "email", "role", "region", "authority", "is_active"]
 
+    def before_import(self, dataset, **kwargs) -> None:
+        super().before_import(dataset, **kwargs)
+        self.importing_user = kwargs.get("user")
+
     def after_init_instance(self, instance, new, row, **kwargs) -> None:
         if new:
             instance.set_unusable_password()
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The admin's rule: nobody changes an account with more power than their own. The
+        # file has no staff or superuser column, so no row can grant either.
+        importer = getattr(self, "importing_user", None)
+        if (
+            instance.pk is not None
+            and instance.is_superuser
+            and not (importer is not None and importer.is_superuser)
+        ):
+            raise ValidationError(
+                f"账号“{instance.username}”是超级用户，只有超级用户可以修改它；"
+                "请从文件中删去这一行后再导入。"
+            )
+        super().validate_instance(instance, import_validation_errors, validate_unique)
 
 
 class UnitResource(PortalResource):

@@ -276,18 +276,19 @@ class TestCommendation:
         assert client.get(reverse("commendation", args=[2026])).status_code == 404
         assert client.get(reverse("commendation_xlsx", args=[2026])).status_code == 404
 
-    def test_xlsx_escapes_formulas(self):
+    def test_xlsx_writes_formula_like_text_as_text_cells(self):
+        import zipfile
+
         from openpyxl import load_workbook
 
         from ratings.spreadsheets import xlsx_bytes
 
-        content = xlsx_bytes(
-            "t", ["a"], [["=1+1"], ["+x"], ["-3"], ["@SUM(A1)"], ["\tx"], ["ok"], [5]]
-        )
-        values = [
-            row[0]
-            for row in load_workbook(io.BytesIO(content)).active.iter_rows(
-                min_row=2, values_only=True
-            )
-        ]
-        assert values == ["'=1+1", "'+x", "'-3", "'@SUM(A1)", "'\tx", "ok", 5]
+        written = ["=1+1", "+x", "-3", "@SUM(A1)", "\tx", "ok", 5]
+        content = xlsx_bytes("t", ["a"], [[value] for value in written])
+        cells = [row[0] for row in load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2)]
+        # The values are kept as typed, without an apostrophe, in cells that are never run.
+        assert [cell.value for cell in cells] == written
+        assert [cell.data_type for cell in cells] == ["s"] * 6 + ["n"]
+        assert all(cell.quotePrefix for cell in cells[:5])
+        sheet_xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+        assert b"<f>" not in sheet_xml
