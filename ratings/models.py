@@ -897,6 +897,16 @@ class Designation(Revocable):
         on_delete=models.PROTECT,
         related_name="designations",
     )
+    # The unit as it was named: the honour roll is a public record, so renaming or moving the
+    # unit later changes the register, not what was published.
+    unit_name = models.CharField(_("命名时名称"), max_length=100)
+    unit_region = models.ForeignKey(
+        Region,
+        verbose_name=_("命名时所在区划"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit_address = models.CharField(_("命名时地址"), max_length=200, blank=True)
     title = models.CharField(_("称号"), max_length=60)
     tier = models.CharField(_("等次"), max_length=30, blank=True)
     batch = models.CharField(_("批次"), max_length=30, blank=True)
@@ -917,11 +927,24 @@ class Designation(Revocable):
                 condition=Q(revoked_at__isnull=True),
                 name="one_valid_designation_per_year",
             ),
+            models.CheckConstraint(condition=~Q(unit_name=""), name="designation_keeps_unit_name"),
         ]
-        indexes = [models.Index(fields=["year", "revoked_at"], name="designation_year")]
+        indexes = [
+            models.Index(fields=["year", "revoked_at"], name="designation_year"),
+            # The public roll filters by the region a unit was named in, and orders by it.
+            models.Index(fields=["unit_region", "id"], name="designation_named_region"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.title}"
+        return f"{self.unit_name} {self.title}"
+
+    @property
+    def public_name(self) -> str:
+        """The name as named, as anyone may see it: a household shows only its family name.
+        (A unit's domain cannot change once it has been assessed, so it is the unit's.)"""
+        if self.unit.domain_id == FAMILY_DOMAIN:
+            return mask_household(self.unit_name)
+        return self.unit_name
 
 
 class Event(models.Model):
@@ -935,7 +958,8 @@ class Event(models.Model):
     from_state = models.CharField(_("原状态"), max_length=20, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, blank=True)
     reason = models.TextField(_("理由"), blank=True)
-    detail = models.CharField(_("摘要"), max_length=300, blank=True)
+    # Long enough for a unit's changed fields, each before and after.
+    detail = models.CharField(_("摘要"), max_length=1000, blank=True)
     year = models.ForeignKey(
         RatingYear, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
@@ -956,6 +980,9 @@ class Event(models.Model):
     )
     designation = models.ForeignKey(
         Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
 
     class Meta:

@@ -71,6 +71,11 @@ def can_see_assessment(user: User, assessment: Assessment) -> bool:
     return user.is_assessor or user.is_portal_admin
 
 
+def can_register_unit(user: User, region: Region) -> bool:
+    """Assessors register and edit units inside their region; administrators anywhere."""
+    return (user.is_assessor or user.is_portal_admin) and in_scope(user, region)
+
+
 def can_score(user: User) -> bool:
     return user.is_assessor
 

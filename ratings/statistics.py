@@ -20,6 +20,7 @@ from django.db.models.functions import Substr
 from .choices import PREFIX_LENGTH, RatingStatus, RegionLevel, YearStatus
 from .coverage import CoverageRow, grouped_counts
 from .models import (
+    FAMILY_DOMAIN,
     STAR_COUNT,
     Designation,
     Domain,
@@ -74,12 +75,13 @@ def designation_roll(
     region: Region | None = None,
     search: str = "",
 ) -> QuerySet[Designation]:
-    """Valid designations of published years. A household is searched by nothing but its
-    region: its head's name is personal data."""
+    """Valid designations of published years, each unit with the name and region it was named
+    under (a later rename or move changes the register, not the roll). A household is searched
+    by nothing but its region: its head's name is personal data."""
     designations = (
         Designation.objects.filter(year__status=YearStatus.PUBLISHED, revoked_at__isnull=True)
-        .select_related("unit__domain", "unit__region__parent__parent")
-        .order_by("-year_id", "unit__domain__order", "unit__region_id", "id")
+        .select_related("unit__domain", "unit_region__parent__parent")
+        .order_by("-year_id", "unit__domain__order", "unit_region_id", "id")
     )
     if year is not None:
         designations = designations.filter(year=year)
@@ -90,10 +92,10 @@ def designation_roll(
     if batch:
         designations = designations.filter(batch=batch)
     if region is not None:
-        designations = designations.filter(within_q(region.prefix, "unit__region_id"))
+        designations = designations.filter(within_q(region.prefix, "unit_region_id"))
     if search:
-        designations = designations.filter(unit__name__contains=search).exclude(
-            unit__domain_id="family"
+        designations = designations.filter(unit_name__contains=search).exclude(
+            unit__domain_id=FAMILY_DOMAIN
         )
     return designations
 

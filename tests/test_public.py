@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ratings import workflow
-from ratings.choices import ReviewDecision
-from ratings.models import Criterion, Region, Unit
+from ratings.choices import EventAction, ReviewDecision
+from ratings.models import Criterion, Designation, Event, Region, Unit
 from tests import factories
 from tests.helpers import BAYINTAOHAI, decide_all, item, save_rating, submitted_rating
 
@@ -278,11 +278,23 @@ class TestQueries:
         cache.clear()
         past = workflow.year_open(user=None, year=2025)
         places = factories.communities(BAYINTAOHAI, 40)
+        people = dict(assessor=assessor, lead=certifiers["wenlv"], admin=admin_user)
         for place in places[:2]:
             decide_all(submitted_rating(assessor, place, past), certifiers)
+        named_unit("宾馆0", "hotel", BAYINTAOHAI, year=past, **people)
+        household = {**people, "lead": certifiers["fulian"]}
+        named_unit("王某", "family", places[0].code, year=past, **household)
         workflow.year_close(user=admin_user, year=past)
         workflow.year_publish(user=admin_user, year=past)
-        urls = ["/", "/honours/", "/honours/?kind=domains", "/stats/", "/verify/"]
+        urls = [
+            "/",
+            "/honours/",
+            "/honours/?kind=domains",
+            "/honours/?kind=domains&region=150303000000",
+            "/stats/",
+            "/verify/",
+            "/years/2025/commendation/",
+        ]
         for url in urls:
             client.get(url)  # warm the statistics cache
         small = [count_queries(client, url) for url in urls]
@@ -290,6 +302,8 @@ class TestQueries:
         more = workflow.year_open(user=None, year=2026)
         for place in places[2:30]:
             decide_all(submitted_rating(assessor, place, more), certifiers)
+        for n, place in enumerate(places[2:12]):
+            named_unit(f"宾馆{n + 1}", "hotel", place.code, year=more, **people)
         workflow.year_close(user=admin_user, year=more)
         workflow.year_publish(user=admin_user, year=more)
         for url in urls:
@@ -304,3 +318,45 @@ class TestQueries:
         # Revoking a plaque moves the public data version: the next page recomputes.
         workflow.plaque_revoke(user=admin_user, plaque=published["plaque"], reason="损毁")
         assert count_queries(client, "/stats/") == first
+
+
+class TestNamedAsPublished:
+    """Editing a named unit changes the register, never the roll that was published."""
+
+    def test_rename_and_move_leave_the_public_roll_as_named(self, client, published, admin_user):
+        hotel = Unit.objects.get(name="公开宾馆")
+        household = Unit.objects.get(name="张秀兰")
+        wuda_town = Region.objects.get(pk="150304011000")
+        for unit, name in ((hotel, f"{SECRET}改名宾馆"), (household, "欧阳明")):
+            region = wuda_town if unit == hotel else unit.region
+            workflow.unit_update(
+                user=admin_user,
+                unit=unit,
+                details=workflow.UnitDetails(
+                    domain=unit.domain, region=region, name=name, address="新址"
+                ),
+            )
+        assert Event.objects.filter(action=EventAction.UNIT_UPDATE).count() == 2
+
+        page = body(client.get("/honours/?kind=domains&year=2025"))
+        records = json.loads(body(client.get("/honours/export.json?kind=domains&year=2025")))
+        rows = list(csv.reader(io.StringIO(body(client.get("/honours/export.csv?kind=domains")))))
+        for text in (page, json.dumps(records, ensure_ascii=False), repr(rows)):
+            assert "公开宾馆" in text and "张**家" in text
+            assert SECRET not in text and "欧阳" not in text and "欧**家" not in text
+        named = {r["名称"]: r["区域"] for r in records["records"]}
+        assert named["公开宾馆"] == "海南区 巴音陶亥镇"
+
+        # The region filter follows the region the unit was named in.
+        in_hainan = body(client.get("/honours/?kind=domains&region=150303000000"))
+        in_wuda = body(client.get("/honours/?kind=domains&region=150304000000"))
+        assert "公开宾馆" in in_hainan and "公开宾馆" not in in_wuda
+        # A search finds the name as named, not the new one.
+        assert "公开宾馆" in body(client.get("/honours/?kind=domains&q=公开"))
+        assert "没有符合条件的记录" in body(client.get("/honours/?kind=domains&q=改名"))
+
+    def test_a_designation_keeps_the_unit_as_it_was_named(self, published):
+        designation = Designation.objects.get(unit__name="公开宾馆")
+        assert (designation.unit_name, designation.unit_region_id) == ("公开宾馆", BAYINTAOHAI)
+        household = Designation.objects.get(unit__name="张秀兰")
+        assert household.public_name == "张**家"

@@ -155,8 +155,8 @@ def _roll_records(context: dict) -> tuple[list[str], Iterator[list]]:
             [
                 d.year_id,
                 d.unit.domain.name,
-                _place(d.unit.region),
-                d.unit.public_name,
+                _place(d.unit_region),
+                d.public_name,
                 d.title,
                 d.tier,
                 d.batch,
