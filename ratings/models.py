@@ -418,6 +418,9 @@ class StarRating(models.Model):
         related_name="+",
     )
     revoked_reason = models.TextField(_("取消资格理由"), blank=True)
+    # On the commendation list (通报表扬) as it was published with the year: set once, at
+    # publication, and never cleared, so a later revocation annotates the list, not shortens it.
+    commended = models.BooleanField(_("列入通报表扬"), default=False)
 
     class Meta:
         verbose_name = _("星级评定")
@@ -432,6 +435,11 @@ class StarRating(models.Model):
         indexes = [
             models.Index(fields=["year", "status", "community"], name="rating_year_status"),
             models.Index(fields=["year", "stars", "community"], name="rating_year_stars"),
+            models.Index(
+                fields=["year", "community"],
+                condition=Q(commended=True),
+                name="rating_commended",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -992,6 +1000,86 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+# --------------------------------------------------------------------------------------------
+# Figures kept as they were published
+
+
+class StarSnapshot(models.Model):
+    """How many communities of a region held each number of stars when a year was published:
+    eleven rows (0–10 stars) for the top of the region tree and for each region below it.
+    Written with the publication; a later revocation or reinstatement does not change it."""
+
+    year = models.ForeignKey(
+        RatingYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="star_snapshots"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+"
+    )
+    stars = models.PositiveSmallIntegerField(_("星数"))
+    count = models.PositiveIntegerField(_("数量"))
+
+    class Meta:
+        verbose_name = _("公布时星级分布")
+        verbose_name_plural = _("公布时星级分布")
+        ordering = ["year", "region", "stars"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "region", "stars"], name="one_star_count_per_region"
+            ),
+            models.CheckConstraint(
+                condition=Q(stars__gte=0, stars__lte=STAR_COUNT), name="snapshot_stars_0_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year_id} {self.region_id} {self.stars}★ {self.count}"
+
+
+class CoverageSnapshot(models.Model):
+    """Units of one domain in one region when a year was published: registered, assessed and
+    meeting the standard. One row per domain and region where units are registered (a town or a
+    community); larger regions add them up. Written with the publication, so registering,
+    moving or deactivating units later leaves the published figures as they were.
+
+    How many were named is not kept here: designations keep what they named themselves (see
+    `coverage.grouped_counts`)."""
+
+    year = models.ForeignKey(
+        RatingYear,
+        verbose_name=_("年度"),
+        on_delete=models.PROTECT,
+        related_name="coverage_snapshots",
+    )
+    domain = models.ForeignKey(
+        Domain, verbose_name=_("创建领域"), on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    registered = models.PositiveIntegerField(_("登记"), default=0)
+    assessed = models.PositiveIntegerField(_("已测评"), default=0)
+    meeting = models.PositiveIntegerField(_("达标"), default=0)
+
+    class Meta:
+        verbose_name = _("公布时创建覆盖")
+        verbose_name_plural = _("公布时创建覆盖")
+        ordering = ["year", "domain", "region"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "domain", "region"], name="one_coverage_row_per_region"
+            ),
+            models.CheckConstraint(
+                condition=Q(assessed__lte=F("registered"), meeting__lte=F("assessed")),
+                name="coverage_figures_nested",
+            ),
+        ]
+        # A region's figures are a range of region codes within a year.
+        indexes = [models.Index(fields=["year", "region"], name="coverage_snapshot_region")]
+
+    def __str__(self) -> str:
+        return f"{self.year_id} {self.domain_id} {self.region_id}"
 
 
 class PublicDataVersion(models.Model):

@@ -4,6 +4,10 @@ Only published years count, and within them only certified ratings and valid des
 draft, an undecided or rejected item, a revoked rating or designation never reaches a public
 page, whatever the query string.
 
+The statistics of a published year are the figures kept when it was published (`StarSnapshot`,
+`CoverageSnapshot`): they are a record of that date, like a printed bulletin, so registering or
+deactivating units, or revoking a community's eligibility, changes the honour rolls but not them.
+
 Statistics are cached under the public data version (`PublicDataVersion`), which every action
 that changes public data moves in its own transaction; a page costs one small query to read the
 version and, on a cache hit, nothing else.
@@ -28,6 +32,7 @@ from .models import (
     RatingYear,
     Region,
     StarRating,
+    StarSnapshot,
     within_q,
 )
 
@@ -134,8 +139,13 @@ def _root() -> Region | None:
     return Region.objects.filter(parent__isnull=True).order_by("code").first()
 
 
-def _compute(year: RatingYear) -> YearStatistics:
+def star_snapshot_rows(year: RatingYear) -> list[StarSnapshot]:
+    """The star distribution of the year's certified ratings as it stands, for the top of the
+    region tree and each active region below it, every count from 0 to 10 stars (zeros
+    included, so the regions shown are kept too): what `year_publish` keeps."""
     root = _root()
+    if root is None:
+        return []
     districts = list(
         Region.objects.filter(parent=root, active=True).exclude(level=RegionLevel.VILLAGE)
     )
@@ -154,6 +164,27 @@ def _compute(year: RatingYear) -> YearStatistics:
         city.counts[row["stars"]] += row["n"]
         if row["district"] in by_code:
             by_code[row["district"]].counts[row["stars"]] += row["n"]
+    return [
+        StarSnapshot(year=year, region=place.region, stars=stars, count=count)
+        for place in [city, *by_code.values()]
+        for stars, count in enumerate(place.counts)
+    ]
+
+
+def _compute(year: RatingYear) -> YearStatistics:
+    """The figures of a published year as they were published (four queries)."""
+    places: dict[str, DistrictStars] = {}
+    kept = StarSnapshot.objects.filter(year=year).select_related("region").order_by("region_id")
+    for row in kept:
+        places.setdefault(row.region_id, DistrictStars(region=row.region)).counts[row.stars] = (
+            row.count
+        )
+    if not places:
+        raise LookupError(f"no figures were kept when {year.year} was published")
+    # The top of the tree, then the regions below it in code order.
+    city, *districts = sorted(places.values(), key=lambda d: (d.region.level, d.region.code))
+    root = city.region
+    length = PREFIX_LENGTH[districts[0].region.level] if districts else 12
 
     city_counts = grouped_counts(year, root, PREFIX_LENGTH[root.level])
     district_counts = grouped_counts(year, root, length)
@@ -167,19 +198,18 @@ def _compute(year: RatingYear) -> YearStatistics:
         district_rows = [
             CoverageRow(
                 domain=domain,
-                region=d,
-                **{k: v.get((domain.code, d.prefix), 0) for k, v in district_counts.items()},
+                region=d.region,
+                **{k: v.get((domain.code, d.region.prefix), 0) for k, v in district_counts.items()},
             )
             for d in districts
         ]
         coverage.append((domain, city_row, district_rows))
-    return YearStatistics(
-        year=year.year, districts=list(by_code.values()), city=city, coverage=coverage
-    )
+    return YearStatistics(year=year.year, districts=districts, city=city, coverage=coverage)
 
 
 def year_statistics(year: RatingYear) -> YearStatistics:
-    """The statistics of a published year, from the cache when nothing has changed since."""
+    """The statistics of a published year as published, from the cache when nothing public has
+    changed since (a later naming adds to them, see `coverage`)."""
     if year.status != YearStatus.PUBLISHED:
         raise ValueError("only published years have public statistics")
     key = f"public-stats:{year.year}:{public_version()}"
