@@ -12,9 +12,10 @@ unit later changes nothing. Named is read from the designations themselves, whic
 region as named; it counts every naming of the year that had not been revoked when the year was
 published. A naming made after publication is a public act of its own (a numbered document and an
 event), usually how a year's namings come, so it adds to the figure; a naming revoked after
-publication stays counted, since the figure says how many were named for that year, not how many
-still hold the title. It is not annotated here either: the live honour roll is where a revocation
-shows, at once, and every revocation is an event.
+publication stays counted (a unit named again after that counts once), since the figure says how
+many were named for that year, not how many still hold the title. Nor is it annotated as revoked:
+the figures are a record of the publication, like a printed bulletin; the live honour roll is
+where a revocation shows, at once, and every revocation is an event.
 """
 
 from __future__ import annotations
@@ -84,8 +85,12 @@ def _group(queryset, domain_field: str, region_field: str, region: Region | None
     )
 
 
-def _counts(queryset, domain_field: str, region_field: str, region, length) -> dict[tuple, int]:
-    rows = _group(queryset, domain_field, region_field, region, length).annotate(n=Count("id"))
+def _counts(
+    queryset, domain_field: str, region_field: str, region, length, counted: str = "id"
+) -> dict[tuple, int]:
+    rows = _group(queryset, domain_field, region_field, region, length).annotate(
+        n=Count(counted, distinct=counted != "id")
+    )
     return {(row[domain_field], row["group"]): row["n"] for row in rows}
 
 
@@ -129,7 +134,10 @@ def published_counts(year: RatingYear, region: Region, length: int) -> dict[str,
     named = Designation.objects.filter(year=year).filter(
         Q(revoked_at__isnull=True) | Q(revoked_at__gt=year.published_at)
     )
-    counts["named"] = _counts(named, "unit__domain_id", "unit_region_id", region, length)
+    # A unit whose naming was revoked after publication and that was named again counts once.
+    counts["named"] = _counts(
+        named, "unit__domain_id", "unit_region_id", region, length, counted="unit_id"
+    )
     return counts
 
 

@@ -461,17 +461,28 @@ class TestPublishedFiguresStay:
     ):
         before = self.figures(client)
         year = RatingYear.objects.get(pk=2025)
+        naming = workflow.Naming(
+            title="平安宾馆",
+            tier="",
+            batch="第二批",
+            document_number="乌平安办发〔2026〕2号",
+            designated_on=date(2026, 2, 1),
+        )
+        # Revoked since publication, then named again: still one unit named.
+        public_hotel = Unit.objects.get(name="公开宾馆")
+        workflow.designation_revoke(
+            user=admin_user, designation=public_hotel.designations.get(), reason="复查"
+        )
+        workflow.designations_create(
+            user=admin_user, units=[public_hotel], year=year, naming=naming
+        )
+        assert self.figures(client) == before
+
         workflow.designations_create(
             user=admin_user,
             units=[Unit.objects.get(name=f"{SECRET}撤销宾馆")],
             year=year,
-            naming=workflow.Naming(
-                title="平安宾馆",
-                tier="",
-                batch="第二批",
-                document_number="乌平安办发〔2026〕2号",
-                designated_on=date(2026, 2, 1),
-            ),
+            naming=naming,
         )
         after = self.figures(client)
         assert after["headline"]["named"] == before["headline"]["named"] + 1
