@@ -74,6 +74,7 @@ def build(communities: int, households: int) -> bool:
         User,
     )
     from ratings.plaques import plaque_number
+    from ratings.workflow.years import keep_as_published
 
     made = Region.objects.filter(code_source=CodeSource.DEMO, note="bench").count()
     if made == communities and Unit.objects.filter(domain_id="family").count() == households:
@@ -185,6 +186,8 @@ def build(communities: int, households: int) -> bool:
             ),
             batch_size=5000,
         )
+        # What publishing keeps: the published year's figures and commendation list.
+        keep_as_published(past)
     return True
 
 

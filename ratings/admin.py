@@ -43,6 +43,7 @@ from .imports import (
 from .models import (
     Assessment,
     Authority,
+    CoverageSnapshot,
     Criterion,
     Designation,
     Domain,
@@ -52,6 +53,7 @@ from .models import (
     RatingYear,
     Region,
     StarRating,
+    StarSnapshot,
     StarStandard,
     Unit,
     User,
@@ -418,6 +420,22 @@ class DesignationAdmin(ReadOnlyAdmin):
     list_filter = ["year", "unit__domain", "tier", "batch"]
     search_fields = ["unit__name", "document_number"]
     list_select_related = ["unit", "year"]
+
+
+@admin.register(StarSnapshot)
+class StarSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["year", "region", "stars", "count"]
+    list_filter = ["year"]
+    list_select_related = ["region"]
+
+
+@admin.register(CoverageSnapshot)
+class CoverageSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["year", "domain", "region", "registered", "assessed", "meeting"]
+    list_filter = ["year", "domain"]
+    search_fields = ["region__code", "region__name"]
+    list_select_related = ["domain", "region"]
+    show_full_result_count = False
 
 
 @admin.register(GuidanceCase)

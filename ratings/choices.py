@@ -151,6 +151,8 @@ class EventAction(models.TextChoices):
     ASSESSMENT_RETURN = "assessment_return", _("测评退回补充")
     DESIGNATE = "designate", _("命名")
     DESIGNATION_REVOKE = "designation_revoke", _("撤销命名")
+    UNIT_CREATE = "unit_create", _("登记单位")
+    UNIT_UPDATE = "unit_update", _("修改单位信息")
 
 
 DECISION_TO_ACTION = {

@@ -5,17 +5,37 @@ hotels meet the standard").
 Each figure is one grouped query on an indexed column (four in all, whatever the number of
 units); a unit counts once per figure, since it has at most one assessment and one valid
 designation a year.
+
+A published year's figures are the ones published: registered, assessed and meeting are read
+from the rows kept at publication (`CoverageSnapshot`), so registering, moving or deactivating a
+unit later changes nothing. Named is read from the designations themselves, which keep the unit's
+region as named; it counts every naming of the year that had not been revoked when the year was
+published. A naming made after publication is a public act of its own (a numbered document and an
+event), usually how a year's namings come, so it adds to the figure; a naming revoked after
+publication stays counted (a unit named again after that counts once), since the figure says how
+many were named for that year, not how many still hold the title. Nor is it annotated as revoked:
+the figures are a record of the publication, like a printed bulletin; the live honour roll is
+where a revocation shows, at once, and every revocation is an event.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
-from .choices import PREFIX_LENGTH, AssessmentStatus, RegionLevel
-from .models import Assessment, Designation, Domain, RatingYear, Region, Unit, within_q
+from .choices import PREFIX_LENGTH, AssessmentStatus, RegionLevel, YearStatus
+from .models import (
+    Assessment,
+    CoverageSnapshot,
+    Designation,
+    Domain,
+    RatingYear,
+    Region,
+    Unit,
+    within_q,
+)
 
 ASSESSED = [
     AssessmentStatus.SUBMITTED,
@@ -51,42 +71,98 @@ class CoverageRow:
         return self._rate(self.named)
 
 
-def grouped_counts(year: RatingYear, region: Region, length: int) -> dict[str, dict[tuple, int]]:
-    """Counts keyed by (domain code, first `length` digits of the unit's region code)."""
+FIGURES = ("registered", "assessed", "meeting", "named")
+KEPT_FIGURES = ("registered", "assessed", "meeting")
 
-    def group(queryset, domain_field: str, region_field: str) -> dict[tuple, int]:
-        rows = (
-            queryset.filter(within_q(region.prefix, region_field))
-            .annotate(group=Substr(region_field, 1, length))
-            .values(domain_field, "group")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        return {(row[domain_field], row["group"]): row["n"] for row in rows}
+
+def _group(queryset, domain_field: str, region_field: str, region: Region | None, length: int):
+    if region is not None:
+        queryset = queryset.filter(within_q(region.prefix, region_field))
+    return (
+        queryset.annotate(group=Substr(region_field, 1, length))
+        .values(domain_field, "group")
+        .order_by()
+    )
+
+
+def _counts(
+    queryset, domain_field: str, region_field: str, region, length, counted: str = "id"
+) -> dict[tuple, int]:
+    rows = _group(queryset, domain_field, region_field, region, length).annotate(
+        n=Count(counted, distinct=counted != "id")
+    )
+    return {(row[domain_field], row["group"]): row["n"] for row in rows}
+
+
+def live_counts(
+    year: RatingYear, region: Region | None, length: int
+) -> dict[str, dict[tuple, int]]:
+    """The figures as they stand now, keyed by (domain code, first `length` digits of the unit's
+    region code); `region` None counts everywhere."""
+
+    def unit_counts(queryset, prefix: str = "unit__") -> dict[tuple, int]:
+        return _counts(queryset, f"{prefix}domain_id", f"{prefix}region_id", region, length)
 
     return {
-        "registered": group(Unit.objects.filter(active=True), "domain_id", "region_id"),
-        "assessed": group(
-            Assessment.objects.filter(year=year, status__in=ASSESSED, unit__active=True),
-            "unit__domain_id",
-            "unit__region_id",
+        "registered": unit_counts(Unit.objects.filter(active=True), prefix=""),
+        "assessed": unit_counts(
+            Assessment.objects.filter(year=year, status__in=ASSESSED, unit__active=True)
         ),
-        "meeting": group(
+        "meeting": unit_counts(
             Assessment.objects.filter(
                 year=year,
                 status=AssessmentStatus.APPROVED,
                 meets_standard=True,
                 unit__active=True,
-            ),
-            "unit__domain_id",
-            "unit__region_id",
+            )
         ),
-        "named": group(
-            Designation.objects.filter(year=year, revoked_at__isnull=True, unit__active=True),
-            "unit__domain_id",
-            "unit__region_id",
+        "named": unit_counts(
+            Designation.objects.filter(year=year, revoked_at__isnull=True, unit__active=True)
         ),
     }
+
+
+def published_counts(year: RatingYear, region: Region, length: int) -> dict[str, dict[tuple, int]]:
+    """The figures of a published year, keyed like `live_counts`: two queries."""
+    kept = _group(
+        CoverageSnapshot.objects.filter(year=year), "domain_id", "region_id", region, length
+    ).annotate(**{figure: Sum(figure) for figure in KEPT_FIGURES})
+    counts: dict[str, dict[tuple, int]] = {figure: {} for figure in FIGURES}
+    for row in kept:
+        for figure in KEPT_FIGURES:
+            counts[figure][(row["domain_id"], row["group"])] = row[figure]
+    named = Designation.objects.filter(year=year).filter(
+        Q(revoked_at__isnull=True) | Q(revoked_at__gt=year.published_at)
+    )
+    # A unit whose naming was revoked after publication and that was named again counts once.
+    counts["named"] = _counts(
+        named, "unit__domain_id", "unit_region_id", region, length, counted="unit_id"
+    )
+    return counts
+
+
+def grouped_counts(year: RatingYear, region: Region, length: int) -> dict[str, dict[tuple, int]]:
+    """Counts keyed by (domain code, first `length` digits of the unit's region code): as
+    published for a published year, as they stand for any other."""
+    if year.status == YearStatus.PUBLISHED:
+        return published_counts(year, region, length)
+    return live_counts(year, region, length)
+
+
+def snapshot_rows(year: RatingYear) -> list[CoverageSnapshot]:
+    """The year's registered, assessed and meeting figures as they stand, one row per domain and
+    region where units are registered: what `year_publish` keeps."""
+    counts = live_counts(year, None, PREFIX_LENGTH[RegionLevel.VILLAGE])
+    keys = sorted(set().union(*(counts[figure] for figure in KEPT_FIGURES)))
+    return [
+        CoverageSnapshot(
+            year=year,
+            domain_id=domain,
+            region_id=region,
+            **{figure: counts[figure].get((domain, region), 0) for figure in KEPT_FIGURES},
+        )
+        for domain, region in keys
+    ]
 
 
 def _row(domain: Domain, region: Region, counts: dict, key: tuple) -> CoverageRow:

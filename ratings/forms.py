@@ -22,7 +22,7 @@ from .models import (
     Unit,
 )
 from .uploads import MAX_EVIDENCE_PER_ITEM, inspect_evidence
-from .workflow import Finding, LineInput, Naming
+from .workflow import Finding, LineInput, Naming, UnitDetails
 
 MET_CHOICES = [("yes", _("达标")), ("no", _("未达标"))]
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png"
@@ -485,6 +485,17 @@ class UnitForm(forms.ModelForm):
                     _("统一社会信用代码已被“%(name)s”使用。") % {"name": clash.name},
                 )
         return cleaned
+
+    def details(self) -> UnitDetails:
+        data = self.cleaned_data
+        return UnitDetails(
+            domain=data["domain"],
+            region=data["region_code"],
+            name=data["name"],
+            credit_code=data["credit_code"],
+            address=data["address"],
+            active=data["active"],
+        )
 
 
 REGION_SELECT_LIMIT = 500

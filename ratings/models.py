@@ -487,6 +487,9 @@ class StarRating(models.Model):
         related_name="+",
     )
     revoked_reason = models.TextField(_("取消资格理由"), blank=True)
+    # On the commendation list (通报表扬) as it was published with the year: set once, at
+    # publication, and never cleared, so a later revocation annotates the list, not shortens it.
+    commended = models.BooleanField(_("列入通报表扬"), default=False)
 
     class Meta:
         verbose_name = _("星级评定")
@@ -501,6 +504,11 @@ class StarRating(models.Model):
         indexes = [
             models.Index(fields=["year", "status", "community"], name="rating_year_status"),
             models.Index(fields=["year", "stars", "community"], name="rating_year_stars"),
+            models.Index(
+                fields=["year", "community"],
+                condition=Q(commended=True),
+                name="rating_commended",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -971,6 +979,16 @@ class Designation(Revocable):
         on_delete=models.PROTECT,
         related_name="designations",
     )
+    # The unit as it was named: the honour roll is a public record, so renaming or moving the
+    # unit later changes the register, not what was published.
+    unit_name = models.CharField(_("命名时名称"), max_length=100)
+    unit_region = models.ForeignKey(
+        Region,
+        verbose_name=_("命名时所在区划"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit_address = models.CharField(_("命名时地址"), max_length=200, blank=True)
     title = models.CharField(_("称号"), max_length=60)
     tier = models.CharField(_("等次"), max_length=30, blank=True)
     batch = models.CharField(_("批次"), max_length=30, blank=True)
@@ -991,11 +1009,24 @@ class Designation(Revocable):
                 condition=Q(revoked_at__isnull=True),
                 name="one_valid_designation_per_year",
             ),
+            models.CheckConstraint(condition=~Q(unit_name=""), name="designation_keeps_unit_name"),
         ]
-        indexes = [models.Index(fields=["year", "revoked_at"], name="designation_year")]
+        indexes = [
+            models.Index(fields=["year", "revoked_at"], name="designation_year"),
+            # The public roll filters by the region a unit was named in, and orders by it.
+            models.Index(fields=["unit_region", "id"], name="designation_named_region"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.title}"
+        return f"{self.unit_name} {self.title}"
+
+    @property
+    def public_name(self) -> str:
+        """The name as named, as anyone may see it: a household shows only its family name.
+        (A unit's domain cannot change once it has been assessed, so it is the unit's.)"""
+        if self.unit.domain_id == FAMILY_DOMAIN:
+            return mask_household(self.unit_name)
+        return self.unit_name
 
 
 class Event(models.Model):
@@ -1009,7 +1040,8 @@ class Event(models.Model):
     from_state = models.CharField(_("原状态"), max_length=20, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, blank=True)
     reason = models.TextField(_("理由"), blank=True)
-    detail = models.CharField(_("摘要"), max_length=300, blank=True)
+    # Long enough for a unit's changed fields, each before and after.
+    detail = models.CharField(_("摘要"), max_length=1000, blank=True)
     year = models.ForeignKey(
         RatingYear, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
@@ -1031,6 +1063,9 @@ class Event(models.Model):
     designation = models.ForeignKey(
         Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
 
     class Meta:
         verbose_name = _("操作记录")
@@ -1039,6 +1074,86 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+# --------------------------------------------------------------------------------------------
+# Figures kept as they were published
+
+
+class StarSnapshot(models.Model):
+    """How many communities of a region held each number of stars when a year was published:
+    eleven rows (0–10 stars) for the top of the region tree and for each region below it.
+    Written with the publication; a later revocation or reinstatement does not change it."""
+
+    year = models.ForeignKey(
+        RatingYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="star_snapshots"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+"
+    )
+    stars = models.PositiveSmallIntegerField(_("星数"))
+    count = models.PositiveIntegerField(_("数量"))
+
+    class Meta:
+        verbose_name = _("公布时星级分布")
+        verbose_name_plural = _("公布时星级分布")
+        ordering = ["year", "region", "stars"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "region", "stars"], name="one_star_count_per_region"
+            ),
+            models.CheckConstraint(
+                condition=Q(stars__gte=0, stars__lte=STAR_COUNT), name="snapshot_stars_0_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year_id} {self.region_id} {self.stars}★ {self.count}"
+
+
+class CoverageSnapshot(models.Model):
+    """Units of one domain in one region when a year was published: registered, assessed and
+    meeting the standard. One row per domain and region where units are registered (a town or a
+    community); larger regions add them up. Written with the publication, so registering,
+    moving or deactivating units later leaves the published figures as they were.
+
+    How many were named is not kept here: designations keep what they named themselves (see
+    `coverage.grouped_counts`)."""
+
+    year = models.ForeignKey(
+        RatingYear,
+        verbose_name=_("年度"),
+        on_delete=models.PROTECT,
+        related_name="coverage_snapshots",
+    )
+    domain = models.ForeignKey(
+        Domain, verbose_name=_("创建领域"), on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    registered = models.PositiveIntegerField(_("登记"), default=0)
+    assessed = models.PositiveIntegerField(_("已测评"), default=0)
+    meeting = models.PositiveIntegerField(_("达标"), default=0)
+
+    class Meta:
+        verbose_name = _("公布时创建覆盖")
+        verbose_name_plural = _("公布时创建覆盖")
+        ordering = ["year", "domain", "region"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "domain", "region"], name="one_coverage_row_per_region"
+            ),
+            models.CheckConstraint(
+                condition=Q(assessed__lte=F("registered"), meeting__lte=F("assessed")),
+                name="coverage_figures_nested",
+            ),
+        ]
+        # A region's figures are a range of region codes within a year.
+        indexes = [models.Index(fields=["year", "region"], name="coverage_snapshot_region")]
+
+    def __str__(self) -> str:
+        return f"{self.year_id} {self.domain_id} {self.region_id}"
 
 
 class PublicDataVersion(models.Model):

@@ -81,8 +81,9 @@ def works_from_queue(user: User) -> bool:
     return user.is_certifier
 
 
-def can_register_units(user: User) -> bool:
-    return user.is_assessor or user.is_portal_admin
+def can_register_unit(user: User, region: Region) -> bool:
+    """Assessors register and edit units inside their region; administrators anywhere."""
+    return (user.is_assessor or user.is_portal_admin) and in_scope(user, region)
 
 
 # --------------------------------------------------------------------------------------------

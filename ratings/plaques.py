@@ -83,7 +83,8 @@ def certificate_pdf(plaque) -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     # The certificate is an official document in Chinese, whatever the interface language.
-    pdf.setTitle(f"十星平安社区(村)证书 {plaque.number}")
+    revoked_mark = "（已撤销）" if plaque.revoked_at is not None else ""
+    pdf.setTitle(f"十星平安社区(村)证书 {plaque.number}{revoked_mark}")
     pdf.setAuthor(settings.PLAQUE_ISSUER)
 
     # Frame
@@ -135,6 +136,29 @@ def certificate_pdf(plaque) -> bytes:
     pdf.drawRightString(width - 80, 160, "扫码查验真伪")
     pdf.drawString(left, 160, url)
 
+    if plaque.revoked_at is not None:
+        _overprint_revoked(pdf, plaque, width, height, red)
+
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def _overprint_revoked(pdf, plaque, width: float, height: float, red) -> None:
+    """Mark the certificate of a revoked plaque across its face. The archive keeps a copy, but a
+    printout must never pass for a valid certificate: a large diagonal 已撤销 and the date."""
+    revoked = timezone.localtime(plaque.revoked_at)
+    pdf.saveState()
+    pdf.setFillColor(red)
+    pdf.setFillAlpha(0.35)
+    pdf.translate(width / 2, height / 2)
+    pdf.rotate(40)
+    pdf.setFont("WQY", 150)
+    pdf.drawCentredString(0, -50, "已撤销")
+    pdf.restoreState()
+
+    pdf.saveState()
+    pdf.setFillColor(red)
+    pdf.setFont("WQY", 16)
+    pdf.drawCentredString(width / 2, height - 200, f"本牌匾已于 {revoked:%Y年%m月%d日}撤销")
+    pdf.restoreState()

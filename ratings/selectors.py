@@ -360,9 +360,11 @@ def get_guidance_for_user(*, user: User, pk: int) -> GuidanceCase:
 
 
 def commendation_by_district(year: RatingYear) -> list[tuple[Region, list[StarRating]]]:
-    """The ten-star communities of a published year, grouped by district (two queries)."""
+    """The commendation list of a published year as it was published, grouped by district (two
+    queries). A community whose eligibility was revoked since is still on it (`is_revoked`, with
+    `revoked_at`), to be annotated: the list is a document, the honour roll is the live state."""
     ratings = list(
-        StarRating.objects.filter(year=year, status=RatingStatus.CERTIFIED, stars=10)
+        StarRating.objects.filter(year=year, commended=True)
         .select_related("community__parent__parent")
         .order_by("community_id")
     )

@@ -4,6 +4,10 @@ Only published years count, and within them only certified ratings and valid des
 draft, an undecided or rejected item, a revoked rating or designation never reaches a public
 page, whatever the query string.
 
+The statistics of a published year are the figures kept when it was published (`StarSnapshot`,
+`CoverageSnapshot`): they are a record of that date, like a printed bulletin, so registering or
+deactivating units, or revoking a community's eligibility, changes the honour rolls but not them.
+
 Statistics are cached under the public data version (`PublicDataVersion`), which every action
 that changes public data moves in its own transaction; a page costs one small query to read the
 version and, on a cache hit, nothing else.
@@ -20,6 +24,7 @@ from django.db.models.functions import Substr
 from .choices import PREFIX_LENGTH, RatingStatus, RegionLevel, YearStatus
 from .coverage import CoverageRow, grouped_counts
 from .models import (
+    FAMILY_DOMAIN,
     STAR_COUNT,
     Designation,
     Domain,
@@ -27,6 +32,7 @@ from .models import (
     RatingYear,
     Region,
     StarRating,
+    StarSnapshot,
     within_q,
 )
 
@@ -74,12 +80,13 @@ def designation_roll(
     region: Region | None = None,
     search: str = "",
 ) -> QuerySet[Designation]:
-    """Valid designations of published years. A household is searched by nothing but its
-    region: its head's name is personal data."""
+    """Valid designations of published years, each unit with the name and region it was named
+    under (a later rename or move changes the register, not the roll). A household is searched
+    by nothing but its region: its head's name is personal data."""
     designations = (
         Designation.objects.filter(year__status=YearStatus.PUBLISHED, revoked_at__isnull=True)
-        .select_related("unit__domain", "unit__region__parent__parent")
-        .order_by("-year_id", "unit__domain__order", "unit__region_id", "id")
+        .select_related("unit__domain", "unit_region__parent__parent")
+        .order_by("-year_id", "unit__domain__order", "unit_region_id", "id")
     )
     if year is not None:
         designations = designations.filter(year=year)
@@ -90,10 +97,10 @@ def designation_roll(
     if batch:
         designations = designations.filter(batch=batch)
     if region is not None:
-        designations = designations.filter(within_q(region.prefix, "unit__region_id"))
+        designations = designations.filter(within_q(region.prefix, "unit_region_id"))
     if search:
-        designations = designations.filter(unit__name__contains=search).exclude(
-            unit__domain_id="family"
+        designations = designations.filter(unit_name__contains=search).exclude(
+            unit__domain_id=FAMILY_DOMAIN
         )
     return designations
 
@@ -132,8 +139,13 @@ def _root() -> Region | None:
     return Region.objects.filter(parent__isnull=True).order_by("code").first()
 
 
-def _compute(year: RatingYear) -> YearStatistics:
+def star_snapshot_rows(year: RatingYear) -> list[StarSnapshot]:
+    """The star distribution of the year's certified ratings as it stands, for the top of the
+    region tree and each active region below it, every count from 0 to 10 stars (zeros
+    included, so the regions shown are kept too): what `year_publish` keeps."""
     root = _root()
+    if root is None:
+        return []
     districts = list(
         Region.objects.filter(parent=root, active=True).exclude(level=RegionLevel.VILLAGE)
     )
@@ -152,6 +164,27 @@ def _compute(year: RatingYear) -> YearStatistics:
         city.counts[row["stars"]] += row["n"]
         if row["district"] in by_code:
             by_code[row["district"]].counts[row["stars"]] += row["n"]
+    return [
+        StarSnapshot(year=year, region=place.region, stars=stars, count=count)
+        for place in [city, *by_code.values()]
+        for stars, count in enumerate(place.counts)
+    ]
+
+
+def _compute(year: RatingYear) -> YearStatistics:
+    """The figures of a published year as they were published (four queries)."""
+    places: dict[str, DistrictStars] = {}
+    kept = StarSnapshot.objects.filter(year=year).select_related("region").order_by("region_id")
+    for row in kept:
+        places.setdefault(row.region_id, DistrictStars(region=row.region)).counts[row.stars] = (
+            row.count
+        )
+    if not places:
+        raise LookupError(f"no figures were kept when {year.year} was published")
+    # The top of the tree, then the regions below it in code order.
+    city, *districts = sorted(places.values(), key=lambda d: (d.region.level, d.region.code))
+    root = city.region
+    length = PREFIX_LENGTH[districts[0].region.level] if districts else 12
 
     city_counts = grouped_counts(year, root, PREFIX_LENGTH[root.level])
     district_counts = grouped_counts(year, root, length)
@@ -165,19 +198,18 @@ def _compute(year: RatingYear) -> YearStatistics:
         district_rows = [
             CoverageRow(
                 domain=domain,
-                region=d,
-                **{k: v.get((domain.code, d.prefix), 0) for k, v in district_counts.items()},
+                region=d.region,
+                **{k: v.get((domain.code, d.region.prefix), 0) for k, v in district_counts.items()},
             )
             for d in districts
         ]
         coverage.append((domain, city_row, district_rows))
-    return YearStatistics(
-        year=year.year, districts=list(by_code.values()), city=city, coverage=coverage
-    )
+    return YearStatistics(year=year.year, districts=districts, city=city, coverage=coverage)
 
 
 def year_statistics(year: RatingYear) -> YearStatistics:
-    """The statistics of a published year, from the cache when nothing has changed since."""
+    """The statistics of a published year as published, from the cache when nothing public has
+    changed since (a later naming adds to them, see `coverage`)."""
     if year.status != YearStatus.PUBLISHED:
         raise ValueError("only published years have public statistics")
     key = f"public-stats:{year.year}:{public_version()}"

@@ -248,29 +248,78 @@ class TestCommendation:
     ):
         from openpyxl import load_workbook
 
-        saihan, shuguang, dukou = (
-            Region.objects.get(name=n) for n in ("赛汗乌素村", "曙光村", "渡口村")
-        )
+        saihan, shuguang = (Region.objects.get(name=n) for n in ("赛汗乌素村", "曙光村"))
         published_year_with(
-            assessor,
-            certifiers,
-            admin_user,
-            year,
-            [(saihan, None), (shuguang, {2: False}), (dukou, None)],
+            assessor, certifiers, admin_user, year, [(saihan, None), (shuguang, {2: False})]
         )
-        workflow.eligibility_revoke(user=admin_user, community=dukou, year=year, reason="口碑差")
 
         html = client.get(reverse("commendation", args=[2026])).content.decode()
-        assert "海南区（1）" in html and "赛汗乌素村" in html
-        assert "曙光村" not in html and "渡口村" not in html
+        assert "海南区（1）" in html and "赛汗乌素村" in html and "曙光村" not in html
+        assert "已撤销" not in html
 
         response = client.get(reverse("commendation_xlsx", args=[2026]))
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = list(sheet.iter_rows(values_only=True))
         assert rows == [
-            ("区", "街道(镇)", "社区(村)", "区划代码"),
-            ("海南区", "巴音陶亥镇", "赛汗乌素村", SAIHANWUSU),
+            ("区", "街道(镇)", "社区(村)", "区划代码", "备注"),
+            ("海南区", "巴音陶亥镇", "赛汗乌素村", SAIHANWUSU, None),
         ]
+
+    def test_a_later_revocation_is_annotated_not_removed(
+        self, client, assessor, certifiers, admin_user, year
+    ):
+        """The list is the document as published: 2 → 2 communities after a revocation, one
+        marked 已撤销 with its date, under the date of publication; the honour roll, the live
+        state, drops it."""
+        from openpyxl import load_workbook
+
+        saihan, dukou, shuguang = (
+            Region.objects.get(name=n) for n in ("赛汗乌素村", "渡口村", "曙光村")
+        )
+        for place in (saihan, dukou, shuguang):
+            decide_all(submitted_rating(assessor, place, year), certifiers)
+        workflow.eligibility_revoke(user=admin_user, community=shuguang, year=year, reason="核查")
+        workflow.year_close(user=admin_user, year=year)
+        year = workflow.year_publish(user=admin_user, year=year)
+        before = client.get(reverse("commendation", args=[2026])).content.decode()
+
+        workflow.eligibility_revoke(user=admin_user, community=dukou, year=year, reason="口碑差")
+        # Reinstating one revoked before publication puts it back on the honour roll, not on
+        # the list as published.
+        rating = StarRating.objects.get(community=shuguang, year=year)
+        workflow.eligibility_reinstate(user=admin_user, rating=rating, reason="复核后误判")
+
+        revoked_on = timezone.localtime(
+            StarRating.objects.get(community=dukou, year=year).revoked_at
+        ).date()
+        html = client.get(reverse("commendation", args=[2026])).content.decode()
+        assert "共有 2 个社区(村)" in before and "共有 2 个社区(村)" in html
+        assert "海南区（2）" in html and "赛汗乌素村" in html and "渡口村" in html
+        assert (
+            f'渡口村<span class="annotation">（{revoked_on:%Y-%m-%d} 取消评星资格，已撤销）' in html
+        )
+        assert "其中 1 个社区(村)在公布后被取消当年评星资格" in html
+        assert "曙光村" not in html
+        published_on = timezone.localtime(year.published_at)
+        assert f"{published_on.year}年{published_on.month}月{published_on.day}日" in html
+
+        sheet = load_workbook(
+            io.BytesIO(client.get(reverse("commendation_xlsx", args=[2026])).content)
+        ).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[1:] == [
+            (
+                "海南区",
+                "巴音陶亥镇",
+                "渡口村",
+                dukou.code,
+                f"{revoked_on:%Y-%m-%d} 取消评星资格，已撤销",
+            ),
+            ("海南区", "巴音陶亥镇", "赛汗乌素村", SAIHANWUSU, None),
+        ]
+
+        roll = client.get(reverse("honours"), {"year": 2026}).content.decode()
+        assert "赛汗乌素村" in roll and "曙光村" in roll and "渡口村" not in roll
 
     def test_unpublished_year_has_no_commendation(self, client, year):
         assert client.get(reverse("commendation", args=[2026])).status_code == 404

@@ -19,6 +19,7 @@ from ratings.models import (
     AssessmentLine,
     Criterion,
     Designation,
+    Domain,
     Event,
     Region,
     Unit,
@@ -364,6 +365,69 @@ class TestUnits:
         unit = Unit.objects.get()
         assert good.status_code == 302 and unit.credit_code == "91330100799655058B"
         assert unit.created_by == assessor
+
+    def test_registering_and_editing_record_each_change_before_and_after(self, assessor):
+        hotel, town = Domain.objects.get(pk="hotel"), Region.objects.get(pk=BAYINTAOHAI)
+        unit = workflow.unit_create(
+            user=assessor,
+            details=workflow.UnitDetails(domain=hotel, region=town, name=" 黄河宾馆 "),
+        )
+        created = Event.objects.get(unit=unit)
+        assert created.action == EventAction.UNIT_CREATE and created.actor == assessor
+        assert unit.name == "黄河宾馆" and "名称：黄河宾馆" in created.detail
+
+        saihan = Region.objects.get(pk=SAIHANWUSU)
+        edited = workflow.UnitDetails(
+            domain=hotel, region=saihan, name="黄河大酒店", address="滨河路1号"
+        )
+        workflow.unit_update(user=assessor, unit=unit, details=edited)
+
+        unit.refresh_from_db()
+        assert (unit.name, unit.region_id, unit.address) == ("黄河大酒店", SAIHANWUSU, "滨河路1号")
+        update = Event.objects.get(unit=unit, action=EventAction.UNIT_UPDATE)
+        assert update.detail == (
+            f"所在区划：巴音陶亥镇（{BAYINTAOHAI}） → 赛汗乌素村（{SAIHANWUSU}）；"
+            "名称：黄河宾馆 → 黄河大酒店；地址：（空） → 滨河路1号"
+        )
+        # Saving what is already there writes nothing.
+        workflow.unit_update(user=assessor, unit=unit, details=edited)
+        assert Event.objects.filter(unit=unit).count() == 2
+
+        stopped = workflow.UnitDetails(**{**edited.__dict__, "active": False})
+        workflow.unit_update(user=assessor, unit=unit, details=stopped)
+        assert Event.objects.filter(unit=unit).last().detail == "状态：有效 → 停用"
+
+    def test_editing_in_the_browser_goes_through_the_workflow(self, client, assessor):
+        unit = make_unit()
+        client.force_login(assessor)
+        response = client.post(
+            reverse("unit_edit", args=[unit.pk]),
+            {"domain": "hotel", "name": "黄河大酒店", "region_code": BAYINTAOHAI, "active": "on"},
+        )
+        assert response.status_code == 302
+        event = Event.objects.get(unit=unit)
+        assert (event.action, event.actor, event.detail) == (
+            EventAction.UNIT_UPDATE,
+            assessor,
+            "名称：黄河宾馆 → 黄河大酒店",
+        )
+        html = client.get(reverse("unit_detail", args=[unit.pk])).content.decode()
+        assert "登记信息变更记录" in html and "名称：黄河宾馆 → 黄河大酒店" in html
+
+    def test_domain_is_fixed_once_assessed_and_scope_is_checked(self, assessor, assessor_out, year):
+        unit = make_unit()
+        submitted(unit, assessor, year)
+        school = workflow.UnitDetails(
+            domain=Domain.objects.get(pk="school"), region=unit.region, name=unit.name
+        )
+        with pytest.raises(workflow.TransitionNotAllowed, match="不能改变创建领域"):
+            workflow.unit_update(user=assessor, unit=unit, details=school)
+        renamed = workflow.UnitDetails(domain=unit.domain, region=unit.region, name="别处宾馆")
+        with pytest.raises(workflow.TransitionNotAllowed, match="不在您负责的范围内"):
+            workflow.unit_update(user=assessor_out, unit=unit, details=renamed)
+        unit.refresh_from_db()
+        assert (unit.domain_id, unit.name) == ("hotel", "黄河宾馆")
+        assert not Event.objects.filter(unit=unit).exists()
 
     def test_household_names_are_masked(self):
         assert mask_household("张建国") == "张**家"

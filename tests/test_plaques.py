@@ -159,3 +159,66 @@ class TestCertificate:
         assert [code.text for code in decoded] == [
             f"https://pingan.wuhai.example/verify/{plaque.number}/"
         ]
+
+
+class TestRevokedCertificate:
+    """A revoked plaque's certificate is kept for the archive, but can never pass for a valid one."""
+
+    @pytest.fixture
+    def plaques(self, assessor, certifiers, admin_user, year):
+        from ratings.models import Region
+
+        ratings = published_year_with(
+            assessor,
+            certifiers,
+            admin_user,
+            year,
+            [(Region.objects.get(name=name), None) for name in ("赛汗乌素村", "曙光村")],
+        )
+        valid, revoked = (workflow.plaque_issue(user=admin_user, rating=r) for r in ratings)
+        revoked = workflow.plaque_revoke(user=admin_user, plaque=revoked, reason="牌匾损毁")
+        return valid, revoked
+
+    @staticmethod
+    def text_of(client, plaque: Plaque) -> str:
+        from pypdf import PdfReader
+
+        response = client.get(reverse("plaque_certificate", args=[plaque.number]))
+        assert response.status_code == 200
+        [page] = PdfReader(io.BytesIO(response.content)).pages
+        return page.extract_text().replace("\n", "")
+
+    def test_revoked_certificate_is_overprinted_with_the_date(self, client, admin_user, plaques):
+        from django.utils import timezone
+
+        valid, revoked = plaques
+        client.force_login(admin_user)
+
+        revoked_text = self.text_of(client, revoked)
+        revoked_on = timezone.localtime(revoked.revoked_at)
+        assert "已撤销" in revoked_text
+        assert f"本牌匾已于 {revoked_on:%Y年%m月%d日}撤销" in revoked_text
+        assert revoked.number in revoked_text  # still the same certificate, for the archive
+
+        valid_text = self.text_of(client, valid)
+        assert "撤销" not in valid_text
+        assert valid.number in valid_text
+
+    def test_pages_offer_the_revoked_certificate_only_as_an_archive_copy(
+        self, client, admin_user, plaques
+    ):
+        valid, revoked = plaques
+        client.force_login(admin_user)
+        html = client.get(reverse("year_plaques", args=[2026])).content.decode()
+        rows = {
+            plaque.number: html.split(f"<code>{plaque.number}</code>")[1].split("</tr>")[0]
+            for plaque in plaques
+        }
+        assert "证书 PDF" in rows[valid.number] and "存档（已撤销）" not in rows[valid.number]
+        assert "存档（已撤销）" in rows[revoked.number] and "证书 PDF" not in rows[revoked.number]
+
+        rating = revoked.rating
+        detail = client.get(
+            reverse("rating_detail", args=[rating.year_id, rating.community_id])
+        ).content.decode()
+        assert "存档（已撤销）" in detail and "证书 PDF" not in detail

@@ -11,10 +11,11 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from ratings import workflow
-from ratings.choices import ReviewDecision
-from ratings.models import Criterion, Region, Unit
+from ratings import coverage, statistics, workflow
+from ratings.choices import EventAction, ReviewDecision
+from ratings.models import Criterion, Designation, Domain, Event, RatingYear, Region, Unit
 from ratings.ratelimit import client_address
 from tests import factories
 from tests.helpers import BAYINTAOHAI, decide_all, item, save_rating, submitted_rating
@@ -150,7 +151,13 @@ class TestLeaks:
         response = client.get(url)
         assert response.status_code == 200
         text = body(response)
-        for name in PRIVATE_NAMES:
+        private = PRIVATE_NAMES
+        if url == "/years/2025/commendation/":
+            # The commendation list is the document as published: a community revoked after
+            # publication was on it, and stays, marked as revoked.
+            private = [name for name in PRIVATE_NAMES if name != f"{SECRET}取消社区"]
+            assert f"{SECRET}取消社区" in text and "已撤销" in text
+        for name in private:
             assert name not in text  # a household's name is never shown
 
     @pytest.mark.parametrize(
@@ -277,15 +284,18 @@ class TestDownloads:
         stars = {
             (r["区域"], r["星数"]): r["数量"] for r in data["records"] if r["表"] == "星级分布"
         }
-        assert stars[("乌海市", 10)] == 1 and stars[("海南区", 9)] == 1
+        # As published: both ten-star communities, though one lost its eligibility since.
+        assert stars[("乌海市", 10)] == 2 and stars[("海南区", 9)] == 1
         hotel = next(
             r
             for r in data["records"]
             if r["表"] == "创建覆盖" and r["创建领域"] == "平安宾馆(旅店)" and r["区域"] == "乌海市"
         )
-        # Three hotels registered in 2025 (one of its namings revoked), one more in 2026.
-        assert (hotel["登记"], hotel["达标"], hotel["已命名"]) == (3, 2, 1)
-        assert "1 / 3" in page.replace("\n", "") or "2 / 3" in page
+        # Two hotels registered when 2025 was published, both meeting the standard, one named
+        # (the other's naming was revoked before publication). The hotel registered in 2026,
+        # after publication, does not count.
+        assert (hotel["登记"], hotel["达标"], hotel["已命名"]) == (2, 2, 1)
+        assert "2 / 2" in page
         rows = list(csv.reader(io.StringIO(body(client.get("/stats/export.csv")))))
         assert rows[0][0] == "表" and len(rows) == len(data["records"]) + 1
 
@@ -305,11 +315,23 @@ class TestQueries:
         cache.clear()
         past = workflow.year_open(user=None, year=2025)
         places = factories.communities(BAYINTAOHAI, 40)
+        people = dict(assessor=assessor, lead=certifiers["wenlv"], admin=admin_user)
         for place in places[:2]:
             decide_all(submitted_rating(assessor, place, past), certifiers)
+        named_unit("宾馆0", "hotel", BAYINTAOHAI, year=past, **people)
+        household = {**people, "lead": certifiers["fulian"]}
+        named_unit("王某", "family", places[0].code, year=past, **household)
         workflow.year_close(user=admin_user, year=past)
         workflow.year_publish(user=admin_user, year=past)
-        urls = ["/", "/honours/", "/honours/?kind=domains", "/stats/", "/verify/"]
+        urls = [
+            "/",
+            "/honours/",
+            "/honours/?kind=domains",
+            "/honours/?kind=domains&region=150303000000",
+            "/stats/",
+            "/verify/",
+            "/years/2025/commendation/",
+        ]
         for url in urls:
             client.get(url)  # warm the statistics cache
         small = [count_queries(client, url) for url in urls]
@@ -317,6 +339,8 @@ class TestQueries:
         more = workflow.year_open(user=None, year=2026)
         for place in places[2:30]:
             decide_all(submitted_rating(assessor, place, more), certifiers)
+        for n, place in enumerate(places[2:12]):
+            named_unit(f"宾馆{n + 1}", "hotel", place.code, year=more, **people)
         workflow.year_close(user=admin_user, year=more)
         workflow.year_publish(user=admin_user, year=more)
         for url in urls:
@@ -331,3 +355,189 @@ class TestQueries:
         # Revoking a plaque moves the public data version: the next page recomputes.
         workflow.plaque_revoke(user=admin_user, plaque=published["plaque"], reason="损毁")
         assert count_queries(client, "/stats/") == first
+
+
+class TestNamedAsPublished:
+    """Editing a named unit changes the register, never the roll that was published."""
+
+    def test_rename_and_move_leave_the_public_roll_as_named(self, client, published, admin_user):
+        hotel = Unit.objects.get(name="公开宾馆")
+        household = Unit.objects.get(name="张秀兰")
+        wuda_town = Region.objects.get(pk="150304011000")
+        for unit, name in ((hotel, f"{SECRET}改名宾馆"), (household, "欧阳明")):
+            region = wuda_town if unit == hotel else unit.region
+            workflow.unit_update(
+                user=admin_user,
+                unit=unit,
+                details=workflow.UnitDetails(
+                    domain=unit.domain, region=region, name=name, address="新址"
+                ),
+            )
+        assert Event.objects.filter(action=EventAction.UNIT_UPDATE).count() == 2
+
+        page = body(client.get("/honours/?kind=domains&year=2025"))
+        records = json.loads(body(client.get("/honours/export.json?kind=domains&year=2025")))
+        rows = list(csv.reader(io.StringIO(body(client.get("/honours/export.csv?kind=domains")))))
+        for text in (page, json.dumps(records, ensure_ascii=False), repr(rows)):
+            assert "公开宾馆" in text and "张**家" in text
+            assert SECRET not in text and "欧阳" not in text and "欧**家" not in text
+        named = {r["名称"]: r["区域"] for r in records["records"]}
+        assert named["公开宾馆"] == "海南区 巴音陶亥镇"
+
+        # The region filter follows the region the unit was named in.
+        in_hainan = body(client.get("/honours/?kind=domains&region=150303000000"))
+        in_wuda = body(client.get("/honours/?kind=domains&region=150304000000"))
+        assert "公开宾馆" in in_hainan and "公开宾馆" not in in_wuda
+        # A search finds the name as named, not the new one.
+        assert "公开宾馆" in body(client.get("/honours/?kind=domains&q=公开"))
+        assert "没有符合条件的记录" in body(client.get("/honours/?kind=domains&q=改名"))
+
+    def test_a_designation_keeps_the_unit_as_it_was_named(self, published):
+        designation = Designation.objects.get(unit__name="公开宾馆")
+        assert (designation.unit_name, designation.unit_region_id) == ("公开宾馆", BAYINTAOHAI)
+        household = Designation.objects.get(unit__name="张秀兰")
+        assert household.public_name == "张**家"
+
+
+class TestPublishedFiguresStay:
+    """A published year's statistics are the figures published; later changes leave them."""
+
+    @staticmethod
+    def figures(client) -> dict:
+        cache.clear()  # so that equal figures come from the data, not from a cached copy
+        data = json.loads(body(client.get("/stats/export.json?year=2025")))
+        data.pop("generated")
+        city = Region.objects.get(pk="150300000000")
+        year = RatingYear.objects.get(pk=2025)
+        staff = [
+            (row.domain.code, row.region.code, row.registered, row.assessed, row.meeting, row.named)
+            for row in [
+                *coverage.coverage_by_domain(year=year, region=city),
+                *coverage.coverage_by_child(
+                    year=year, region=city, domain=Domain.objects.get(pk="hotel")
+                ),
+                *coverage.coverage_by_domain(year=year, region=Region.objects.get(pk=BAYINTAOHAI)),
+            ]
+        ]
+        return {
+            "json": data,
+            "csv": body(client.get("/stats/export.csv?year=2025")),
+            "staff": staff,
+            "headline": statistics.headline(year),
+        }
+
+    def test_later_changes_leave_the_published_figures_equal(
+        self, client, published, admin_user, assessor
+    ):
+        before = self.figures(client)
+        hotel = Domain.objects.get(pk="hotel")
+        town = Region.objects.get(pk=BAYINTAOHAI)
+
+        # Today's changes: a unit registered (a draft, never assessed), a named unit
+        # deactivated, another moved to another district, a naming and a ten-star community's
+        # eligibility revoked.
+        workflow.unit_create(
+            user=assessor, details=workflow.UnitDetails(domain=hotel, region=town, name="新宾馆")
+        )
+        public_hotel = Unit.objects.get(name="公开宾馆")
+        workflow.unit_update(
+            user=admin_user,
+            unit=public_hotel,
+            details=workflow.UnitDetails(domain=hotel, region=town, name="公开宾馆", active=False),
+        )
+        workflow.unit_update(
+            user=admin_user,
+            unit=Unit.objects.get(name=f"{SECRET}撤销宾馆"),
+            details=workflow.UnitDetails(
+                domain=hotel, region=Region.objects.get(pk="150304011000"), name="撤销宾馆"
+            ),
+        )
+        workflow.designation_revoke(
+            user=admin_user,
+            designation=Designation.objects.get(unit=public_hotel, revoked_at__isnull=True),
+            reason="发生治安案件",
+        )
+        workflow.eligibility_revoke(
+            user=admin_user,
+            community=published["good"],
+            year=public_hotel.designations.first().year,
+            reason="口碑差",
+        )
+
+        after = self.figures(client)
+        assert after == before
+        hotel_row = next(
+            r
+            for r in after["json"]["records"]
+            if r["表"] == "创建覆盖" and r["创建领域"] == "平安宾馆(旅店)" and r["区域"] == "乌海市"
+        )
+        assert (hotel_row["登记"], hotel_row["已测评"], hotel_row["达标"], hotel_row["已命名"]) == (
+            2,
+            2,
+            2,
+            1,
+        )
+        assert after["headline"]["ten_star"] == 2
+        # The live honour roll, by contrast, drops what was revoked.
+        roll = body(client.get("/honours/?year=2025"))
+        assert "公开社区" not in roll
+        assert "公开宾馆" not in body(client.get("/honours/?kind=domains&year=2025"))
+
+    def test_a_naming_made_after_publication_adds_to_the_named_figure(
+        self, client, published, admin_user
+    ):
+        before = self.figures(client)
+        year = RatingYear.objects.get(pk=2025)
+        naming = workflow.Naming(
+            title="平安宾馆",
+            tier="",
+            batch="第二批",
+            document_number="乌平安办发〔2026〕2号",
+            designated_on=date(2026, 2, 1),
+        )
+        # Revoked since publication, then named again: still one unit named.
+        public_hotel = Unit.objects.get(name="公开宾馆")
+        workflow.designation_revoke(
+            user=admin_user, designation=public_hotel.designations.get(), reason="复查"
+        )
+        workflow.designations_create(
+            user=admin_user, units=[public_hotel], year=year, naming=naming
+        )
+        assert self.figures(client) == before
+
+        workflow.designations_create(
+            user=admin_user,
+            units=[Unit.objects.get(name=f"{SECRET}撤销宾馆")],
+            year=year,
+            naming=naming,
+        )
+        after = self.figures(client)
+        assert after["headline"]["named"] == before["headline"]["named"] + 1
+        changed = [
+            (b, a)
+            for b, a in zip(before["json"]["records"], after["json"]["records"], strict=True)
+            if a != b
+        ]
+        assert [(b["区域"], b["已命名"], a["已命名"]) for b, a in changed] == [
+            ("海南区", 1, 2),
+            ("乌海市", 1, 2),
+        ]
+
+    def test_the_staff_coverage_page_says_the_figures_are_as_published(
+        self, client, published, admin_user
+    ):
+        client.force_login(admin_user)
+        html = client.get(reverse("coverage"), {"year": 2025}).content.decode()
+        assert "公布时保存的数字" in html
+        assert (
+            "公布时保存的数字"
+            not in client.get(reverse("coverage"), {"year": 2026}).content.decode()
+        )
+
+    def test_the_kept_figures_can_be_read_in_the_admin_but_not_changed(
+        self, client, published, admin_user
+    ):
+        client.force_login(admin_user)
+        for model in ("starsnapshot", "coveragesnapshot"):
+            assert client.get(f"/admin/ratings/{model}/").status_code == 200
+            assert client.get(f"/admin/ratings/{model}/add/").status_code == 403

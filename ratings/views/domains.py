@@ -80,13 +80,18 @@ def _unit_form(request: HttpRequest, instance: Unit | None) -> HttpResponse:
         initial={"domain": wanted} if instance is None and wanted else None,
     )
     if request.method == "POST" and form.is_valid():
-        unit = form.save(commit=False)
-        unit.region = form.cleaned_data["region_code"]
-        if unit.pk is None:
-            unit.created_by = request.user
-        unit.save()
-        messages.success(request, _("已保存：%(name)s。") % {"name": unit.name})
-        return redirect("unit_detail", unit.pk)
+        try:
+            if instance is None:
+                unit = workflow.unit_create(user=request.user, details=form.details())
+            else:
+                unit = workflow.unit_update(
+                    user=request.user, unit=instance, details=form.details()
+                )
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已保存：%(name)s。") % {"name": unit.name})
+            return redirect("unit_detail", unit.pk)
     return render(request, "domains/unit_form.html", {"form": form, "unit": instance})
 
 
@@ -110,6 +115,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "assessments": unit.assessments.select_related("year").order_by("-year"),
             "designations": unit.designations.select_related("year").order_by("-year"),
+            "events": unit.events.select_related("actor").order_by("created_at", "id"),
             "open_year": selectors.current_year(),
         },
     )

@@ -179,9 +179,11 @@ def plaque_revoke(request: HttpRequest, number: str) -> HttpResponse:
 
 @admin_required
 def plaque_certificate(request: HttpRequest, number: str) -> HttpResponse:
+    """The certificate to print; a revoked plaque's copy is for the archive, overprinted 已撤销."""
     plaque = selectors.get_plaque(number)
     response = HttpResponse(certificate_pdf(plaque), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{plaque.number}.pdf"'
+    suffix = "" if plaque.is_valid else "-revoked"
+    response["Content-Disposition"] = f'inline; filename="{plaque.number}{suffix}.pdf"'
     return response
 
 

@@ -161,8 +161,8 @@ def _roll_records(context: dict) -> tuple[list[str], Iterator[list]]:
             [
                 d.year_id,
                 d.unit.domain.name,
-                _place(d.unit.region),
-                d.unit.public_name,
+                _place(d.unit_region),
+                d.public_name,
                 d.title,
                 d.tier,
                 d.batch,
@@ -287,6 +287,8 @@ def stats_export(request: HttpRequest, fmt: str) -> HttpResponse:
     meta = {
         "title": "平安乌海统计",
         "year": year.year,
+        # The figures are those kept at publication: say as of when.
+        "published": timezone.localtime(year.published_at).isoformat(timespec="seconds"),
         "source": f"{settings.SITE_URL}/stats/",
         "generated": timezone.now().isoformat(timespec="seconds"),
     }
@@ -305,7 +307,8 @@ def _published_year(year: int) -> RatingYear:
 
 
 def commendation(request: HttpRequest, year: int) -> HttpResponse:
-    """通报表扬: the ten-star communities of a published year by district, ready to print."""
+    """通报表扬: the ten-star communities of a published year by district, ready to print, as
+    published: dated the day of publication, later revocations annotated rather than removed."""
     rating_year = _published_year(year)
     groups = selectors.commendation_by_district(rating_year)
     return render(
@@ -315,21 +318,34 @@ def commendation(request: HttpRequest, year: int) -> HttpResponse:
             "year": rating_year,
             "groups": groups,
             "total": sum(len(ratings) for _district, ratings in groups),
-            "today": timezone.localdate(),
+            "revoked": sum(r.is_revoked for _district, ratings in groups for r in ratings),
             "issuer": settings.PLAQUE_ISSUER,
         },
     )
 
 
+def _annotation(rating) -> str:
+    """What became of a commended rating since publication; empty while it stands."""
+    if not rating.is_revoked:
+        return ""
+    return f"{timezone.localtime(rating.revoked_at):%Y-%m-%d} 取消评星资格，已撤销"
+
+
 def commendation_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     rating_year = _published_year(year)
     rows = [
-        (district.name, rating.community.parent.name, rating.community.name, rating.community.code)
+        (
+            district.name,
+            rating.community.parent.name,
+            rating.community.name,
+            rating.community.code,
+            _annotation(rating),
+        )
         for district, ratings in selectors.commendation_by_district(rating_year)
         for rating in ratings
     ]
     content = xlsx_bytes(
-        f"{year}十星平安社区(村)", ["区", "街道(镇)", "社区(村)", "区划代码"], rows
+        f"{year}十星平安社区(村)", ["区", "街道(镇)", "社区(村)", "区划代码", "备注"], rows
     )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -306,6 +306,10 @@ def designations_create(
         for unit, assessment in bases:
             designation = Designation.objects.create(
                 unit=unit,
+                # Read under the unit's lock: the roll shows the unit as it is named now.
+                unit_name=unit.name,
+                unit_region_id=unit.region_id,
+                unit_address=unit.address,
                 year=year,
                 assessment=assessment,
                 title=naming.title.strip(),
@@ -352,6 +356,6 @@ def designation_revoke(*, user: User, designation: Designation, reason: str) -> 
             assessment_id=designation.assessment_id,
             designation=designation,
             reason=reason,
-            detail=f"{designation.unit.name}：{designation.title}",
+            detail=f"{designation.unit_name}：{designation.title}",
         )
     return designation

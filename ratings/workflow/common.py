@@ -68,7 +68,7 @@ def record_event(
         from_state=from_state,
         to_state=to_state,
         reason=reason,
-        detail=detail[:300],
+        detail=detail[:DETAIL_LENGTH],
         **targets,
     )
     transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
@@ -79,6 +79,10 @@ def record_event(
 event_committed = Signal()
 
 
+DETAIL_LENGTH = Event._meta.get_field("detail").max_length
+
+# Registering or editing a unit is not among them: the public roll shows units as they were
+# named (`Designation.unit_name`), and published figures are kept as they were published.
 PUBLIC_ACTIONS = {
     EventAction.YEAR_PUBLISH,
     EventAction.ELIGIBILITY_REVOKE,

@@ -22,6 +22,13 @@ def _require_reason(reason: str, message: str) -> str:
     return reason
 
 
+def _lock_year(year_id: int) -> None:
+    """Publication locks the year while it keeps the figures and the commendation list; a
+    revocation or reinstatement that takes the same lock falls wholly before or after it, so
+    what is kept agrees with itself. (The year first, then the rating, as everywhere.)"""
+    RatingYear.objects.select_for_update().get(pk=year_id)
+
+
 def plaque_issue(*, user: User, rating: StarRating) -> Plaque:
     """Give a ten-star community of a published year its plaque, with the next number."""
     with transaction.atomic():
@@ -117,6 +124,7 @@ def eligibility_revoke(
     """
     reason = _require_reason(reason, _("取消评星资格必须填写理由。"))
     with transaction.atomic():
+        _lock_year(year.pk)
         ratings = StarRating.objects.select_for_update(of=("self",)).filter(
             community=community, year=year
         )
@@ -158,6 +166,7 @@ def eligibility_reinstate(*, user: User, rating: StarRating, reason: str) -> Sta
     was revoked with it stays revoked; a new one can be issued."""
     reason = _require_reason(reason, _("恢复评星资格必须填写理由。"))
     with transaction.atomic():
+        _lock_year(rating.year_id)
         rating = (
             StarRating.objects.select_for_update(of=("self",))
             .select_related("year")

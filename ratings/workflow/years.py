@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import coverage, statistics
 from ..choices import EventAction, RatingStatus, YearStatus
-from ..models import RatingYear, StarRating, User
+from ..models import STAR_COUNT, CoverageSnapshot, RatingYear, StarRating, StarSnapshot, User
 from .common import TransitionNotAllowed, record_event
 
 
@@ -45,7 +46,11 @@ def year_close(*, user: User | None, year: RatingYear) -> RatingYear:
 
 
 def year_publish(*, user: User, year: RatingYear) -> RatingYear:
-    """Make a closed year's results public. Refused while any rating is still undecided."""
+    """Make a closed year's results public. Refused while any rating is still undecided.
+
+    In the same transaction it keeps what is published as it is now: the statistics (star
+    distribution and coverage) and the commendation list (the ten-star ratings). Nothing done
+    later changes them; a later revocation is annotated on the list, not removed from it."""
     with transaction.atomic():
         year = RatingYear.objects.select_for_update().get(pk=year.pk)
         if year.status != YearStatus.CLOSED:
@@ -65,11 +70,26 @@ def year_publish(*, user: User, year: RatingYear) -> RatingYear:
             )
         year.status, year.published_at = YearStatus.PUBLISHED, timezone.now()
         year.save(update_fields=["status", "published_at"])
+        commended = keep_as_published(year)
         record_event(
             EventAction.YEAR_PUBLISH,
             user,
             year=year,
             from_state=YearStatus.CLOSED,
             to_state=YearStatus.PUBLISHED,
+            detail=_("通报表扬 %(count)s 个十星平安社区(村)") % {"count": commended},
         )
     return year
+
+
+def keep_as_published(year: RatingYear) -> int:
+    """Store the year's figures and mark its commendation list; how many were commended. Part
+    of `year_publish` (the benchmark calls it for the year it builds as published).
+
+    Ratings and assessments of a closed year no longer change, except by revocation, so reading
+    them here, under the year's lock, is reading what is published."""
+    StarSnapshot.objects.bulk_create(statistics.star_snapshot_rows(year))
+    CoverageSnapshot.objects.bulk_create(coverage.snapshot_rows(year), batch_size=2000)
+    return StarRating.objects.filter(
+        year=year, status=RatingStatus.CERTIFIED, stars=STAR_COUNT
+    ).update(commended=True)

@@ -48,7 +48,23 @@ def credit_code(seed: int) -> str:
 
 def ensure_units(assessors: dict[str, User]) -> list[Unit]:
     """Units in every domain of every district; the communities themselves for the community
-    domain. Existing units are kept as they are."""
+    domain. Existing units are kept as they are; new ones are registered through the workflow,
+    so each has its registration event."""
+    domains = Domain.objects.in_bulk()
+
+    def ensure(
+        assessor: User, domain: str, name: str, region: Region, *, code: str = "", here: bool
+    ) -> Unit:
+        """The unit named `name` in `domain` (and, if `here`, in `region`), registered if new."""
+        existing = Unit.objects.filter(domain_id=domain, name=name)
+        unit = (existing.filter(region=region) if here else existing).first()
+        if unit is None:
+            details = workflow.UnitDetails(
+                domain=domains[domain], region=region, name=name, credit_code=code
+            )
+            unit = workflow.unit_create(user=assessor, details=details)
+        return unit
+
     units = []
     seed = 0
     for district_code, short in SHORT.items():
@@ -66,32 +82,15 @@ def ensure_units(assessors: dict[str, User]) -> list[Unit]:
         for domain, count, names in UNITS_PER_DISTRICT:
             for n in range(count):
                 seed += 1
-                unit, _created = Unit.objects.get_or_create(
-                    domain_id=domain,
-                    name=names[n].format(district=short + "区"),
-                    defaults={
-                        "region": towns[n % len(towns)],
-                        "credit_code": credit_code(seed),
-                        "created_by": assessor,
-                    },
+                name = names[n].format(district=short + "区")
+                town = towns[n % len(towns)]
+                units.append(
+                    ensure(assessor, domain, name, town, code=credit_code(seed), here=False)
                 )
-                units.append(unit)
         for n, head in enumerate(HOUSEHOLDS):
-            unit, _created = Unit.objects.get_or_create(
-                domain_id="family",
-                name=head,
-                region=places[n % len(places)],
-                defaults={"created_by": assessor},
-            )
-            units.append(unit)
+            units.append(ensure(assessor, "family", head, places[n % len(places)], here=True))
         for community in places[:12]:
-            unit, _created = Unit.objects.get_or_create(
-                domain_id="community",
-                name=community.name,
-                region=community,
-                defaults={"created_by": assessor},
-            )
-            units.append(unit)
+            units.append(ensure(assessor, "community", community.name, community, here=True))
     return units
 
 
