@@ -1,0 +1,65 @@
+"""The data of the programme, one module per aggregate; everything is re-exported here so
+that `from ratings.models import X` (and the migrations) never depend on the layout.
+
+State changes live in `ratings.workflow`; models hold data, constraints and small derived values.
+"""
+
+from .accounts import User
+from .assessments import Assessment, AssessmentLine
+from .base import Revocable
+from .designations import Designation
+from .events import Event
+from .evidence import EvidenceFile, evidence_path
+from .guidance import GuidanceCase, GuidanceNote
+from .plaques import Plaque
+from .programme import STAR_COUNT, Authority, Criterion, Domain, RatingYear, StarStandard, WorkArea
+from .publication import CoverageSnapshot, PublicDataVersion, StarSnapshot
+from .regions import KINDS_BY_LEVEL, ROOT_LEVELS, Region, RegionQuerySet, code_range, within_q
+from .stars import StarItem, StarRating, outcome_for
+from .units import (
+    CREDIT_CODE_CHARS,
+    CREDIT_CODE_WEIGHTS,
+    FAMILY_DOMAIN,
+    Unit,
+    mask_household,
+    validate_credit_code,
+)
+
+__all__ = [
+    "User",
+    "Assessment",
+    "AssessmentLine",
+    "Revocable",
+    "Designation",
+    "Event",
+    "EvidenceFile",
+    "evidence_path",
+    "GuidanceCase",
+    "GuidanceNote",
+    "Plaque",
+    "STAR_COUNT",
+    "Authority",
+    "Criterion",
+    "Domain",
+    "RatingYear",
+    "StarStandard",
+    "WorkArea",
+    "CoverageSnapshot",
+    "PublicDataVersion",
+    "StarSnapshot",
+    "KINDS_BY_LEVEL",
+    "ROOT_LEVELS",
+    "Region",
+    "RegionQuerySet",
+    "code_range",
+    "within_q",
+    "StarItem",
+    "StarRating",
+    "outcome_for",
+    "CREDIT_CODE_CHARS",
+    "CREDIT_CODE_WEIGHTS",
+    "FAMILY_DOMAIN",
+    "Unit",
+    "mask_household",
+    "validate_credit_code",
+]

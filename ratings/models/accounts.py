@@ -1,0 +1,73 @@
+"""Portal accounts: a role decides what a user may do, a region or authority where."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import Role
+from .programme import Authority
+from .regions import Region
+
+
+class User(AbstractUser):
+    """A portal account. Its role decides what it may do, its region or authority where."""
+
+    display_name = models.CharField(_("姓名"), max_length=40, blank=True)
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("负责区域"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessors",
+        help_text=_("评定员只能处理该区域内的社区(村)。"),
+    )
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("所属认定机关"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=Role.ASSESSOR) | Q(region__isnull=False),
+                name="assessor_has_region",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.CERTIFIER) | Q(authority__isnull=False),
+                name="certifier_has_authority",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.ASSESSOR and self.region_id is None:
+            raise ValidationError({"region": _("评定员必须指定负责区域。")})
+        if self.role == Role.CERTIFIER and self.authority_id is None:
+            raise ValidationError({"authority": _("认定机关人员必须指定所属认定机关。")})
+
+    @property
+    def is_assessor(self) -> bool:
+        return self.role == Role.ASSESSOR
+
+    @property
+    def is_certifier(self) -> bool:
+        return self.role == Role.CERTIFIER
+
+    @property
+    def is_portal_admin(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser

@@ -1,0 +1,158 @@
+"""The ten-star rating: one rating per community and year, ten items, one per standard."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import ItemStatus, Outcome, RatingStatus
+from .accounts import User
+from .programme import STAR_COUNT, RatingYear, StarStandard
+from .regions import Region
+
+
+class StarRating(models.Model):
+    """One community's rating for one year: ten items, one per standard."""
+
+    community = models.ForeignKey(
+        Region, verbose_name=_("社区(村)"), on_delete=models.PROTECT, related_name="star_ratings"
+    )
+    year = models.ForeignKey(
+        RatingYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=RatingStatus.choices, default=RatingStatus.DRAFT
+    )
+    # Endorsed items so far; final once the rating is certified. Stored so that lists and
+    # statistics never count items row by row.
+    stars = models.PositiveSmallIntegerField(_("星数"), default=0)
+    # Bumped by every write; a form carries the version it was read at, and a save against an
+    # older version is refused instead of overwriting someone else's work.
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User, verbose_name=_("最后修改人"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    certified_at = models.DateTimeField(_("认定完成时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("取消资格时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("取消资格操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_reason = models.TextField(_("取消资格理由"), blank=True)
+    # On the commendation list (通报表扬) as it was published with the year: set once, at
+    # publication, and never cleared, so a later revocation annotates the list, not shortens it.
+    commended = models.BooleanField(_("列入通报表扬"), default=False)
+
+    class Meta:
+        verbose_name = _("星级评定")
+        verbose_name_plural = _("星级评定")
+        ordering = ["community_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "community"], name="one_rating_per_year"),
+            models.CheckConstraint(
+                condition=Q(stars__gte=0, stars__lte=STAR_COUNT), name="rating_stars_0_10"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "status", "community"], name="rating_year_status"),
+            models.Index(fields=["year", "stars", "community"], name="rating_year_stars"),
+            models.Index(
+                fields=["year", "community"],
+                condition=Q(commended=True),
+                name="rating_commended",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.year_id}"
+
+    @property
+    def is_certified(self) -> bool:
+        return self.status == RatingStatus.CERTIFIED
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.status == RatingStatus.REVOKED
+
+    @property
+    def is_ten_star(self) -> bool:
+        return self.is_certified and self.stars == STAR_COUNT
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether the assessor may still change findings: a draft, or returned for more."""
+        return self.status in (RatingStatus.DRAFT, RatingStatus.RETURNED)
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """The band a certified rating falls in; None while decisions are outstanding."""
+        if not self.is_certified:
+            return None
+        return outcome_for(self.stars)
+
+
+def outcome_for(stars: int) -> Outcome:
+    if stars == STAR_COUNT:
+        return Outcome.TEN_STARS
+    if stars >= 6:
+        return Outcome.SIX_TO_NINE
+    return Outcome.GUIDANCE
+
+
+class StarItem(models.Model):
+    """The finding for one standard of one rating, and the authority's decision on it."""
+
+    rating = models.ForeignKey(
+        StarRating, verbose_name=_("星级评定"), on_delete=models.PROTECT, related_name="items"
+    )
+    standard = models.ForeignKey(
+        StarStandard, verbose_name=_("标准"), on_delete=models.PROTECT, related_name="items"
+    )
+    met = models.BooleanField(_("是否达标"), null=True, blank=True)
+    note = models.TextField(_("评定说明"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT
+    )
+    decision_reason = models.TextField(_("认定意见"), blank=True, max_length=2000)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("认定人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
+    # When the item last entered an authority's queue; the queue is read in this order.
+    pending_since = models.DateTimeField(_("提交认定时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("星级评定项")
+        verbose_name_plural = _("星级评定项")
+        ordering = ["rating_id", "standard_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rating", "standard"], name="one_item_per_standard"),
+        ]
+        indexes = [
+            models.Index(fields=["standard", "status", "pending_since"], name="item_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating} · {self.standard}"
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether the assessor may still change the finding."""
+        return self.status in (ItemStatus.DRAFT, ItemStatus.RETURNED)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in (ItemStatus.ENDORSED, ItemStatus.REJECTED, ItemStatus.NOT_MET)
