@@ -1,4 +1,4 @@
-"""Plaque numbers and certificates.
+"""Plaque numbers: printing one, and reading what someone typed.
 
 A plaque number reads `WH-2026-0001-7`: a prefix, the year, the plaque's sequence in that year and
 a check character. The check character is ISO 7064 MOD 11-2 over the year and sequence digits
@@ -8,16 +8,12 @@ mistyped digit and every swap of two neighbouring digits.
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 
-FONT_PATH = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 _NUMBER = re.compile(r"^([A-Z]{2})-?(\d{4})-?(\d{1,6})-?([0-9X])$")
 
 
@@ -57,108 +53,3 @@ def parse_plaque_number(text: str) -> ParsedNumber | None:
 
 def verification_url(number: str) -> str:
     return f"{settings.SITE_URL}/verify/{number}/"
-
-
-def certificate_pdf(plaque) -> bytes:
-    """An A4 certificate of a plaque, with embedded Chinese text and a QR code of its public
-    verification address."""
-    import segno
-    from reportlab.lib.colors import HexColor
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    if "WQY" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("WQY", str(FONT_PATH), subfontIndex=0))
-
-    rating = plaque.rating
-    community = rating.community
-    from .selectors import ancestors
-
-    full_name = "".join(region.name for region in ancestors(community))
-    red, gold, ink = HexColor("#b3261e"), HexColor("#b8860b"), HexColor("#1d2733")
-    width, height = A4
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
-    # The certificate is an official document in Chinese, whatever the interface language.
-    revoked_mark = "（已撤销）" if plaque.revoked_at is not None else ""
-    pdf.setTitle(f"十星平安社区(村)证书 {plaque.number}{revoked_mark}")
-    pdf.setAuthor(settings.PLAQUE_ISSUER)
-
-    # Frame
-    pdf.setStrokeColor(red)
-    pdf.setLineWidth(6)
-    pdf.rect(28, 28, width - 56, height - 56)
-    pdf.setStrokeColor(gold)
-    pdf.setLineWidth(1.5)
-    pdf.rect(40, 40, width - 80, height - 80)
-
-    def centred(text: str, y: float, size: float, color=ink) -> None:
-        pdf.setFillColor(color)
-        pdf.setFont("WQY", size)
-        pdf.drawCentredString(width / 2, y, text)
-
-    centred("证　书", height - 150, 40, red)
-    centred(full_name, height - 250, 22)
-    centred(
-        f"在{rating.year_id}年度十星平安社区(村)评定中十项标准全部获得认定，",
-        height - 300,
-        15,
-    )
-    centred("特授予", height - 330, 15)
-    centred("十星平安社区(村)", height - 400, 36, red)
-    centred("称号。", height - 445, 15)
-    centred("★ ★ ★ ★ ★ ★ ★ ★ ★ ★", height - 490, 18, gold)
-
-    pdf.setFillColor(ink)
-    pdf.setFont("WQY", 12)
-    issued = timezone.localtime(plaque.issued_at)
-    left = 80
-    pdf.drawString(left, 250, f"牌匾编号：{plaque.number}")
-    pdf.drawString(left, 228, f"评定年度：{rating.year_id}年度")
-    pdf.drawString(left, 206, f"授牌日期：{issued:%Y年%m月%d日}")
-    pdf.drawString(left, 184, f"区划代码：{community.code}")
-    pdf.setFont("WQY", 16)
-    pdf.drawRightString(width - 80, 130, settings.PLAQUE_ISSUER)
-    pdf.setFont("WQY", 12)
-    pdf.drawRightString(width - 80, 108, f"{issued:%Y年%m月%d日}")
-
-    url = verification_url(plaque.number)
-    qr = segno.make(url, error="m")
-    image = io.BytesIO()
-    qr.save(image, kind="png", scale=6, border=2)
-    image.seek(0)
-    size = 110
-    pdf.drawImage(ImageReader(image), width - 80 - size, 170, size, size)
-    pdf.setFont("WQY", 8)
-    pdf.drawRightString(width - 80, 160, "扫码查验真伪")
-    pdf.drawString(left, 160, url)
-
-    if plaque.revoked_at is not None:
-        _overprint_revoked(pdf, plaque, width, height, red)
-
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
-
-
-def _overprint_revoked(pdf, plaque, width: float, height: float, red) -> None:
-    """Mark the certificate of a revoked plaque across its face. The archive keeps a copy, but a
-    printout must never pass for a valid certificate: a large diagonal 已撤销 and the date."""
-    revoked = timezone.localtime(plaque.revoked_at)
-    pdf.saveState()
-    pdf.setFillColor(red)
-    pdf.setFillAlpha(0.35)
-    pdf.translate(width / 2, height / 2)
-    pdf.rotate(40)
-    pdf.setFont("WQY", 150)
-    pdf.drawCentredString(0, -50, "已撤销")
-    pdf.restoreState()
-
-    pdf.saveState()
-    pdf.setFillColor(red)
-    pdf.setFont("WQY", 16)
-    pdf.drawCentredString(width / 2, height - 200, f"本牌匾已于 {revoked:%Y年%m月%d日}撤销")
-    pdf.restoreState()

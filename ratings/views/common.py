@@ -28,7 +28,7 @@ def read_filters(request: HttpRequest, form_class: type[FilterForm], **kwargs) -
 def year_from(form: FilterForm) -> RatingYear | None:
     """The year a list asks for, else the year people work in."""
     wanted = form.filters.get("year")
-    return selectors.get_year(wanted) if wanted else selectors.current_year()
+    return selectors.year_get(year=wanted) if wanted else selectors.year_current()
 
 
 def paginate(request: HttpRequest, rows, per_page: int = PAGE_SIZE) -> Page:
@@ -48,11 +48,15 @@ def region_cascade(user: User | None, code: str) -> dict:
             if selected is None:
                 raise Http404
     else:
-        root = selectors.scope_root(user)
-        selected = selectors.get_region_for_user(user=user, code=code) if code else root
+        root = selectors.region_scope_root(user=user)
+        selected = selectors.region_get_for_user(user=user, code=code) if code else root
     if selected is None:
         return {"selected": None, "crumbs": [], "children": []}
-    crumbs = [region for region in selectors.ancestors(selected) if region.level >= root.level]
+    crumbs = [
+        region
+        for region in selectors.region_ancestors(region=selected)
+        if region.level >= root.level
+    ]
     children = []
     if selected.level < RegionLevel.TOWN:
         children = list(

@@ -58,7 +58,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters
     year = year_from(form)
     cascade = region_cascade(request.user, filters.get("region") or "")
-    units = selectors.units_for_user(
+    units = selectors.unit_list_for_user(
         user=request.user,
         year=year,
         domain=filters.get("domain") or None,
@@ -76,7 +76,7 @@ def _unit_form(request: HttpRequest, instance: Unit | None) -> HttpResponse:
     form = UnitForm(
         request.POST or None,
         instance=instance,
-        regions=selectors.regions_for_units(request.user),
+        regions=selectors.unit_region_list_for_user(user=request.user),
         initial={"domain": wanted} if instance is None and wanted else None,
     )
     if request.method == "POST" and form.is_valid():
@@ -102,12 +102,12 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 @assessor_or_admin_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _unit_form(request, selectors.get_unit_for_user(user=request.user, pk=pk))
+    return _unit_form(request, selectors.unit_get_for_user(user=request.user, pk=pk))
 
 
 @assessor_or_admin_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = selectors.get_unit_for_user(user=request.user, pk=pk)
+    unit = selectors.unit_get_for_user(user=request.user, pk=pk)
     return render(
         request,
         "domains/unit_detail.html",
@@ -116,7 +116,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessments": unit.assessments.select_related("year").order_by("-year"),
             "designations": unit.designations.select_related("year").order_by("-year"),
             "events": unit.events.select_related("actor").order_by("created_at", "id"),
-            "open_year": selectors.current_year(),
+            "open_year": selectors.year_current(),
         },
     )
 
@@ -131,12 +131,12 @@ def _assessment_url(unit_pk: int, year: int) -> str:
 
 @staff_required
 def assessment_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    rating_year = selectors.get_year(year)
-    unit, assessment = selectors.get_assessment_for_user(
+    rating_year = selectors.year_get(year=year)
+    unit, assessment = selectors.assessment_get_for_user(
         user=request.user, unit_pk=pk, year=rating_year
     )
     user = request.user
-    lines = selectors.assessment_lines(assessment) if assessment else []
+    lines = selectors.assessment_line_list(assessment=assessment) if assessment else []
     return render(
         request,
         "domains/assessment_detail.html",
@@ -156,8 +156,8 @@ def assessment_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @staff_required
 def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    rating_year = selectors.get_year(year)
-    unit, assessment = selectors.get_assessment_for_user(
+    rating_year = selectors.year_get(year=year)
+    unit, assessment = selectors.assessment_get_for_user(
         user=request.user, unit_pk=pk, year=rating_year
     )
     if not permissions.can_score(request.user):
@@ -165,9 +165,9 @@ def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     if not permissions.can_edit_assessment(request.user, rating_year, assessment):
         messages.error(request, _("这份测评现在不能修改。"))
         return redirect(_assessment_url(pk, year))
-    criteria = selectors.active_criteria(unit.domain_id)
+    criteria = selectors.criterion_list_active(domain_id=unit.domain_id)
     lines = (
-        {line.criterion_id: line for line in selectors.assessment_lines(assessment)}
+        {line.criterion_id: line for line in selectors.assessment_line_list(assessment=assessment)}
         if assessment
         else {}
     )
@@ -222,8 +222,8 @@ def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @staff_required
 def assessment_submit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    rating_year = selectors.get_year(year)
-    unit, assessment = selectors.get_assessment_for_user(
+    rating_year = selectors.year_get(year=year)
+    unit, assessment = selectors.assessment_get_for_user(
         user=request.user, unit_pk=pk, year=rating_year
     )
     if not permissions.can_score(request.user):
@@ -243,8 +243,8 @@ def assessment_submit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         else:
             messages.success(request, _("测评已提交，等待牵头单位审核。"))
         return redirect(_assessment_url(pk, year))
-    lines = selectors.assessment_lines(assessment)
-    criteria = selectors.active_criteria(unit.domain_id)
+    lines = selectors.assessment_line_list(assessment=assessment)
+    criteria = selectors.criterion_list_active(domain_id=unit.domain_id)
     scored = {line.criterion_id for line in lines if line.points is not None}
     return render(
         request,
@@ -264,8 +264,8 @@ def assessment_submit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @staff_required
 def assessment_review(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    rating_year = selectors.get_year(year)
-    unit, assessment = selectors.get_assessment_for_user(
+    rating_year = selectors.year_get(year=year)
+    unit, assessment = selectors.assessment_get_for_user(
         user=request.user, unit_pk=pk, year=rating_year
     )
     if assessment is None or not permissions.can_review_assessment(request.user, assessment):
@@ -291,7 +291,7 @@ def assessment_review(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "unit": unit,
             "year": rating_year,
             "assessment": assessment,
-            "lines": selectors.assessment_lines(assessment),
+            "lines": selectors.assessment_line_list(assessment=assessment),
             "form": form,
         },
     )
@@ -302,7 +302,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     domains = Domain.objects.filter(permissions.led_domains_q(request.user))
     form = read_filters(request, DomainListFilterForm, domains=domains)
     filters = form.filters
-    assessments = selectors.review_queue(
+    assessments = selectors.assessment_review_list_for_user(
         user=request.user, domain=filters.get("domain") or None, search=filters.get("q", "")
     )
     return render(
@@ -328,7 +328,7 @@ def designation_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters
     year = year_from(form)
     cascade = region_cascade(request.user, filters.get("region") or "")
-    designations = selectors.designations_for(
+    designations = selectors.designation_list(
         year=year,
         domain=filters.get("domain") or None,
         region=cascade["selected"],
@@ -348,7 +348,7 @@ def designation_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("尚未设立评星年度。"))
         return redirect("designation_list")
     cascade = region_cascade(request.user, filters.get("region") or "")
-    candidates = selectors.designation_candidates(
+    candidates = selectors.designation_candidate_list(
         year=year,
         domain=filters.get("domain") or None,
         region=cascade["selected"],
@@ -389,7 +389,7 @@ def designation_create(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    designation = selectors.get_designation(pk)
+    designation = selectors.designation_get(pk=pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -22,7 +22,7 @@ def guidance_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters
     state = filters.get("state") or "open"
     cascade = region_cascade(request.user, filters.get("region") or "")
-    cases = selectors.guidance_for_user(
+    cases = selectors.guidance_list_for_user(
         user=request.user, state=state, region=cascade["selected"], search=filters.get("q", "")
     )
     return render(
@@ -41,7 +41,7 @@ def guidance_list(request: HttpRequest) -> HttpResponse:
 @assessor_or_admin_required
 def guidance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case, its history, and (while open) the form of measures and the note form."""
-    case = selectors.get_guidance_for_user(user=request.user, pk=pk)
+    case = selectors.guidance_get_for_user(user=request.user, pk=pk)
     form = GuidanceForm(
         request.POST or None,
         initial={
@@ -91,7 +91,7 @@ def guidance_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @assessor_or_admin_required
 def guidance_note(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.get_guidance_for_user(user=request.user, pk=pk)
+    case = selectors.guidance_get_for_user(user=request.user, pk=pk)
     form = GuidanceNoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写跟进情况。"))
@@ -107,7 +107,7 @@ def guidance_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @assessor_or_admin_required
 def guidance_close(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.get_guidance_for_user(user=request.user, pk=pk)
+    case = selectors.guidance_get_for_user(user=request.user, pk=pk)
     form = GuidanceCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import selectors, workflow
+from ..certificates import certificate_pdf
 from ..forms import ReasonForm, YearOpenForm
 from ..permissions import admin_required
-from ..plaques import certificate_pdf
 
 
 def _run(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
@@ -51,13 +51,13 @@ def years(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "manage/years.html",
-        {"years": selectors.years_overview(), "form": form},
+        {"years": selectors.year_list_with_figures(), "form": form},
     )
 
 
 @admin_required
 def year_close(request: HttpRequest, year: int) -> HttpResponse:
-    rating_year = selectors.get_year(year)
+    rating_year = selectors.year_get(year=year)
     if request.method == "POST":
         _run(
             request,
@@ -65,7 +65,7 @@ def year_close(request: HttpRequest, year: int) -> HttpResponse:
             _("%(year)s年度已截止，评定结果只读。") % {"year": year},
         )
         return redirect("manage_years")
-    undecided = selectors.undecided_ratings(rating_year)
+    undecided = selectors.rating_list_undecided(year=rating_year)
     return render(
         request,
         "manage/year_close_confirm.html",
@@ -76,7 +76,7 @@ def year_close(request: HttpRequest, year: int) -> HttpResponse:
 @admin_required
 def year_publish(request: HttpRequest, year: int) -> HttpResponse:
     """GET lists what is still undecided (publishing is refused until nothing is)."""
-    rating_year = selectors.get_year(year)
+    rating_year = selectors.year_get(year=year)
     if request.method == "POST":
         _run(
             request,
@@ -84,7 +84,7 @@ def year_publish(request: HttpRequest, year: int) -> HttpResponse:
             _("%(year)s年度评定结果已公布。") % {"year": year},
         )
         return redirect("manage_years")
-    undecided = selectors.undecided_ratings(rating_year)
+    undecided = selectors.rating_list_undecided(year=rating_year)
     return render(
         request,
         "manage/year_publish_confirm.html",
@@ -102,14 +102,14 @@ def year_publish(request: HttpRequest, year: int) -> HttpResponse:
 
 @admin_required
 def year_plaques(request: HttpRequest, year: int) -> HttpResponse:
-    rating_year = selectors.get_year(year)
+    rating_year = selectors.year_get(year=year)
     return render(
         request,
         "manage/year_plaques.html",
         {
             "year": rating_year,
-            "plaques": selectors.plaques_of_year(rating_year),
-            "waiting_count": selectors.ten_star_without_plaque(rating_year).count(),
+            "plaques": selectors.plaque_list_for_year(year=rating_year),
+            "waiting_count": selectors.rating_list_awaiting_plaque(year=rating_year).count(),
         },
     )
 
@@ -117,8 +117,8 @@ def year_plaques(request: HttpRequest, year: int) -> HttpResponse:
 @admin_required
 def plaques_issue(request: HttpRequest, year: int) -> HttpResponse:
     """Issue plaques to every ten-star community of a published year that has none yet."""
-    rating_year = selectors.get_year(year)
-    waiting = selectors.ten_star_without_plaque(rating_year)
+    rating_year = selectors.year_get(year=year)
+    waiting = selectors.rating_list_awaiting_plaque(year=rating_year)
     if request.method == "POST":
         try:
             issued = workflow.plaques_issue_for_year(user=request.user, year=rating_year)
@@ -133,8 +133,8 @@ def plaques_issue(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _admin_rating(request: HttpRequest, year: int, code: str):
-    rating_year = selectors.get_year(year)
-    community, rating = selectors.get_rating_for_user(
+    rating_year = selectors.year_get(year=year)
+    community, rating = selectors.rating_get_for_user(
         user=request.user, year=rating_year, code=code
     )
     return rating_year, community, rating
@@ -163,7 +163,7 @@ def plaque_issue(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
 @admin_required
 def plaque_revoke(request: HttpRequest, number: str) -> HttpResponse:
-    plaque = selectors.get_plaque(number)
+    plaque = selectors.plaque_get(number=number)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         _run(
@@ -180,7 +180,7 @@ def plaque_revoke(request: HttpRequest, number: str) -> HttpResponse:
 @admin_required
 def plaque_certificate(request: HttpRequest, number: str) -> HttpResponse:
     """The certificate to print; a revoked plaque's copy is for the archive, overprinted 已撤销."""
-    plaque = selectors.get_plaque(number)
+    plaque = selectors.plaque_get(number=number)
     response = HttpResponse(certificate_pdf(plaque), content_type="application/pdf")
     suffix = "" if plaque.is_valid else "-revoked"
     response["Content-Disposition"] = f'inline; filename="{plaque.number}{suffix}.pdf"'
@@ -214,7 +214,7 @@ def eligibility_revoke(request: HttpRequest, year: int, code: str) -> HttpRespon
             "year": rating_year,
             "community": community,
             "rating": rating,
-            "plaques": selectors.plaques_of_rating(rating) if rating else [],
+            "plaques": selectors.plaque_list_for_rating(rating=rating) if rating else [],
             "form": form,
         },
     )

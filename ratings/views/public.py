@@ -300,7 +300,7 @@ def stats_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _published_year(year: int) -> RatingYear:
-    rating_year = selectors.get_year(year)
+    rating_year = selectors.year_get(year=year)
     if rating_year.status != YearStatus.PUBLISHED:
         raise Http404
     return rating_year
@@ -310,7 +310,7 @@ def commendation(request: HttpRequest, year: int) -> HttpResponse:
     """通报表扬: the ten-star communities of a published year by district, ready to print, as
     published: dated the day of publication, later revocations annotated rather than removed."""
     rating_year = _published_year(year)
-    groups = selectors.commendation_by_district(rating_year)
+    groups = selectors.rating_list_commended(year=rating_year)
     return render(
         request,
         "public/commendation.html",
@@ -341,7 +341,7 @@ def commendation_xlsx(request: HttpRequest, year: int) -> HttpResponse:
             rating.community.code,
             _annotation(rating),
         )
-        for district, ratings in selectors.commendation_by_district(rating_year)
+        for district, ratings in selectors.rating_list_commended(year=rating_year)
         for rating in ratings
     ]
     content = xlsx_bytes(

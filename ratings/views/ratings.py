@@ -43,11 +43,11 @@ def work(request: HttpRequest) -> HttpResponse:
     year = next((y for y in years if y.year == wanted), None) if wanted else None
     if wanted and year is None:
         return render(request, "ratings/work.html", {"years": years, "bad_year": True}, status=404)
-    year = year or selectors.current_year()
+    year = year or selectors.year_current()
     if year is None:
         return render(request, "ratings/work.html", {"years": years})
     cascade = region_cascade(user, filters.get("region") or "")
-    rows = selectors.community_rows_for_user(
+    rows = selectors.community_list_for_user(
         user=user,
         year=year,
         region=cascade["selected"],
@@ -65,7 +65,7 @@ def work(request: HttpRequest) -> HttpResponse:
             "year": year,
             "page": paginate(request, rows),
             "cascade": cascade,
-            "summary": selectors.status_summary_for_user(user=user, year=year),
+            "summary": selectors.rating_status_counts_for_user(user=user, year=year),
             "statuses": RatingStatus,
         },
     )
@@ -79,7 +79,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = read_filters(request, QueueFilterForm, standards=standards)
     filters = form.filters
     cascade = region_cascade(user, filters.get("region") or "")
-    items = selectors.queue_for_certifier(
+    items = selectors.item_list_for_user(
         user=user,
         region=cascade["selected"],
         standard=filters.get("standard"),
@@ -104,7 +104,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def queue_decide(request: HttpRequest) -> HttpResponse:
     """Decide the ticked items of the queue: first a confirmation page, then the decision."""
     user = request.user
-    form = BulkDecisionForm(request.POST, queue=selectors.queue_for_certifier(user=user))
+    form = BulkDecisionForm(request.POST, queue=selectors.item_list_for_user(user=user))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -147,12 +147,12 @@ def _rating_url(year: int, code: str) -> str:
 @staff_required
 def rating_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
     user = request.user
-    rating_year = selectors.get_year(year)
-    community, rating = selectors.get_rating_for_user(user=user, year=rating_year, code=code)
-    items = selectors.items_with_evidence(rating) if rating else []
+    rating_year = selectors.year_get(year=year)
+    community, rating = selectors.rating_get_for_user(user=user, year=rating_year, code=code)
+    items = selectors.item_list_for_rating(rating=rating) if rating else []
     for item in items:
         item.decidable = permissions.can_decide_item_now(user, item)
-    plaques = selectors.plaques_of_rating(rating) if rating else []
+    plaques = selectors.plaque_list_for_rating(rating=rating) if rating else []
     editable = permissions.can_edit_rating(user, rating_year, rating)
     return render(
         request,
@@ -160,11 +160,11 @@ def rating_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
         {
             "year": rating_year,
             "community": community,
-            "crumbs": selectors.ancestors(community),
+            "crumbs": selectors.region_ancestors(region=community),
             "rating": rating,
             "items": items,
             "standards": [] if rating else StarStandard.objects.select_related("authority"),
-            "events": selectors.timeline(rating) if rating else [],
+            "events": selectors.event_list_for_rating(rating=rating) if rating else [],
             "can_edit": editable,
             "can_submit": editable and rating is not None,
             "plaques": plaques,
@@ -178,8 +178,8 @@ def rating_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
 @staff_required
 def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
     user = request.user
-    rating_year = selectors.get_year(year)
-    community, rating = selectors.get_rating_for_user(user=user, year=rating_year, code=code)
+    rating_year = selectors.year_get(year=year)
+    community, rating = selectors.rating_get_for_user(user=user, year=rating_year, code=code)
     if not permissions.can_score(user):
         raise PermissionDenied
     refusal = _edit_refusal(rating_year, rating)
@@ -188,7 +188,9 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
         return redirect(_rating_url(year, code))
     standards = list(StarStandard.objects.select_related("authority"))
     items = (
-        {item.standard_id: item for item in selectors.items_with_evidence(rating)} if rating else {}
+        {item.standard_id: item for item in selectors.item_list_for_rating(rating=rating)}
+        if rating
+        else {}
     )
     version = rating.version if rating else 0
     conflict = None
@@ -233,7 +235,7 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
         {
             "year": rating_year,
             "community": community,
-            "crumbs": selectors.ancestors(community),
+            "crumbs": selectors.region_ancestors(region=community),
             "rating": rating,
             "form": form,
             "conflict": conflict,
@@ -259,8 +261,8 @@ def _edit_refusal(year: RatingYear, rating: StarRating | None) -> str:
 def rating_submit(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """GET: what will be submitted, and a confirm button. POST: submit."""
     user = request.user
-    rating_year = selectors.get_year(year)
-    community, rating = selectors.get_rating_for_user(user=user, year=rating_year, code=code)
+    rating_year = selectors.year_get(year=year)
+    community, rating = selectors.rating_get_for_user(user=user, year=rating_year, code=code)
     if not permissions.can_score(user):
         raise PermissionDenied
     if rating is None:
@@ -283,7 +285,7 @@ def rating_submit(request: HttpRequest, year: int, code: str) -> HttpResponse:
     if refusal:
         messages.error(request, refusal)
         return redirect(_rating_url(year, code))
-    items = selectors.items_with_evidence(rating)
+    items = selectors.item_list_for_rating(rating=rating)
     return render(
         request,
         "ratings/rating_submit.html",
@@ -300,11 +302,11 @@ def rating_submit(request: HttpRequest, year: int, code: str) -> HttpResponse:
 @staff_required
 def item_decide(request: HttpRequest, year: int, code: str, number: int) -> HttpResponse:
     user = request.user
-    rating_year = selectors.get_year(year)
-    item = selectors.get_item_for_certifier(user=user, year=rating_year, code=code, number=number)
+    rating_year = selectors.year_get(year=year)
+    item = selectors.item_get_for_user(user=user, year=rating_year, code=code, number=number)
     if not permissions.can_decide_item(user, item):
         raise PermissionDenied
-    item = next(i for i in selectors.items_with_evidence(item.rating) if i.pk == item.pk)
+    item = next(i for i in selectors.item_list_for_rating(rating=item.rating) if i.pk == item.pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -355,7 +357,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 @staff_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = selectors.get_evidence_for_user(user=request.user, pk=pk)
+    evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,

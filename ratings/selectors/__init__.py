@@ -1,0 +1,80 @@
+"""Read queries used by views: every list and every object lookup goes through the user's scope.
+
+Names say what they return: `<entity>_list_for_user` and `<entity>_get_for_user` (404 outside
+the user's scope), with keyword-only arguments.
+"""
+
+from .assessments import (
+    assessment_get_for_user,
+    assessment_line_list,
+    assessment_review_list_for_user,
+    criterion_list_active,
+)
+from .designations import designation_candidate_list, designation_get, designation_list
+from .guidance import GUIDANCE_STATES, guidance_get_for_user, guidance_list_for_user
+from .plaques import (
+    plaque_get,
+    plaque_list_for_rating,
+    plaque_list_for_year,
+    rating_list_awaiting_plaque,
+)
+from .ratings import (
+    NOT_STARTED,
+    community_list_for_user,
+    event_list_for_rating,
+    evidence_get_for_user,
+    item_get_for_user,
+    item_list_for_rating,
+    item_list_for_user,
+    rating_get_for_user,
+    rating_list_commended,
+    rating_list_undecided,
+    rating_status_counts_for_user,
+)
+from .regions import (
+    community_get_for_user,
+    region_ancestors,
+    region_get_for_user,
+    region_scope_root,
+    unit_region_list_for_user,
+)
+from .units import unit_get_for_user, unit_list_for_user
+from .years import year_current, year_get, year_list_with_figures
+
+__all__ = [
+    "year_current",
+    "year_get",
+    "year_list_with_figures",
+    "community_get_for_user",
+    "region_ancestors",
+    "region_get_for_user",
+    "region_scope_root",
+    "unit_region_list_for_user",
+    "NOT_STARTED",
+    "community_list_for_user",
+    "event_list_for_rating",
+    "evidence_get_for_user",
+    "item_get_for_user",
+    "item_list_for_rating",
+    "item_list_for_user",
+    "rating_get_for_user",
+    "rating_list_commended",
+    "rating_list_undecided",
+    "rating_status_counts_for_user",
+    "plaque_get",
+    "plaque_list_for_rating",
+    "plaque_list_for_year",
+    "rating_list_awaiting_plaque",
+    "GUIDANCE_STATES",
+    "guidance_get_for_user",
+    "guidance_list_for_user",
+    "unit_get_for_user",
+    "unit_list_for_user",
+    "assessment_get_for_user",
+    "assessment_line_list",
+    "assessment_review_list_for_user",
+    "criterion_list_active",
+    "designation_candidate_list",
+    "designation_get",
+    "designation_list",
+]

@@ -1,0 +1,51 @@
+"""Plaques: of a year, of a rating, one by number, and ten-star ratings still waiting for one."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Exists,
+    OuterRef,
+    QuerySet,
+)
+from django.http import Http404
+
+from ..choices import (
+    RatingStatus,
+)
+from ..models import (
+    Plaque,
+    RatingYear,
+    StarRating,
+)
+
+
+def _valid_plaque() -> Exists:
+    return Exists(Plaque.objects.filter(rating=OuterRef("pk"), revoked_at__isnull=True))
+
+
+def rating_list_awaiting_plaque(*, year: RatingYear) -> QuerySet[StarRating]:
+    return (
+        StarRating.objects.filter(year=year, status=RatingStatus.CERTIFIED, stars=10)
+        .exclude(_valid_plaque())
+        .select_related("community__parent__parent")
+        .order_by("community_id")
+    )
+
+
+def plaque_list_for_year(*, year: RatingYear) -> QuerySet[Plaque]:
+    return Plaque.objects.filter(year=year).select_related(
+        "rating__community__parent__parent", "issued_by", "revoked_by"
+    )
+
+
+def plaque_get(*, number: str) -> Plaque:
+    try:
+        return Plaque.objects.select_related(
+            "rating__community__parent__parent", "rating__year", "issued_by"
+        ).get(number=number)
+    except Plaque.DoesNotExist:
+        raise Http404 from None
+
+
+def plaque_list_for_rating(*, rating: StarRating) -> list[Plaque]:
+    return list(rating.plaques.select_related("revoked_by").order_by("issued_at"))

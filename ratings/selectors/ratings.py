@@ -1,0 +1,216 @@
+"""Ten-star ratings as each role sees them: the work list, the queue, one rating and its items."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from .. import permissions
+from ..choices import (
+    ItemStatus,
+    RatingStatus,
+    YearStatus,
+)
+from ..models import (
+    Event,
+    EvidenceFile,
+    RatingYear,
+    Region,
+    StarItem,
+    StarRating,
+    User,
+    within_q,
+)
+from .regions import community_get_for_user
+
+NOT_STARTED = "none"  # list filter value: communities without a rating this year
+
+
+def community_list_for_user(
+    *,
+    user: User,
+    year: RatingYear,
+    region: Region | None = None,
+    status: str | None = None,
+    stars: int | None = None,
+    search: str = "",
+) -> QuerySet[Region]:
+    """Communities and villages in scope, each with its rating of `year` (or none yet)."""
+    rows = (
+        Region.objects.villages()
+        .filter(active=True)
+        .filter(permissions.community_scope_q(user))
+        .annotate(this_year=FilteredRelation("star_ratings", condition=Q(star_ratings__year=year)))
+        .annotate(
+            rating_status=F("this_year__status"),
+            rating_stars=F("this_year__stars"),
+            rating_updated_at=F("this_year__updated_at"),
+        )
+        .select_related("parent__parent")
+        .order_by("code")
+    )
+    if region is not None:
+        rows = rows.filter(within_q(region.prefix))
+    if status == NOT_STARTED:
+        rows = rows.filter(rating_status__isnull=True)
+    elif status:
+        rows = rows.filter(rating_status=status)
+    if stars is not None:
+        rows = rows.filter(rating_stars=stars)
+    if search:
+        rows = rows.filter(name__contains=search)
+    return rows
+
+
+def rating_status_counts_for_user(*, user: User, year: RatingYear) -> dict[str, int]:
+    """How many ratings of `year` in the user's scope are in each status (one query)."""
+    counts = (
+        StarRating.objects.filter(year=year)
+        .filter(permissions.community_scope_q(user, "community_id"))
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in counts}
+
+
+def rating_get_for_user(
+    *, user: User, year: RatingYear, code: str
+) -> tuple[Region, StarRating | None]:
+    """The community and its rating of `year` (None if not started), or 404 outside scope."""
+    community = community_get_for_user(user=user, code=code)
+    rating = (
+        StarRating.objects.filter(community=community, year=year)
+        .select_related("updated_by")
+        .first()
+    )
+    if not permissions.can_see_rating(user, rating):
+        raise Http404
+    return community, rating
+
+
+def item_list_for_rating(*, rating: StarRating) -> list[StarItem]:
+    """The ten items of a rating, with their standard, authority and files (three queries)."""
+    return list(
+        rating.items.select_related("standard__authority", "decided_by", "rating__year")
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=EvidenceFile.objects.select_related("uploaded_by", "withdrawn_by"),
+            )
+        )
+        .order_by("standard_id")
+    )
+
+
+def event_list_for_rating(*, rating: StarRating) -> QuerySet[Event]:
+    return rating.events.select_related("actor", "item__standard").order_by("created_at", "id")
+
+
+def item_list_for_user(
+    *,
+    user: User,
+    region: Region | None = None,
+    standard: int | None = None,
+    search: str = "",
+) -> QuerySet[StarItem]:
+    """Items of the user's authority waiting for a decision in open years, oldest first."""
+    items = (
+        StarItem.objects.filter(status=ItemStatus.PENDING, rating__year__status=YearStatus.OPEN)
+        .filter(permissions.decidable_items_q(user))
+        .filter(permissions.community_scope_q(user, "rating__community_id"))
+        .select_related("standard", "rating__community__parent__parent", "rating__year")
+        # A correlated count, computed for the rows of the page only (a join and GROUP BY
+        # would aggregate the whole queue before paginating).
+        .annotate(
+            evidence_count=Coalesce(
+                Subquery(
+                    EvidenceFile.objects.filter(item=OuterRef("pk"), withdrawn_at__isnull=True)
+                    .values("item")
+                    .annotate(n=Count("id"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
+        .order_by("pending_since", "id")
+    )
+    if region is not None:
+        items = items.filter(within_q(region.prefix, "rating__community_id"))
+    if standard:
+        items = items.filter(standard_id=standard)
+    if search:
+        items = items.filter(rating__community__name__contains=search)
+    return items
+
+
+def item_get_for_user(*, user: User, year: RatingYear, code: str, number: int) -> StarItem:
+    """An item the user's authority certifies, or 404 (another authority's item is out of scope)."""
+    community, rating = rating_get_for_user(user=user, year=year, code=code)
+    if rating is None:
+        raise Http404
+    try:
+        item = rating.items.select_related("standard__authority", "rating__year").get(
+            standard_id=number
+        )
+    except StarItem.DoesNotExist:
+        raise Http404 from None
+    if not permissions.can_see_item(user, item):
+        raise Http404
+    return item
+
+
+def evidence_get_for_user(*, user: User, pk: int) -> EvidenceFile:
+    """A file the user may download: whoever may see the rating or assessment it supports."""
+    try:
+        evidence = EvidenceFile.objects.select_related(
+            "item__rating__community", "line__assessment__unit__domain__lead_authority"
+        ).get(pk=pk)
+    except EvidenceFile.DoesNotExist:
+        raise Http404 from None
+    if evidence.item is not None:
+        rating = evidence.item.rating
+        visible = permissions.in_scope(user, rating.community) and permissions.can_see_rating(
+            user, rating
+        )
+    else:
+        assessment = evidence.line.assessment
+        visible = permissions.can_see_assessment(user, assessment.unit, assessment)
+    if not visible:
+        raise Http404
+    return evidence
+
+
+def rating_list_undecided(*, year: RatingYear) -> QuerySet[StarRating]:
+    return (
+        StarRating.objects.filter(year=year)
+        .exclude(status__in=[RatingStatus.CERTIFIED, RatingStatus.REVOKED])
+        .select_related("community__parent__parent")
+        .order_by("community_id")
+    )
+
+
+def rating_list_commended(*, year: RatingYear) -> list[tuple[Region, list[StarRating]]]:
+    """The commendation list of a published year as it was published, grouped by district (two
+    queries). A community whose eligibility was revoked since is still on it (`is_revoked`, with
+    `revoked_at`), to be annotated: the list is a document, the honour roll is the live state."""
+    ratings = list(
+        StarRating.objects.filter(year=year, commended=True)
+        .select_related("community__parent__parent")
+        .order_by("community_id")
+    )
+    groups: dict[str, tuple[Region, list[StarRating]]] = {}
+    for rating in ratings:
+        district = rating.community.parent.parent
+        groups.setdefault(district.code, (district, []))[1].append(rating)
+    return list(groups.values())
