@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
+from . import permissions
 from .imports import (
     MAX_BLANK_ROWS,
     MAX_BYTES,
@@ -74,16 +75,16 @@ class PortalAdminAccess:
     deletes anything."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_portal_admin
+        return permissions.can_use_admin_site(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_active and request.user.is_portal_admin
+        return permissions.can_use_admin_site(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_portal_admin
+        return permissions.can_use_admin_site(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_active and request.user.is_portal_admin
+        return permissions.can_use_admin_site(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -145,10 +146,10 @@ class SpreadsheetMixin(ImportExportMixin):
     to_encoding = "utf-8-sig"
 
     def has_import_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_portal_admin
+        return permissions.can_use_admin_site(request.user)
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_portal_admin
+        return permissions.can_use_admin_site(request.user)
 
     def add_data_read_fail_error_to_form(self, form, error: Exception) -> None:
         message = (
@@ -473,12 +474,10 @@ class UserAdmin(PortalAdminAccess, SpreadsheetMixin, DjangoUserAdmin):
         otherwise an administrator could set its password and sign in with its power."""
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or not obj.is_superuser or request.user.is_superuser
+        return permissions.can_change_account(request.user, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        # Only a superuser makes superusers, lets anyone into the admin site or hands out
-        # Django permissions; an administrator manages roles and scopes.
-        if request.user.is_superuser:
+        if permissions.can_grant_admin_flags(request.user):
             return []
         return ["is_staff", "is_superuser", "groups", "user_permissions"]
 

@@ -86,6 +86,23 @@ def can_register_unit(user: User, region: Region) -> bool:
     return (user.is_assessor or user.is_portal_admin) and in_scope(user, region)
 
 
+def can_use_admin_site(user: User) -> bool:
+    """The back office (reference data, accounts, imports) is the administrators' alone."""
+    return user.is_active and user.is_portal_admin
+
+
+def can_change_account(actor: User, account: User | None) -> bool:
+    """Nobody changes an account holding more power than their own, its password included:
+    otherwise an administrator could set a superuser's password and sign in with its power."""
+    return account is None or not account.is_superuser or actor.is_superuser
+
+
+def can_grant_admin_flags(actor: User) -> bool:
+    """Only a superuser makes superusers, lets anyone into the admin site (is_staff) or hands
+    out Django permissions; an administrator manages roles and scopes."""
+    return actor.is_superuser
+
+
 # --------------------------------------------------------------------------------------------
 # Ten-star ratings
 

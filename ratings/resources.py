@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from import_export import fields, resources, widgets
@@ -17,6 +18,7 @@ from import_export.resources import Diff
 
 from .choices import CodeSource, RegionKind, RegionLevel, Role
 from .models import Authority, Criterion, Domain, Region, StarStandard, Unit, User, WorkArea
+from .permissions import can_change_account
 
 
 def normalised(text: str) -> str:
@@ -358,12 +360,9 @@ class UserResource(PortalResource):
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # The admin's rule: nobody changes an account with more power than their own. The
         # file has no staff or superuser column, so no row can grant either.
-        importer = getattr(self, "importing_user", None)
-        if (
-            instance.pk is not None
-            and instance.is_superuser
-            and not (importer is not None and importer.is_superuser)
-        ):
+        # A command has no importing user: it may not change superusers either.
+        importer = getattr(self, "importing_user", None) or AnonymousUser()
+        if instance.pk is not None and not can_change_account(importer, instance):
             raise ValidationError(
                 f"账号“{instance.username}”是超级用户，只有超级用户可以修改它；"
                 "请从文件中删去这一行后再导入。"

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import converters  # noqa: F401 - registers the path converters
-from .views import domains, guidance, manage, public, ratings
+from .views import assessments, coverage, designations, guidance, manage, public, ratings, units
 
 urlpatterns = [
     # Public: these addresses are printed on plaques and must never change.
@@ -33,36 +33,38 @@ urlpatterns = [
     path("guidance/<id:pk>/notes/", guidance.guidance_note, name="guidance_note"),
     path("guidance/<id:pk>/close/", guidance.guidance_close, name="guidance_close"),
     # The ten creation domains
-    path("units/", domains.unit_list, name="unit_list"),
-    path("units/new/", domains.unit_create, name="unit_create"),
-    path("units/<id:pk>/", domains.unit_detail, name="unit_detail"),
-    path("units/<id:pk>/edit/", domains.unit_edit, name="unit_edit"),
+    path("units/", units.unit_list, name="unit_list"),
+    path("units/new/", units.unit_create, name="unit_create"),
+    path("units/<id:pk>/", units.unit_detail, name="unit_detail"),
+    path("units/<id:pk>/edit/", units.unit_edit, name="unit_edit"),
     path(
         "units/<id:pk>/assessments/<year:year>/",
-        domains.assessment_detail,
+        assessments.assessment_detail,
         name="assessment_detail",
     ),
     path(
         "units/<id:pk>/assessments/<year:year>/edit/",
-        domains.assessment_edit,
+        assessments.assessment_edit,
         name="assessment_edit",
     ),
     path(
         "units/<id:pk>/assessments/<year:year>/submit/",
-        domains.assessment_submit,
+        assessments.assessment_submit,
         name="assessment_submit",
     ),
     path(
         "units/<id:pk>/assessments/<year:year>/review/",
-        domains.assessment_review,
+        assessments.assessment_review,
         name="assessment_review",
     ),
-    path("reviews/", domains.review_queue, name="review_queue"),
-    path("designations/", domains.designation_list, name="designation_list"),
-    path("designations/new/", domains.designation_create, name="designation_create"),
-    path("designations/<id:pk>/revoke/", domains.designation_revoke, name="designation_revoke"),
-    path("coverage/", domains.coverage_table, name="coverage"),
-    path("coverage.xlsx", domains.coverage_xlsx, name="coverage_xlsx"),
+    path("reviews/", assessments.review_queue, name="review_queue"),
+    path("designations/", designations.designation_list, name="designation_list"),
+    path("designations/new/", designations.designation_create, name="designation_create"),
+    path(
+        "designations/<id:pk>/revoke/", designations.designation_revoke, name="designation_revoke"
+    ),
+    path("coverage/", coverage.coverage_table, name="coverage"),
+    path("coverage.xlsx", coverage.coverage_xlsx, name="coverage_xlsx"),
     # Administrators
     path("manage/years/", manage.years, name="manage_years"),
     path("manage/years/<year:year>/close/", manage.year_close, name="year_close"),

@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ratings import workflow
+from ratings import services, workflow
 from ratings.choices import AssessmentStatus, EventAction, ReviewDecision
 from ratings.coverage import coverage_by_child, coverage_by_domain
 from ratings.models import (
@@ -368,19 +368,19 @@ class TestUnits:
 
     def test_registering_and_editing_record_each_change_before_and_after(self, assessor):
         hotel, town = Domain.objects.get(pk="hotel"), Region.objects.get(pk=BAYINTAOHAI)
-        unit = workflow.unit_create(
+        unit = services.unit_create(
             user=assessor,
-            details=workflow.UnitDetails(domain=hotel, region=town, name=" 黄河宾馆 "),
+            details=services.UnitDetails(domain=hotel, region=town, name=" 黄河宾馆 "),
         )
         created = Event.objects.get(unit=unit)
         assert created.action == EventAction.UNIT_CREATE and created.actor == assessor
         assert unit.name == "黄河宾馆" and "名称：黄河宾馆" in created.detail
 
         saihan = Region.objects.get(pk=SAIHANWUSU)
-        edited = workflow.UnitDetails(
+        edited = services.UnitDetails(
             domain=hotel, region=saihan, name="黄河大酒店", address="滨河路1号"
         )
-        workflow.unit_update(user=assessor, unit=unit, details=edited)
+        services.unit_update(user=assessor, unit=unit, details=edited)
 
         unit.refresh_from_db()
         assert (unit.name, unit.region_id, unit.address) == ("黄河大酒店", SAIHANWUSU, "滨河路1号")
@@ -390,11 +390,11 @@ class TestUnits:
             "名称：黄河宾馆 → 黄河大酒店；地址：（空） → 滨河路1号"
         )
         # Saving what is already there writes nothing.
-        workflow.unit_update(user=assessor, unit=unit, details=edited)
+        services.unit_update(user=assessor, unit=unit, details=edited)
         assert Event.objects.filter(unit=unit).count() == 2
 
-        stopped = workflow.UnitDetails(**{**edited.__dict__, "active": False})
-        workflow.unit_update(user=assessor, unit=unit, details=stopped)
+        stopped = services.UnitDetails(**{**edited.__dict__, "active": False})
+        services.unit_update(user=assessor, unit=unit, details=stopped)
         assert Event.objects.filter(unit=unit).last().detail == "状态：有效 → 停用"
 
     def test_editing_in_the_browser_goes_through_the_workflow(self, client, assessor):
@@ -417,14 +417,14 @@ class TestUnits:
     def test_domain_is_fixed_once_assessed_and_scope_is_checked(self, assessor, assessor_out, year):
         unit = make_unit()
         submitted(unit, assessor, year)
-        school = workflow.UnitDetails(
+        school = services.UnitDetails(
             domain=Domain.objects.get(pk="school"), region=unit.region, name=unit.name
         )
         with pytest.raises(workflow.TransitionNotAllowed, match="不能改变创建领域"):
-            workflow.unit_update(user=assessor, unit=unit, details=school)
-        renamed = workflow.UnitDetails(domain=unit.domain, region=unit.region, name="别处宾馆")
+            services.unit_update(user=assessor, unit=unit, details=school)
+        renamed = services.UnitDetails(domain=unit.domain, region=unit.region, name="别处宾馆")
         with pytest.raises(workflow.TransitionNotAllowed, match="不在您负责的范围内"):
-            workflow.unit_update(user=assessor_out, unit=unit, details=renamed)
+            services.unit_update(user=assessor_out, unit=unit, details=renamed)
         unit.refresh_from_db()
         assert (unit.domain_id, unit.name) == ("hotel", "黄河宾馆")
         assert not Event.objects.filter(unit=unit).exists()

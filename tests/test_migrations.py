@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from ratings import workflow
+from ratings import services, workflow
 from ratings.choices import ReviewDecision
 from ratings.models import (
     Authority,
@@ -55,9 +55,9 @@ def record() -> dict:
 
 
 def named_hotel(name: str, *, assessor, lead, admin, year) -> Designation:
-    unit = workflow.unit_create(
+    unit = services.unit_create(
         user=assessor,
-        details=workflow.UnitDetails(
+        details=services.UnitDetails(
             domain=Domain.objects.get(pk="hotel"),
             region=Region.objects.get(pk=BAYINTAOHAI),
             name=name,
@@ -111,9 +111,9 @@ def test_published_years_get_their_figures_commendation_and_named_units_back(ref
     workflow.eligibility_reinstate(
         user=admin, rating=StarRating.objects.get(community=revoked_before), reason="复核"
     )
-    workflow.unit_create(
+    services.unit_create(
         user=assessor,
-        details=workflow.UnitDetails(
+        details=services.UnitDetails(
             domain=Domain.objects.get(pk="hotel"),
             region=Region.objects.get(pk=BAYINTAOHAI),
             name="新宾馆",

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ratings import coverage, statistics, workflow
+from ratings import services, coverage, statistics, workflow
 from ratings.choices import EventAction, ReviewDecision
 from ratings.models import Criterion, Designation, Domain, Event, RatingYear, Region, Unit
 from ratings.ratelimit import client_address
@@ -366,10 +366,10 @@ class TestNamedAsPublished:
         wuda_town = Region.objects.get(pk="150304011000")
         for unit, name in ((hotel, f"{SECRET}改名宾馆"), (household, "欧阳明")):
             region = wuda_town if unit == hotel else unit.region
-            workflow.unit_update(
+            services.unit_update(
                 user=admin_user,
                 unit=unit,
-                details=workflow.UnitDetails(
+                details=services.UnitDetails(
                     domain=unit.domain, region=region, name=name, address="新址"
                 ),
             )
@@ -436,19 +436,19 @@ class TestPublishedFiguresStay:
         # Today's changes: a unit registered (a draft, never assessed), a named unit
         # deactivated, another moved to another district, a naming and a ten-star community's
         # eligibility revoked.
-        workflow.unit_create(
-            user=assessor, details=workflow.UnitDetails(domain=hotel, region=town, name="新宾馆")
+        services.unit_create(
+            user=assessor, details=services.UnitDetails(domain=hotel, region=town, name="新宾馆")
         )
         public_hotel = Unit.objects.get(name="公开宾馆")
-        workflow.unit_update(
+        services.unit_update(
             user=admin_user,
             unit=public_hotel,
-            details=workflow.UnitDetails(domain=hotel, region=town, name="公开宾馆", active=False),
+            details=services.UnitDetails(domain=hotel, region=town, name="公开宾馆", active=False),
         )
-        workflow.unit_update(
+        services.unit_update(
             user=admin_user,
             unit=Unit.objects.get(name=f"{SECRET}撤销宾馆"),
-            details=workflow.UnitDetails(
+            details=services.UnitDetails(
                 domain=hotel, region=Region.objects.get(pk="150304011000"), name="撤销宾馆"
             ),
         )

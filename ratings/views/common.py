@@ -1,17 +1,135 @@
-"""Helpers shared by the staff and public views: filters, pages and the region cascade."""
+"""Helpers shared by the staff and public views: running an action, filters, pages and the
+region cascade."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
-from .. import selectors
+from .. import selectors, workflow
 from ..choices import RegionLevel
 from ..forms import FilterForm
-from ..models import RatingYear, Region, User
+from ..models import Domain, RatingYear, Region, User
 
 PAGE_SIZE = 20
+FORM_HAS_ERRORS = _("有内容需要修改，请查看标红的提示。已填写的内容保留在下方，文件需重新选择。")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# --------------------------------------------------------------------------------------------
+# Running a workflow function for a view
+
+
+@dataclass
+class Attempt:
+    """What came of a workflow call: its result, or why not."""
+
+    result: Any = None
+    conflict: str = ""  # someone saved first: show the form again, with what was typed
+    refused: bool = False  # the refusal is already a message on the next page
+
+    @property
+    def done(self) -> bool:
+        return not self.conflict and not self.refused
+
+
+def attempt(
+    request: HttpRequest,
+    action: Callable[[], Any],
+    *,
+    success: str | Callable[[Any], str] = "",
+    keep_conflict: bool = False,
+) -> Attempt:
+    """Run one workflow function. Its refusal (a WorkflowError) becomes an error message; with
+    `keep_conflict`, a save refused because someone saved first is returned for the form to
+    show instead. On success, `success` (a message, or one made from the result) is shown."""
+    try:
+        result = action()
+    except workflow.Conflict as error:
+        if keep_conflict:
+            return Attempt(conflict=error.message)
+        messages.error(request, error.message)
+        return Attempt(refused=True)
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+        return Attempt(refused=True)
+    if success:
+        messages.success(request, success(result) if callable(success) else success)
+    return Attempt(result=result)
+
+
+def confirm_then_act(
+    request: HttpRequest,
+    *,
+    template: str,
+    context: dict | Callable[[], dict],
+    action: Callable[[dict], Any],
+    success: str | Callable[[Any], str],
+    then: str,
+    form: forms.Form | None = None,
+) -> HttpResponse:
+    """The shape of every action page: GET shows what will happen and asks to confirm (with the
+    form asking for a reason, if any); a POST with a valid form runs `action(cleaned_data)`,
+    says how it went, and goes to `then`. `context` may be a function, so that what only the
+    confirmation page shows is not computed for the POST."""
+    if request.method == "POST" and (form is None or form.is_valid()):
+        attempt(request, lambda: action(form.cleaned_data if form else {}), success=success)
+        return redirect(then)
+    shown = context() if callable(context) else context
+    return render(request, template, {**shown, "form": form})
+
+
+@dataclass
+class DraftSave:
+    """What the POST of an edit page came to."""
+
+    response: HttpResponse | None = None  # saved, or refused: go there
+    conflict: str = ""  # someone saved first: show the form again with what was typed (409)
+
+
+def save_draft(
+    request: HttpRequest,
+    form,
+    save: Callable[[], Any],
+    *,
+    saved: str,
+    then: str,
+    then_submit: str,
+) -> DraftSave:
+    """The POST of an edit page (a rating's findings, an assessment's lines): validate the
+    form, save through the workflow, and go on to the record, or to submitting it when the
+    "save and submit" button was pressed. A GET, a form with errors and a conflict show the
+    page again."""
+    if request.method != "POST":
+        return DraftSave()
+    if not form.is_valid():
+        messages.error(request, FORM_HAS_ERRORS)
+        return DraftSave()
+    outcome = attempt(request, save, keep_conflict=True)
+    if outcome.conflict:
+        return DraftSave(conflict=outcome.conflict)
+    if outcome.done and request.POST.get("then") == "submit":
+        return DraftSave(response=redirect(then_submit))
+    if outcome.done:
+        messages.success(request, saved)
+    return DraftSave(response=redirect(then))
+
+
+def xlsx_download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --------------------------------------------------------------------------------------------
+# Lists
 
 
 def read_filters(request: HttpRequest, form_class: type[FilterForm], **kwargs) -> FilterForm:
@@ -84,4 +202,22 @@ def list_context(request: HttpRequest, form: FilterForm) -> dict:
             for name, value in form.filters.items()
             if name != "region" and value not in (None, "")
         ],
+    }
+
+
+def domain_list_context(
+    request: HttpRequest, form: FilterForm, rows, *, year, cascade, per_page: int = PAGE_SIZE
+) -> dict:
+    """What the lists of the creation domains show around their rows: the page, the year and
+    domain choices, the region cascade."""
+    filters = form.filters
+    return {
+        **list_context(request, form),
+        "page": paginate(request, rows, per_page),
+        "year": year,
+        "years": RatingYear.objects.all(),
+        "domains": Domain.objects.all(),
+        "domain": filters.get("domain", ""),
+        "q": filters.get("q", ""),
+        "cascade": cascade,
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +14,7 @@ from .. import selectors, workflow
 from ..choices import GuidanceStatus
 from ..forms import GuidanceCloseForm, GuidanceFilterForm, GuidanceForm, GuidanceNoteForm
 from ..permissions import assessor_or_admin_required
-from .common import list_context, paginate, read_filters, region_cascade
+from .common import attempt, confirm_then_act, list_context, paginate, read_filters, region_cascade
 
 
 @assessor_or_admin_required
@@ -51,26 +52,25 @@ def guidance_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "version": case.version,
         },
     )
-    conflict = None
+    conflict = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            workflow.guidance_update(
+        saved = attempt(
+            request,
+            lambda: workflow.guidance_update(
                 user=request.user,
                 case=case,
                 expected_version=data["version"],
                 measures=data["measures"].strip(),
                 responsible_person=data["responsible_person"].strip(),
                 due_date=data["due_date"],
-            )
-        except workflow.Conflict as error:
-            conflict = error.message
-        except workflow.WorkflowError as error:
-            messages.error(request, error.message)
+            ),
+            success=_("督促指导措施已保存。"),
+            keep_conflict=True,
+        )
+        if not saved.conflict:
             return redirect("guidance_detail", pk)
-        else:
-            messages.success(request, _("督促指导措施已保存。"))
-            return redirect("guidance_detail", pk)
+        conflict = saved.conflict
     return render(
         request,
         "guidance/detail.html",
@@ -96,27 +96,27 @@ def guidance_note(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写跟进情况。"))
         return redirect("guidance_detail", pk)
-    try:
-        workflow.guidance_note_add(user=request.user, case=case, text=form.cleaned_data["text"])
-    except workflow.WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("跟进记录已添加。"))
+    attempt(
+        request,
+        lambda: workflow.guidance_note_add(
+            user=request.user, case=case, text=form.cleaned_data["text"]
+        ),
+        success=_("跟进记录已添加。"),
+    )
     return redirect("guidance_detail", pk)
 
 
 @assessor_or_admin_required
 def guidance_close(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.guidance_get_for_user(user=request.user, pk=pk)
-    form = GuidanceCloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.guidance_close(
-                user=request.user, case=case, outcome=form.cleaned_data["outcome"]
-            )
-        except workflow.WorkflowError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("督促指导已结案。"))
-        return redirect("guidance_detail", pk)
-    return render(request, "guidance/close_confirm.html", {"case": case, "form": form})
+    return confirm_then_act(
+        request,
+        template="guidance/close_confirm.html",
+        context={"case": case},
+        form=GuidanceCloseForm(request.POST or None),
+        action=lambda data: workflow.guidance_close(
+            user=request.user, case=case, outcome=data["outcome"]
+        ),
+        success=_("督促指导已结案。"),
+        then=reverse("guidance_detail", args=[pk]),
+    )

@@ -5,8 +5,6 @@ Every action here is a GET that shows what will happen and a POST that does it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,18 +15,7 @@ from .. import selectors, workflow
 from ..certificates import certificate_pdf
 from ..forms import ReasonForm, YearOpenForm
 from ..permissions import admin_required
-
-
-def _run(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
-    """Call a workflow function; show its refusal or `success`. True when it went through."""
-    try:
-        action()
-    except workflow.WorkflowError as error:
-        messages.error(request, error.message)
-        return False
-    messages.success(request, success)
-    return True
-
+from .common import attempt, confirm_then_act
 
 # --------------------------------------------------------------------------------------------
 # Years
@@ -40,14 +27,14 @@ def years(request: HttpRequest) -> HttpResponse:
     form = YearOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["year"]
-        if request.POST.get("confirm") == "yes":
-            _run(
-                request,
-                lambda: workflow.year_open(user=request.user, year=year),
-                _("已开启%(year)s年度。") % {"year": year},
-            )
-            return redirect("manage_years")
-        return render(request, "manage/year_open_confirm.html", {"year": year})
+        if request.POST.get("confirm") != "yes":
+            return render(request, "manage/year_open_confirm.html", {"year": year})
+        attempt(
+            request,
+            lambda: workflow.year_open(user=request.user, year=year),
+            success=_("已开启%(year)s年度。") % {"year": year},
+        )
+        return redirect("manage_years")
     return render(
         request,
         "manage/years.html",
@@ -58,18 +45,16 @@ def years(request: HttpRequest) -> HttpResponse:
 @admin_required
 def year_close(request: HttpRequest, year: int) -> HttpResponse:
     rating_year = selectors.year_get(year=year)
-    if request.method == "POST":
-        _run(
-            request,
-            lambda: workflow.year_close(user=request.user, year=rating_year),
-            _("%(year)s年度已截止，评定结果只读。") % {"year": year},
-        )
-        return redirect("manage_years")
-    undecided = selectors.rating_list_undecided(year=rating_year)
-    return render(
+    return confirm_then_act(
         request,
-        "manage/year_close_confirm.html",
-        {"year": rating_year, "undecided_count": undecided.count()},
+        template="manage/year_close_confirm.html",
+        context=lambda: {
+            "year": rating_year,
+            "undecided_count": selectors.rating_list_undecided(year=rating_year).count(),
+        },
+        action=lambda data: workflow.year_close(user=request.user, year=rating_year),
+        success=_("%(year)s年度已截止，评定结果只读。") % {"year": year},
+        then=reverse("manage_years"),
     )
 
 
@@ -77,22 +62,22 @@ def year_close(request: HttpRequest, year: int) -> HttpResponse:
 def year_publish(request: HttpRequest, year: int) -> HttpResponse:
     """GET lists what is still undecided (publishing is refused until nothing is)."""
     rating_year = selectors.year_get(year=year)
-    if request.method == "POST":
-        _run(
-            request,
-            lambda: workflow.year_publish(user=request.user, year=rating_year),
-            _("%(year)s年度评定结果已公布。") % {"year": year},
-        )
-        return redirect("manage_years")
-    undecided = selectors.rating_list_undecided(year=rating_year)
-    return render(
-        request,
-        "manage/year_publish_confirm.html",
-        {
+
+    def context() -> dict:
+        undecided = selectors.rating_list_undecided(year=rating_year)
+        return {
             "year": rating_year,
             "undecided": undecided[:50],
             "undecided_count": undecided.count(),
-        },
+        }
+
+    return confirm_then_act(
+        request,
+        template="manage/year_publish_confirm.html",
+        context=context,
+        action=lambda data: workflow.year_publish(user=request.user, year=rating_year),
+        success=_("%(year)s年度评定结果已公布。") % {"year": year},
+        then=reverse("manage_years"),
     )
 
 
@@ -118,21 +103,20 @@ def year_plaques(request: HttpRequest, year: int) -> HttpResponse:
 def plaques_issue(request: HttpRequest, year: int) -> HttpResponse:
     """Issue plaques to every ten-star community of a published year that has none yet."""
     rating_year = selectors.year_get(year=year)
-    waiting = selectors.rating_list_awaiting_plaque(year=rating_year)
-    if request.method == "POST":
-        try:
-            issued = workflow.plaques_issue_for_year(user=request.user, year=rating_year)
-        except workflow.WorkflowError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("已授牌 %(count)s 块。") % {"count": len(issued)})
-        return redirect("year_plaques", year)
-    return render(
-        request, "manage/plaques_issue_confirm.html", {"year": rating_year, "waiting": waiting}
+    return confirm_then_act(
+        request,
+        template="manage/plaques_issue_confirm.html",
+        context=lambda: {
+            "year": rating_year,
+            "waiting": selectors.rating_list_awaiting_plaque(year=rating_year),
+        },
+        action=lambda data: workflow.plaques_issue_for_year(user=request.user, year=rating_year),
+        success=lambda issued: _("已授牌 %(count)s 块。") % {"count": len(issued)},
+        then=reverse("year_plaques", args=[year]),
     )
 
 
-def _admin_rating(request: HttpRequest, year: int, code: str):
+def _admin_rating(request: HttpRequest, year: int, code: str) -> tuple:
     rating_year = selectors.year_get(year=year)
     community, rating = selectors.rating_get_for_user(
         user=request.user, year=rating_year, code=code
@@ -147,34 +131,30 @@ def plaque_issue(request: HttpRequest, year: int, code: str) -> HttpResponse:
     if rating is None:
         messages.error(request, _("该社区(村)本年度没有评定，不能授牌。"))
         return redirect(back)
-    if request.method == "POST":
-        _run(
-            request,
-            lambda: workflow.plaque_issue(user=request.user, rating=rating),
-            _("已为%(name)s授牌。") % {"name": community.name},
-        )
-        return redirect(back)
-    return render(
+    return confirm_then_act(
         request,
-        "manage/plaque_issue_confirm.html",
-        {"year": rating_year, "community": community, "rating": rating},
+        template="manage/plaque_issue_confirm.html",
+        context={"year": rating_year, "community": community, "rating": rating},
+        action=lambda data: workflow.plaque_issue(user=request.user, rating=rating),
+        success=_("已为%(name)s授牌。") % {"name": community.name},
+        then=back,
     )
 
 
 @admin_required
 def plaque_revoke(request: HttpRequest, number: str) -> HttpResponse:
     plaque = selectors.plaque_get(number=number)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        _run(
-            request,
-            lambda: workflow.plaque_revoke(
-                user=request.user, plaque=plaque, reason=form.cleaned_data["reason"]
-            ),
-            _("牌匾 %(number)s 已撤销。") % {"number": number},
-        )
-        return redirect("year_plaques", plaque.year_id)
-    return render(request, "manage/plaque_revoke_confirm.html", {"plaque": plaque, "form": form})
+    return confirm_then_act(
+        request,
+        template="manage/plaque_revoke_confirm.html",
+        context={"plaque": plaque},
+        form=ReasonForm(request.POST or None),
+        action=lambda data: workflow.plaque_revoke(
+            user=request.user, plaque=plaque, reason=data["reason"]
+        ),
+        success=_("牌匾 %(number)s 已撤销。") % {"number": number},
+        then=reverse("year_plaques", args=[plaque.year_id]),
+    )
 
 
 @admin_required
@@ -194,29 +174,21 @@ def plaque_certificate(request: HttpRequest, number: str) -> HttpResponse:
 @admin_required
 def eligibility_revoke(request: HttpRequest, year: int, code: str) -> HttpResponse:
     rating_year, community, rating = _admin_rating(request, year, code)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        _run(
-            request,
-            lambda: workflow.eligibility_revoke(
-                user=request.user,
-                community=community,
-                year=rating_year,
-                reason=form.cleaned_data["reason"],
-            ),
-            _("已取消%(name)s %(year)s年度评星资格。") % {"name": community.name, "year": year},
-        )
-        return redirect("rating_detail", year, code)
-    return render(
+    return confirm_then_act(
         request,
-        "manage/eligibility_revoke_confirm.html",
-        {
+        template="manage/eligibility_revoke_confirm.html",
+        context=lambda: {
             "year": rating_year,
             "community": community,
             "rating": rating,
             "plaques": selectors.plaque_list_for_rating(rating=rating) if rating else [],
-            "form": form,
         },
+        form=ReasonForm(request.POST or None),
+        action=lambda data: workflow.eligibility_revoke(
+            user=request.user, community=community, year=rating_year, reason=data["reason"]
+        ),
+        success=_("已取消%(name)s %(year)s年度评星资格。") % {"name": community.name, "year": year},
+        then=reverse("rating_detail", args=[year, code]),
     )
 
 
@@ -226,18 +198,14 @@ def eligibility_reinstate(request: HttpRequest, year: int, code: str) -> HttpRes
     if rating is None:
         messages.error(request, _("该社区(村)本年度没有评定。"))
         return redirect("rating_detail", year, code)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        _run(
-            request,
-            lambda: workflow.eligibility_reinstate(
-                user=request.user, rating=rating, reason=form.cleaned_data["reason"]
-            ),
-            _("已恢复%(name)s %(year)s年度评星资格。") % {"name": community.name, "year": year},
-        )
-        return redirect("rating_detail", year, code)
-    return render(
+    return confirm_then_act(
         request,
-        "manage/eligibility_reinstate_confirm.html",
-        {"year": rating_year, "community": community, "rating": rating, "form": form},
+        template="manage/eligibility_reinstate_confirm.html",
+        context={"year": rating_year, "community": community, "rating": rating},
+        form=ReasonForm(request.POST or None),
+        action=lambda data: workflow.eligibility_reinstate(
+            user=request.user, rating=rating, reason=data["reason"]
+        ),
+        success=_("已恢复%(name)s %(year)s年度评星资格。") % {"name": community.name, "year": year},
+        then=reverse("rating_detail", args=[year, code]),
     )

@@ -21,7 +21,7 @@ from ..models import STAR_COUNT, Domain, Plaque, RatingYear, StarStandard
 from ..plaques import parse_plaque_number
 from ..ratelimit import rate_limited
 from ..spreadsheets import safe_cell, xlsx_bytes
-from .common import list_context, paginate, read_filters, region_cascade
+from .common import list_context, paginate, read_filters, region_cascade, xlsx_download
 
 ROLL_PAGE_SIZE = 50
 
@@ -347,8 +347,4 @@ def commendation_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     content = xlsx_bytes(
         f"{year}十星平安社区(村)", ["区", "街道(镇)", "社区(村)", "区划代码", "备注"], rows
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="commendation-{year}.xlsx"'
-    return response
+    return xlsx_download(content, f"commendation-{year}.xlsx")

@@ -24,7 +24,14 @@ from ..forms import (
 )
 from ..models import RatingYear, StarRating, StarStandard
 from ..permissions import certifier_required, staff_required
-from .common import list_context, paginate, read_filters, region_cascade
+from .common import (
+    confirm_then_act,
+    list_context,
+    paginate,
+    read_filters,
+    region_cascade,
+    save_draft,
+)
 
 # --------------------------------------------------------------------------------------------
 # Lists
@@ -192,43 +199,30 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
         if rating
         else {}
     )
-    version = rating.version if rating else 0
-    conflict = None
-    if request.method == "POST":
-        form = RatingEditForm(
-            request.POST,
-            request.FILES,
-            standards=standards,
-            items=items,
-            version=version,
-            raw_names=request.upload_raw_names,
-        )
-        if form.is_valid():
-            try:
-                workflow.rating_save(
-                    user=user,
-                    community=community,
-                    year=rating_year,
-                    expected_version=form.version,
-                    findings=form.findings(),
-                )
-            except workflow.Conflict as error:
-                conflict = error.message
-            except workflow.TransitionNotAllowed as error:
-                messages.error(request, error.message)
-                return redirect(_rating_url(year, code))
-            else:
-                if request.POST.get("then") == "submit":
-                    return redirect("rating_submit", year, code)
-                messages.success(request, _("草稿已保存。"))
-                return redirect(_rating_url(year, code))
-        else:
-            messages.error(
-                request,
-                _("有内容需要修改，请查看标红的提示。已填写的内容保留在下方，文件需重新选择。"),
-            )
-    else:
-        form = RatingEditForm(standards=standards, items=items, version=version)
+    form = RatingEditForm(
+        request.POST or None,
+        request.FILES or None,
+        standards=standards,
+        items=items,
+        version=rating.version if rating else 0,
+        raw_names=request.upload_raw_names,
+    )
+    draft = save_draft(
+        request,
+        form,
+        lambda: workflow.rating_save(
+            user=user,
+            community=community,
+            year=rating_year,
+            expected_version=form.version,
+            findings=form.findings(),
+        ),
+        saved=_("草稿已保存。"),
+        then=_rating_url(year, code),
+        then_submit=reverse("rating_submit", args=[year, code]),
+    )
+    if draft.response:
+        return draft.response
     return render(
         request,
         "ratings/rating_edit.html",
@@ -238,9 +232,9 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "crumbs": selectors.region_ancestors(region=community),
             "rating": rating,
             "form": form,
-            "conflict": conflict,
+            "conflict": draft.conflict,
         },
-        status=409 if conflict else 200,
+        status=409 if draft.conflict else 200,
     )
 
 
@@ -268,34 +262,34 @@ def rating_submit(request: HttpRequest, year: int, code: str) -> HttpResponse:
     if rating is None:
         messages.error(request, _("请先填写并保存评定，再提交。"))
         return redirect("rating_edit", year, code)
-    if request.method == "POST":
-        try:
-            rating = workflow.rating_submit(
-                user=user, rating=rating, expected_version=clean_version(request.POST)
-            )
-        except workflow.WorkflowError as error:
-            messages.error(request, error.message)
-        else:
-            if rating.is_certified:
-                messages.success(request, _("已提交。各项均无需认定，评定已完成。"))
-            else:
-                messages.success(request, _("已提交，等待认定机关认定。"))
-        return redirect(_rating_url(year, code))
     refusal = _edit_refusal(rating_year, rating)
-    if refusal:
+    if refusal and request.method != "POST":
         messages.error(request, refusal)
         return redirect(_rating_url(year, code))
-    items = selectors.item_list_for_rating(rating=rating)
-    return render(
-        request,
-        "ratings/rating_submit.html",
-        {
+
+    def context() -> dict:
+        items = selectors.item_list_for_rating(rating=rating)
+        return {
             "year": rating_year,
             "community": community,
             "rating": rating,
             "items": items,
             "undecided": [item for item in items if item.is_editable and item.met is None],
-        },
+        }
+
+    return confirm_then_act(
+        request,
+        template="ratings/rating_submit.html",
+        context=context,
+        action=lambda data: workflow.rating_submit(
+            user=user, rating=rating, expected_version=clean_version(request.POST)
+        ),
+        success=lambda submitted: (
+            _("已提交。各项均无需认定，评定已完成。")
+            if submitted.is_certified
+            else _("已提交，等待认定机关认定。")
+        ),
+        then=_rating_url(year, code),
     )
 
 
@@ -307,36 +301,24 @@ def item_decide(request: HttpRequest, year: int, code: str, number: int) -> Http
     if not permissions.can_decide_item(user, item):
         raise PermissionDenied
     item = next(i for i in selectors.item_list_for_rating(rating=item.rating) if i.pk == item.pk)
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.item_decide(
-                user=user,
-                item=item,
-                decision=Decision(form.cleaned_data["decision"]),
-                reason=form.cleaned_data["reason"],
-            )
-        except workflow.WorkflowError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("已处理：%(community)s 第 %(number)s 项。")
-                % {"community": item.rating.community.name, "number": number},
-            )
-        return redirect(_safe_next(request, reverse("queue")))
-    return render(
+    return confirm_then_act(
         request,
-        "ratings/item_decide.html",
-        {
+        template="ratings/item_decide.html",
+        context={
             "year": rating_year,
             "item": item,
             "rating": item.rating,
             "community": item.rating.community,
-            "form": form,
             "decidable": permissions.can_decide_item_now(user, item),
             "next": _safe_next(request, ""),
         },
+        form=DecisionForm(request.POST or None),
+        action=lambda data: workflow.item_decide(
+            user=user, item=item, decision=Decision(data["decision"]), reason=data["reason"]
+        ),
+        success=_("已处理：%(community)s 第 %(number)s 项。")
+        % {"community": item.rating.community.name, "number": number},
+        then=_safe_next(request, reverse("queue")),
     )
 
 

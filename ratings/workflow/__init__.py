@@ -34,7 +34,6 @@ from .plaques import (
     plaques_issue_for_year,
 )
 from .stars import BulkResult, Finding, item_decide, items_decide, rating_save, rating_submit
-from .units import UnitDetails, unit_create, unit_update
 from .years import year_close, year_open, year_publish
 
 __all__ = [
@@ -65,9 +64,6 @@ __all__ = [
     "plaques_issue_for_year",
     "rating_save",
     "rating_submit",
-    "UnitDetails",
-    "unit_create",
-    "unit_update",
     "year_close",
     "year_open",
     "year_publish",

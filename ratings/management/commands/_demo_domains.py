@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from ratings import workflow
+from ratings import services, workflow
 from ratings.choices import AssessmentStatus, RegionKind, RegionLevel, ReviewDecision
 from ratings.models import (
     CREDIT_CODE_CHARS,
@@ -59,10 +59,10 @@ def ensure_units(assessors: dict[str, User]) -> list[Unit]:
         existing = Unit.objects.filter(domain_id=domain, name=name)
         unit = (existing.filter(region=region) if here else existing).first()
         if unit is None:
-            details = workflow.UnitDetails(
+            details = services.UnitDetails(
                 domain=domains[domain], region=region, name=name, credit_code=code
             )
-            unit = workflow.unit_create(user=assessor, details=details)
+            unit = services.unit_create(user=assessor, details=details)
         return unit
 
     units = []

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..choices import EventAction
 from ..models import Domain, Region, Unit, User
-from .common import TransitionNotAllowed, record_event
+from ..workflow.common import TransitionNotAllowed, record_event
 
 # The particulars a person edits, in the order the event lists them.
 TRACKED_FIELDS = ("domain", "region", "name", "credit_code", "address", "active")

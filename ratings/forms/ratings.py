@@ -1,0 +1,170 @@
+"""The assessor's findings and the certifying authorities' decisions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import Decision
+from ..models import (
+    StarItem,
+    StarStandard,
+)
+from ..uploads import MAX_EVIDENCE_PER_ITEM
+from ..workflow import Finding
+from .fields import (
+    EvidenceFilesMixin,
+    ModelIdsField,
+    MultipleFileField,
+    ReasonedDecisionForm,
+    clean_version,
+)
+
+MET_CHOICES = [("yes", _("达标")), ("no", _("未达标"))]
+
+
+class FindingForm(EvidenceFilesMixin, forms.Form):
+    """The assessor's finding for one standard."""
+
+    met = forms.TypedChoiceField(
+        label=_("是否达标"),
+        choices=MET_CHOICES,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("评定说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    files = MultipleFileField(
+        label=_("上传证明材料"),
+        required=False,
+        help_text=_("PDF、JPEG、PNG、DOCX、XLSX，单个不超过 10 MB，每项最多 %(max)s 个。")
+        % {"max": MAX_EVIDENCE_PER_ITEM},
+    )
+    withdraw = forms.TypedMultipleChoiceField(
+        label=_("撤回材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(
+        self, *args, standard: StarStandard, item: StarItem | None, raw_names: dict, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.standard = standard
+        self.item = item
+        self.raw_names = raw_names
+        active = [e for e in item.evidence.all() if not e.is_withdrawn] if item else []
+        self.active_evidence = active
+        self.fields["withdraw"].choices = [(e.pk, e.original_name) for e in active]
+        if item is not None and not self.is_bound:
+            self.initial = {
+                "met": {True: "yes", False: "no"}.get(item.met),
+                "note": item.note,
+            }
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        keeping = len(self.active_evidence) - len(cleaned.get("withdraw") or [])
+        if keeping + len(cleaned.get("files") or []) > MAX_EVIDENCE_PER_ITEM:
+            self.add_error(
+                "files",
+                _("每项最多保留 %(max)s 个证明材料，请先撤回不需要的文件。")
+                % {"max": MAX_EVIDENCE_PER_ITEM},
+            )
+        return cleaned
+
+    def finding(self) -> Finding:
+        data = self.cleaned_data
+        return Finding(
+            number=self.standard.number,
+            met=data["met"],
+            note=data["note"].strip(),
+            uploads=data["files"],
+            withdraw=data["withdraw"],
+        )
+
+
+class RatingEditForm:
+    """The whole edit page: one finding form per standard still open to the assessor."""
+
+    def __init__(
+        self,
+        data=None,
+        files=None,
+        *,
+        standards: list[StarStandard],
+        items: dict[int, StarItem],
+        version: int,
+        raw_names: dict | None = None,
+    ) -> None:
+        self.version_field = forms.IntegerField(widget=forms.HiddenInput, initial=version)
+        self.data = data
+        self.rows = []
+        for standard in standards:
+            item = items.get(standard.number)
+            editable = item is None or item.is_editable
+            form = None
+            if editable:
+                form = FindingForm(
+                    data,
+                    files,
+                    prefix=f"s{standard.number}",
+                    standard=standard,
+                    item=item,
+                    raw_names=raw_names or {},
+                )
+            self.rows.append({"standard": standard, "item": item, "form": form})
+        self.version = version
+        self.errors: list[str] = []
+
+    @property
+    def forms(self) -> list[FindingForm]:
+        return [row["form"] for row in self.rows if row["form"] is not None]
+
+    def is_valid(self) -> bool:
+        valid = all([form.is_valid() for form in self.forms])
+        version = clean_version(self.data)
+        if version is None:
+            self.errors.append(str(_("表单缺少版本信息，请重新加载页面。")))
+            return False
+        self.version = version
+        return valid
+
+    def findings(self) -> list[Finding]:
+        return [form.finding() for form in self.forms]
+
+
+class DecisionForm(ReasonedDecisionForm):
+    favourable, refusal = Decision.ENDORSE, Decision.REJECT
+    refusal_message = _("不予认可时必须填写理由。")
+
+    decision = forms.ChoiceField(
+        label=_("认定结果"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("理由或需补充的内容"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不予认可、退回补充时必填。"),
+    )
+
+
+class BulkDecisionForm(DecisionForm):
+    items = ModelIdsField(
+        queryset=StarItem.objects.none(),
+        error_messages={
+            "required": _("请至少勾选一项。"),
+            "invalid_choice": _("勾选的项目中有已不在待认定队列中的，请刷新后重试。"),
+            "invalid_pk_value": _("勾选的项目中有已不在待认定队列中的，请刷新后重试。"),
+        },
+    )
+
+    def __init__(self, *args, queue: QuerySet[StarItem], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = queue
