@@ -81,7 +81,10 @@ def recording_middleware(get_response):
 
 
 @pytest.fixture
-def world(module_world, db, settings) -> World:
+def world(module_world, db, settings, monkeypatch) -> World:
+    # The admin's changelists are crawled for their parameters, not for rendering 100 rows.
+    for model_admin in admin.site._registry.values():
+        monkeypatch.setattr(model_admin, "list_per_page", 3)
     middleware = list(settings.MIDDLEWARE)
     middleware.insert(
         middleware.index("ratings.uploads.upload_name_middleware") + 1,
@@ -98,7 +101,9 @@ class Target:
     url: object  # World -> str
     role: str
     data: object = lambda w: {}  # World -> dict
-    only_query: bool = False  # fuzz the keys of the URL's query string only
+    # The admin site's changelists: their search box and filters are Django's own code, run
+    # together on one query; one request per bad value, in all of them at once, is enough.
+    all_at_once: bool = False
 
 
 # The public site and the sign-in pages, which the permission matrix leaves out.
@@ -253,11 +258,17 @@ def test_no_server_error_on_bad_input(client, world, target):
     SEEN.clear()
     status, error = _send(client, target.method, path, {**query, "_": "1"}, form)
     assert status is not None and status < 500, f"valid request failed: {status} {error}"
-    seen = set() if target.only_query else {item for item in SEEN if item[1] != "_"}
+    seen = set() if target.all_at_once else {item for item in SEEN if item[1] != "_"}
     read = _one_of_each_shape(seen | {("GET", key) for key in query})
     failures = []
-    for source, key in read:
-        for label, value in BAD_VALUES.items():
+    for label, value in BAD_VALUES.items():
+        if target.all_at_once:
+            bad_query = {key: _bad(value, good) for key, good in query.items()}
+            status, error = _send(client, target.method, path, bad_query, form)
+            if status is None or status >= 500:
+                failures.append(f"every key={label}: {status or error}")
+            continue
+        for source, key in read:
             if source == "GET":
                 bad_query = {**query, key: _bad(value, query.get(key))}
                 status, error = _send(client, target.method, path, bad_query, form)

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ratings import services, coverage, statistics, workflow
+from ratings import coverage, services, statistics, workflow
 from ratings.choices import EventAction, ReviewDecision
 from ratings.models import Criterion, Designation, Domain, Event, RatingYear, Region, Unit
 from ratings.ratelimit import client_address
