@@ -135,6 +135,7 @@ def can_decide_item(user: User, item: StarItem) -> bool:
 
 
 def can_decide_item_now(user: User, item: StarItem) -> bool:
+    """Whether the user may decide the item at this moment: pending, in an open year."""
     return (
         can_decide_item(user, item)
         and item.status == ItemStatus.PENDING
@@ -191,14 +192,17 @@ def can_see_assessment(user: User, unit: Unit, assessment: Assessment | None) ->
 
 
 def can_edit_assessment(user: User, year: RatingYear, assessment: Assessment | None) -> bool:
+    """An assessor, in an open year, on an assessment not started, a draft or returned."""
     return can_score(user) and year.is_open and (assessment is None or assessment.is_editable)
 
 
 def can_review_assessment(user: User, assessment: Assessment) -> bool:
+    """The lead department of the unit's domain reviews its assessments."""
     return leads_domain(user, assessment.unit.domain)
 
 
 def can_review_assessment_now(user: User, assessment: Assessment | None) -> bool:
+    """Whether the user may review the assessment now: submitted, in an open year."""
     return (
         assessment is not None
         and can_review_assessment(user, assessment)

@@ -27,6 +27,7 @@ def check_character(digits: str) -> str:
 
 
 def plaque_number(year: int, sequence: int) -> str:
+    """The number printed on the `sequence`-th plaque of `year`, with its check character."""
     digits = f"{year:04d}{sequence:04d}"
     return f"{settings.PLAQUE_PREFIX}-{year:04d}-{sequence:04d}-{check_character(digits)}"
 
@@ -52,4 +53,5 @@ def parse_plaque_number(text: str) -> ParsedNumber | None:
 
 
 def verification_url(number: str) -> str:
+    """The permanent public address of a plaque, printed as its QR code."""
     return f"{settings.SITE_URL}/verify/{number}/"

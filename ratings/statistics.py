@@ -40,10 +40,12 @@ CACHE_SECONDS = 24 * 60 * 60
 
 
 def published_years() -> list[RatingYear]:
+    """Published years, newest first: the only years the public site knows."""
     return list(RatingYear.objects.filter(status=YearStatus.PUBLISHED).order_by("-year"))
 
 
 def public_version() -> int:
+    """The current public data version, under which public figures are cached."""
     return PublicDataVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
 
 

@@ -42,6 +42,7 @@ def assessment_get_for_user(
 
 
 def assessment_line_list(*, assessment: Assessment) -> list[AssessmentLine]:
+    """The lines of an assessment with their criterion, work area and files (two queries)."""
     return list(
         assessment.lines.select_related("criterion__work_area").prefetch_related(
             Prefetch("evidence", queryset=EvidenceFile.objects.select_related("uploaded_by"))
@@ -50,6 +51,7 @@ def assessment_line_list(*, assessment: Assessment) -> list[AssessmentLine]:
 
 
 def criterion_list_active(*, domain_id: str) -> list[Criterion]:
+    """The active criteria of a domain in the order the form shows them."""
     return list(
         Criterion.objects.filter(domain_id=domain_id, active=True)
         .select_related("work_area")

@@ -53,6 +53,7 @@ def designation_candidate_list(
 def designation_list(
     *, year: RatingYear | None, domain: str | None, region: Region | None, search: str = ""
 ) -> QuerySet[Designation]:
+    """Designations (valid and revoked), filtered like the other staff lists, newest year first."""
     designations = Designation.objects.select_related(
         "unit__domain", "unit__region__parent__parent", "revoked_by"
     ).order_by("-year", "unit__domain__order", "unit__region_id", "id")
@@ -68,6 +69,7 @@ def designation_list(
 
 
 def designation_get(*, pk: int) -> Designation:
+    """One designation by id, or 404."""
     try:
         return Designation.objects.select_related("unit__domain", "unit__region", "year").get(pk=pk)
     except Designation.DoesNotExist:

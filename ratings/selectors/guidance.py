@@ -59,6 +59,7 @@ def guidance_list_for_user(
 
 
 def guidance_get_for_user(*, user: User, pk: int) -> GuidanceCase:
+    """One guidance case inside the user's scope, or 404."""
     try:
         case = GuidanceCase.objects.select_related(
             "rating__community__parent__parent", "rating__year", "updated_by", "closed_by"

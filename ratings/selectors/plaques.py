@@ -24,6 +24,7 @@ def _valid_plaque() -> Exists:
 
 
 def rating_list_awaiting_plaque(*, year: RatingYear) -> QuerySet[StarRating]:
+    """Ten-star ratings of `year` without a valid plaque, in code order."""
     return (
         StarRating.objects.filter(year=year, status=RatingStatus.CERTIFIED, stars=10)
         .exclude(_valid_plaque())
@@ -33,12 +34,14 @@ def rating_list_awaiting_plaque(*, year: RatingYear) -> QuerySet[StarRating]:
 
 
 def plaque_list_for_year(*, year: RatingYear) -> QuerySet[Plaque]:
+    """Every plaque of `year`, valid and revoked, with its community and who issued it."""
     return Plaque.objects.filter(year=year).select_related(
         "rating__community__parent__parent", "issued_by", "revoked_by"
     )
 
 
 def plaque_get(*, number: str) -> Plaque:
+    """One plaque by its number as printed, or 404."""
     try:
         return Plaque.objects.select_related(
             "rating__community__parent__parent", "rating__year", "issued_by"
@@ -48,4 +51,5 @@ def plaque_get(*, number: str) -> Plaque:
 
 
 def plaque_list_for_rating(*, rating: StarRating) -> list[Plaque]:
+    """The plaques of a rating, oldest first (a revoked one and its replacement)."""
     return list(rating.plaques.select_related("revoked_by").order_by("issued_at"))

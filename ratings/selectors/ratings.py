@@ -114,6 +114,7 @@ def item_list_for_rating(*, rating: StarRating) -> list[StarItem]:
 
 
 def event_list_for_rating(*, rating: StarRating) -> QuerySet[Event]:
+    """The history of a rating, in the order it happened."""
     return rating.events.select_related("actor", "item__standard").order_by("created_at", "id")
 
 
@@ -192,6 +193,7 @@ def evidence_get_for_user(*, user: User, pk: int) -> EvidenceFile:
 
 
 def rating_list_undecided(*, year: RatingYear) -> QuerySet[StarRating]:
+    """Ratings of `year` not yet certified or revoked: what keeps a year from publication."""
     return (
         StarRating.objects.filter(year=year)
         .exclude(status__in=[RatingStatus.CERTIFIED, RatingStatus.REVOKED])

@@ -37,6 +37,7 @@ def region_scope_root(*, user: User) -> Region | None:
 
 
 def region_get_for_user(*, user: User, code: str) -> Region:
+    """One region inside the user's scope, or 404 (outside the scope it does not exist)."""
     try:
         region = Region.objects.get(pk=code)
     except Region.DoesNotExist:
@@ -47,6 +48,7 @@ def region_get_for_user(*, user: User, code: str) -> Region:
 
 
 def community_get_for_user(*, user: User, code: str) -> Region:
+    """One community or village inside the user's scope, or 404."""
     region = region_get_for_user(user=user, code=code)
     if region.level != RegionLevel.VILLAGE:
         raise Http404

@@ -58,6 +58,7 @@ def unit_list_for_user(
 
 
 def unit_get_for_user(*, user: User, pk: int) -> Unit:
+    """One unit inside the user's scope, with its domain and place, or 404."""
     try:
         unit = Unit.objects.select_related("domain__lead_authority", "region__parent__parent").get(
             pk=pk

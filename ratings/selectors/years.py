@@ -25,6 +25,7 @@ def year_current() -> RatingYear | None:
 
 
 def year_get(*, year: int) -> RatingYear:
+    """One rating year by number, or 404."""
     try:
         return RatingYear.objects.get(pk=year)
     except RatingYear.DoesNotExist:

@@ -32,6 +32,7 @@ def _assessment(request: HttpRequest, pk: int, year: int) -> tuple:
 
 @staff_required
 def assessment_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """A unit's assessment of a year: lines, files, history, and what the user may do."""
     rating_year, unit, assessment = _assessment(request, pk, year)
     user = request.user
     return render(
@@ -53,6 +54,7 @@ def assessment_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @staff_required
 def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """The assessor's form: points, notes and files per criterion, saved as a draft."""
     rating_year, unit, assessment = _assessment(request, pk, year)
     if not permissions.can_score(request.user):
         raise PermissionDenied
@@ -101,6 +103,7 @@ def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @staff_required
 def assessment_submit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """GET: what will be submitted and whether it meets the standard. POST: submit."""
     rating_year, unit, assessment = _assessment(request, pk, year)
     if not permissions.can_score(request.user):
         raise PermissionDenied
@@ -138,6 +141,7 @@ def assessment_submit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @staff_required
 def assessment_review(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """The lead department approves, rejects or returns a submitted assessment."""
     rating_year, unit, assessment = _assessment(request, pk, year)
     if assessment is None or not permissions.can_review_assessment(request.user, assessment):
         raise PermissionDenied
@@ -164,6 +168,7 @@ def assessment_review(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @certifier_required
 def review_queue(request: HttpRequest) -> HttpResponse:
+    """Submitted assessments of the domains the user's department leads."""
     domains = Domain.objects.filter(permissions.led_domains_q(request.user))
     form = read_filters(request, DomainListFilterForm, domains=domains)
     filters = form.filters

@@ -123,6 +123,7 @@ def save_draft(
 
 
 def xlsx_download(content: bytes, filename: str) -> HttpResponse:
+    """An XLSX file as a download."""
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -184,6 +185,7 @@ def region_cascade(user: User | None, code: str) -> dict:
 
 
 def query_without(request: HttpRequest, *names: str) -> str:
+    """The current query string without `names` (for the links of pages and filters)."""
     query = request.GET.copy()
     for name in names:
         query.pop(name, None)

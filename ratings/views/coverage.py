@@ -40,6 +40,7 @@ def _coverage_context(request: HttpRequest) -> dict:
 
 @staff_required
 def coverage_table(request: HttpRequest) -> HttpResponse:
+    """Coverage per domain for a region, and per child region for one domain."""
     return render(request, "domains/coverage.html", _coverage_context(request))
 
 
@@ -49,6 +50,7 @@ def _percent(rate: float | None) -> str:
 
 @staff_required
 def coverage_xlsx(request: HttpRequest) -> HttpResponse:
+    """The coverage table as XLSX."""
     context = _coverage_context(request)
     rows = context["child_rows"] or context["rows"]
     header = ["创建领域", "区域", "登记", "已测评", "达标", "已命名", "测评率", "达标率", "命名率"]

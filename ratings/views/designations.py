@@ -27,6 +27,7 @@ def _list_url(year: int) -> str:
 
 @admin_required
 def designation_list(request: HttpRequest) -> HttpResponse:
+    """The namings of a year, filtered by domain, region and name."""
     form = read_filters(request, DomainListFilterForm)
     filters = form.filters
     year = year_from(form)
@@ -91,6 +92,7 @@ def designation_create(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke a naming, after a confirmation page asking for the reason."""
     designation = selectors.designation_get(pk=pk)
     return confirm_then_act(
         request,

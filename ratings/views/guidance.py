@@ -19,6 +19,7 @@ from .common import attempt, confirm_then_act, list_context, paginate, read_filt
 
 @assessor_or_admin_required
 def guidance_list(request: HttpRequest) -> HttpResponse:
+    """Guidance cases in scope: open (overdue first), overdue, closed or all."""
     form = read_filters(request, GuidanceFilterForm)
     filters = form.filters
     state = filters.get("state") or "open"
@@ -91,6 +92,7 @@ def guidance_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @assessor_or_admin_required
 def guidance_note(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a follow-up note (POST only)."""
     case = selectors.guidance_get_for_user(user=request.user, pk=pk)
     form = GuidanceNoteForm(request.POST)
     if not form.is_valid():
@@ -108,6 +110,7 @@ def guidance_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @assessor_or_admin_required
 def guidance_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a case with its outcome, after a confirmation page."""
     case = selectors.guidance_get_for_user(user=request.user, pk=pk)
     return confirm_then_act(
         request,

@@ -44,6 +44,7 @@ def years(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 def year_close(request: HttpRequest, year: int) -> HttpResponse:
+    """Close a year: findings and decisions become read-only."""
     rating_year = selectors.year_get(year=year)
     return confirm_then_act(
         request,
@@ -87,6 +88,7 @@ def year_publish(request: HttpRequest, year: int) -> HttpResponse:
 
 @admin_required
 def year_plaques(request: HttpRequest, year: int) -> HttpResponse:
+    """The plaques of a year, and how many ten-star communities still wait for one."""
     rating_year = selectors.year_get(year=year)
     return render(
         request,
@@ -126,6 +128,7 @@ def _admin_rating(request: HttpRequest, year: int, code: str) -> tuple:
 
 @admin_required
 def plaque_issue(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """Issue one community's plaque, after a confirmation page."""
     rating_year, community, rating = _admin_rating(request, year, code)
     back = reverse("rating_detail", args=[year, code])
     if rating is None:
@@ -143,6 +146,7 @@ def plaque_issue(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
 @admin_required
 def plaque_revoke(request: HttpRequest, number: str) -> HttpResponse:
+    """Revoke a plaque, after a confirmation page asking for the reason."""
     plaque = selectors.plaque_get(number=number)
     return confirm_then_act(
         request,
@@ -173,6 +177,7 @@ def plaque_certificate(request: HttpRequest, number: str) -> HttpResponse:
 
 @admin_required
 def eligibility_revoke(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """取消当年评星资格, after a confirmation page listing the plaques revoked with it."""
     rating_year, community, rating = _admin_rating(request, year, code)
     return confirm_then_act(
         request,
@@ -194,6 +199,7 @@ def eligibility_revoke(request: HttpRequest, year: int, code: str) -> HttpRespon
 
 @admin_required
 def eligibility_reinstate(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """Give a revoked eligibility back, with a reason."""
     rating_year, community, rating = _admin_rating(request, year, code)
     if rating is None:
         messages.error(request, _("该社区(村)本年度没有评定。"))

@@ -27,6 +27,7 @@ ROLL_PAGE_SIZE = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """What the programme is, and the latest published figures."""
     years = statistics.published_years()
     return render(
         request,
@@ -62,6 +63,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @rate_limited("verify")
 def verify_number(request: HttpRequest, number: str) -> HttpResponse:
+    """A plaque's permanent address: valid, or revoked and since when."""
     parsed = parse_plaque_number(number)
     if parsed is not None and parsed.check_ok and parsed.canonical != number:
         return redirect("verify_number", parsed.canonical, permanent=True)
@@ -132,6 +134,7 @@ def _roll(request: HttpRequest) -> dict:
 
 
 def honours(request: HttpRequest) -> HttpResponse:
+    """The honour rolls of published years: ten-star communities, or namings."""
     context = _roll(request)
     context.update(
         page=paginate(request, context["rows"], ROLL_PAGE_SIZE),
@@ -222,6 +225,7 @@ def _download(name: str, fmt: str, header: list[str], records: Iterable[list], m
 
 
 def honours_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
+    """The honour roll as filtered, as CSV (with a BOM) or JSON, streamed."""
     context = _roll(request)
     header, records = _roll_records(context)
     year = context["year"].year if context["year"] else "all"
@@ -246,6 +250,7 @@ def _stats_year(request: HttpRequest) -> tuple[list[RatingYear], RatingYear | No
 
 
 def stats(request: HttpRequest) -> HttpResponse:
+    """A published year's star distribution and coverage, as charts and tables."""
     years, year = _stats_year(request)
     data = statistics.year_statistics(year) if year else None
     return render(
@@ -280,6 +285,7 @@ def _stats_records(data) -> tuple[list[str], list[list]]:
 
 
 def stats_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """A published year's statistics as CSV or JSON."""
     _years, year = _stats_year(request)
     if year is None:
         raise Http404
@@ -332,6 +338,7 @@ def _annotation(rating) -> str:
 
 
 def commendation_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    """The commendation list as published, as XLSX, later revocations noted."""
     rating_year = _published_year(year)
     rows = [
         (

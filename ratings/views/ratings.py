@@ -153,6 +153,7 @@ def _rating_url(year: int, code: str) -> str:
 
 @staff_required
 def rating_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """One community's rating of a year: items, files, decisions, history, plaques."""
     user = request.user
     rating_year = selectors.year_get(year=year)
     community, rating = selectors.rating_get_for_user(user=user, year=rating_year, code=code)
@@ -184,6 +185,7 @@ def rating_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
 @staff_required
 def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """The assessor's form of ten findings, saved as a draft."""
     user = request.user
     rating_year = selectors.year_get(year=year)
     community, rating = selectors.rating_get_for_user(user=user, year=rating_year, code=code)
@@ -295,6 +297,7 @@ def rating_submit(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
 @staff_required
 def item_decide(request: HttpRequest, year: int, code: str, number: int) -> HttpResponse:
+    """A certifier endorses, rejects or returns one item."""
     user = request.user
     rating_year = selectors.year_get(year=year)
     item = selectors.item_get_for_user(user=user, year=rating_year, code=code, number=number)
@@ -339,6 +342,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 @staff_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A file, to whoever may see the rating or assessment it supports."""
     evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
     return FileResponse(
         evidence.file.open("rb"),

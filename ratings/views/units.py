@@ -16,6 +16,7 @@ from .common import attempt, domain_list_context, read_filters, region_cascade, 
 
 @assessor_or_admin_required
 def unit_list(request: HttpRequest) -> HttpResponse:
+    """The register of units in scope, with this year's assessment of each."""
     form = read_filters(request, UnitFilterForm)
     filters = form.filters
     year = year_from(form)
@@ -59,16 +60,19 @@ def _unit_form(request: HttpRequest, instance: Unit | None) -> HttpResponse:
 
 @assessor_or_admin_required
 def unit_create(request: HttpRequest) -> HttpResponse:
+    """Register a unit."""
     return _unit_form(request, None)
 
 
 @assessor_or_admin_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a unit's particulars; each change is an event with before and after."""
     return _unit_form(request, selectors.unit_get_for_user(user=request.user, pk=pk))
 
 
 @assessor_or_admin_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit, its assessments, namings and history."""
     unit = selectors.unit_get_for_user(user=request.user, pk=pk)
     return render(
         request,

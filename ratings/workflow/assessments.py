@@ -333,6 +333,7 @@ def designations_create(
 
 
 def designation_revoke(*, user: User, designation: Designation, reason: str) -> Designation:
+    """Revoke a naming (reason required); the public roll drops it at once."""
     reason = reason.strip()
     if not reason:
         raise TransitionNotAllowed(_("撤销命名必须填写理由。"))

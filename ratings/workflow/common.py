@@ -95,12 +95,14 @@ PUBLIC_ACTIONS = {
 
 
 def bump_public_version() -> None:
+    """Move the public data version, in the caller's transaction, so public caches refresh."""
     updated = PublicDataVersion.objects.filter(pk=1).update(version=F("version") + 1)
     if not updated:
         PublicDataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
 
 
 def require_open(year: RatingYear) -> None:
+    """Refuse any finding or decision in a year that is no longer open."""
     if year.status != YearStatus.OPEN:
         raise TransitionNotAllowed(
             _("%(year)s年度%(status)s，不再接受评定和认定。")
@@ -167,4 +169,5 @@ def lock_for_edit(draft: QuerySet[M], *, expected_version: int, start: Callable[
 
 
 def local_time(moment) -> str:
+    """A moment as messages show it, in the portal's time zone."""
     return date_format(timezone.localtime(moment), "Y-m-d H:i")

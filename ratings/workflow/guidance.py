@@ -79,6 +79,7 @@ def guidance_update(
 
 
 def guidance_note_add(*, user: User, case: GuidanceCase, text: str) -> GuidanceNote:
+    """Add a follow-up note to an open case; notes are only ever added."""
     text = text.strip()
     if not text:
         raise TransitionNotAllowed(_("请填写跟进情况。"))

@@ -85,6 +85,7 @@ def plaques_issue_for_year(*, user: User, year: RatingYear) -> list[Plaque]:
 
 
 def plaque_revoke(*, user: User, plaque: Plaque, reason: str) -> Plaque:
+    """Revoke a plaque (reason required); verification shows it as revoked at once."""
     reason = _require_reason(reason, _("撤销牌匾必须填写理由。"))
     with transaction.atomic():
         plaque = (
