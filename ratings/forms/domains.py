@@ -24,7 +24,7 @@ from .fields import (
     ModelIdsField,
     MultipleFileField,
     ReasonedDecisionForm,
-    clean_version,
+    VersionedPage,
 )
 
 
@@ -141,12 +141,12 @@ class LineForm(EvidenceFilesMixin, forms.Form):
         )
 
 
-class AssessmentEditForm:
+class AssessmentEditForm(VersionedPage):
     """The whole assessment page: one line form per active criterion of the domain."""
 
     def __init__(self, data=None, files=None, *, criteria, lines, version: int, raw_names=None):
+        super().__init__(version=version)
         self.data = data
-        self.version = version
         self.forms = [
             LineForm(
                 data,
@@ -158,16 +158,6 @@ class AssessmentEditForm:
             )
             for criterion in criteria
         ]
-        self.errors: list[str] = []
-
-    def is_valid(self) -> bool:
-        valid = all([form.is_valid() for form in self.forms])
-        version = clean_version(self.data)
-        if version is None:
-            self.errors.append(str(_("表单缺少版本信息，请重新加载页面。")))
-            return False
-        self.version = version
-        return valid
 
     def line_inputs(self) -> list[LineInput]:
         return [form.line_input() for form in self.forms]

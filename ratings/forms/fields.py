@@ -86,3 +86,24 @@ class EvidenceFilesMixin:
         if errors:
             raise ValidationError(errors)
         return inspected
+
+
+class VersionedPage:
+    """A page of many forms saved at once (a rating's findings, an assessment's lines), with
+    the version of the record it was loaded at. Subclasses set `data` and `forms`."""
+
+    data = None
+    forms: list = []
+
+    def __init__(self, *, version: int) -> None:
+        self.version = version
+        self.errors: list[str] = []
+
+    def is_valid(self) -> bool:
+        valid = all([form.is_valid() for form in self.forms])
+        version = clean_version(self.data)
+        if version is None:
+            self.errors.append(str(_("表单缺少版本信息，请重新加载页面。")))
+            return False
+        self.version = version
+        return valid

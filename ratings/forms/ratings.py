@@ -18,7 +18,7 @@ from .fields import (
     ModelIdsField,
     MultipleFileField,
     ReasonedDecisionForm,
-    clean_version,
+    VersionedPage,
 )
 
 MET_CHOICES = [("yes", _("达标")), ("no", _("未达标"))]
@@ -89,7 +89,7 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
         )
 
 
-class RatingEditForm:
+class RatingEditForm(VersionedPage):
     """The whole edit page: one finding form per standard still open to the assessor."""
 
     def __init__(
@@ -102,7 +102,7 @@ class RatingEditForm:
         version: int,
         raw_names: dict | None = None,
     ) -> None:
-        self.version_field = forms.IntegerField(widget=forms.HiddenInput, initial=version)
+        super().__init__(version=version)
         self.data = data
         self.rows = []
         for standard in standards:
@@ -119,21 +119,10 @@ class RatingEditForm:
                     raw_names=raw_names or {},
                 )
             self.rows.append({"standard": standard, "item": item, "form": form})
-        self.version = version
-        self.errors: list[str] = []
 
     @property
     def forms(self) -> list[FindingForm]:
         return [row["form"] for row in self.rows if row["form"] is not None]
-
-    def is_valid(self) -> bool:
-        valid = all([form.is_valid() for form in self.forms])
-        version = clean_version(self.data)
-        if version is None:
-            self.errors.append(str(_("表单缺少版本信息，请重新加载页面。")))
-            return False
-        self.version = version
-        return valid
 
     def findings(self) -> list[Finding]:
         return [form.finding() for form in self.forms]
