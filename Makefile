@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup install lint format messages bench clean
+.PHONY: run serve test setup install lint format messages bench clean
 
 # The settings default to production (DEBUG off); the development targets turn it on. An
 # explicit DEBUG in the environment wins.
@@ -32,6 +32,15 @@ run: setup
 	@echo
 	@echo "平安乌海 is at http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+## Production on 127.0.0.1:8000 (BIND to change): gunicorn, WhiteNoise, DEBUG off. Needs the
+## variables of README's deployment section (SECRET_KEY, SITE_URL, ALLOWED_HOSTS, DATABASE_URL…).
+serve: install
+	DEBUG=False $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=False $(PY) manage.py migrate --noinput
+	DEBUG=False $(PY) manage.py load_reference
+	DEBUG=False $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=False $(VENV)/bin/gunicorn --config wuhai_safety/gunicorn.conf.py wuhai_safety.wsgi
 
 ## Run the whole test suite (browser tests are skipped, with the reason, without Chromium).
 test: install

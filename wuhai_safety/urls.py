@@ -18,3 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("ratings.urls")),
 ]
+
+# A database that cannot be reached is a 503 asking to retry, not a 500.
+handler500 = "wuhai_safety.health.server_error"

@@ -65,7 +65,7 @@ def percent(rate: float | None) -> str:
 
 @register.filter
 def width_of(value: float | int | None, whole: float | int | None = 1) -> str:
-    """A bar's CSS width: `value` as a percentage of `whole` (1 for rates), never over 100."""
+    """A bar's length: `value` as a percentage of `whole` (1 for rates), never over 100."""
     if not value or not whole:
-        return "0%"
-    return f"{min(100.0, value / whole * 100):.1f}%"
+        return "0"
+    return f"{min(100.0, value / whole * 100):.1f}"

@@ -6,6 +6,10 @@
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
+  // A button that prints the page (the commendation list).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   // "Tick all" box of a list of checkboxes.
   document.querySelectorAll("input[data-check-all]").forEach(function (box) {
     box.addEventListener("change", function () {

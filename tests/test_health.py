@@ -1,0 +1,63 @@
+"""/healthz for the load balancer, and the 503 page while the database is unreachable.
+
+These run the portal under gunicorn (production settings) against a database that answers and
+one that does not (a closed loopback port), as a load balancer would meet them."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.servers import PRODUCTION, gunicorn
+
+pytestmark = pytest.mark.django_db
+
+NOBODY_LISTENS = "postgres://postgres@127.0.0.1:9/pingan"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'health.sqlite3'}"
+
+
+def test_healthy_instance_answers_ok_and_nothing_else(sqlite_url):
+    with gunicorn({**PRODUCTION, "DATABASE_URL": sqlite_url}) as server:
+        # Plain HTTP and the server's own address, as a load balancer asks: no redirect.
+        answer = server.get("/healthz", headers={"X-Forwarded-Proto": "http", "Host": "10.0.0.7"})
+    assert answer.status == 200
+    assert answer.text == "ok\n"
+    assert answer.headers["Cache-Control"] == "no-store"
+
+
+def test_unreachable_database_is_503_within_two_seconds():
+    with gunicorn({**PRODUCTION, "DATABASE_URL": NOBODY_LISTENS}) as server:
+        started = time.monotonic()
+        answer = server.get("/healthz")
+        elapsed = time.monotonic() - started
+        page = server.get("/")
+    assert answer.status == 503 and answer.text == "unavailable\n"
+    assert elapsed < 2.5
+    # People get a page that says what to do, and no traceback or setting.
+    assert page.status == 503
+    assert "请半分钟后刷新页面重试" in page.text
+    assert "Traceback" not in page.text and "postgres" not in page.text
+    assert page.headers["Retry-After"] == "30"
+
+
+def test_unreachable_redis_is_503(sqlite_url):
+    env = {**PRODUCTION, "DATABASE_URL": sqlite_url, "CACHE_URL": "redis://127.0.0.1:9/1"}
+    with gunicorn(env) as server:
+        answer = server.get("/healthz")
+    assert answer.status == 503
+
+
+def test_redis_that_answers_is_healthy(sqlite_url):
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    env = {**PRODUCTION, "DATABASE_URL": sqlite_url, "CACHE_URL": "redis://127.0.0.1:6379/9"}
+    with gunicorn(env) as server:
+        assert server.get("/healthz").status == 200
