@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run serve test setup install lint format messages bench clean
+.PHONY: run serve backup restore test setup install lint format messages bench clean
 
 # The settings default to production (DEBUG off); the development targets turn it on. An
 # explicit DEBUG in the environment wins.
@@ -41,6 +41,14 @@ serve: install
 	DEBUG=False $(PY) manage.py load_reference
 	DEBUG=False $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=False $(VENV)/bin/gunicorn --config wuhai_safety/gunicorn.conf.py wuhai_safety.wsgi
+
+## The database and uploaded files into var/backups/<date>/ (BACKUP_DIR to change), with a
+## manifest of row counts, checksums and file hashes; `make restore FROM=<folder>` puts one back.
+backup: install
+	$(PY) manage.py backup $(if $(BACKUP_DIR),--to $(BACKUP_DIR))
+
+restore: install
+	$(PY) manage.py restore $(FROM)
 
 ## Run the whole test suite (browser tests are skipped, with the reason, without Chromium).
 test: install
