@@ -6,11 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run serve backup restore test setup install lint format messages bench clean
+.PHONY: run serve backup restore test test-services setup install lint format messages bench clean
 
 # The settings default to production (DEBUG off); the development targets turn it on. An
 # explicit DEBUG in the environment wins.
-run test setup install lint format messages bench: export DEBUG ?= True
+run test test-services setup install lint format messages bench: export DEBUG ?= True
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ restore: install
 ## Run the whole test suite (browser tests are skipped, with the reason, without Chromium).
 test: install
 	$(PY) -m pytest
+
+## The tests that start servers of their own (a PostgreSQL restarted under gunicorn, two
+## instances sharing Redis…): slower, run by .ci/run after the main suite.
+test-services: install
+	$(PY) -m pytest -m services
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -4,9 +4,11 @@ with the environment a test gives it (production settings, another database, Red
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -36,6 +38,7 @@ def free_port() -> int:
 class Server:
     url: str
     process: subprocess.Popen
+    log: Path
 
     def get(self, path: str, *, headers: dict | None = None, timeout: float = 10) -> Response:
         """GET as a browser behind the TLS proxy would (X-Forwarded-Proto: https)."""
@@ -70,6 +73,8 @@ def gunicorn(env: dict[str, str], *, workers: int = 1) -> Iterator[Server]:
         if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "CACHE_URL"}
     }
     environment.update(env)
+    # The server's log goes to a file: a pipe nobody reads fills up and blocks the workers.
+    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [
             str(GUNICORN),
@@ -84,11 +89,11 @@ def gunicorn(env: dict[str, str], *, workers: int = 1) -> Iterator[Server]:
         cwd=settings.BASE_DIR,
         env=environment,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
-    server = Server(url=f"http://127.0.0.1:{port}", process=process)
+    server = Server(url=f"http://127.0.0.1:{port}", process=process, log=Path(log.name))
     try:
-        _wait_until_listening(port, process)
+        _wait_until_listening(server, port)
         yield server
     finally:
         process.terminate()
@@ -97,16 +102,117 @@ def gunicorn(env: dict[str, str], *, workers: int = 1) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        process.stderr.close()
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
 
 
-def _wait_until_listening(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+def _wait_until_listening(server: Server, port: int, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+        if server.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {server.log.read_text()[-2000:]}")
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 return
         time.sleep(0.1)
     raise RuntimeError("gunicorn did not start listening")
+
+
+@dataclass
+class PrivateDatabase:
+    """A PostgreSQL server of the test's own, which it may stop and start at will."""
+
+    folder: Path
+    port: int
+    bin: Path
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/pingan"
+
+    def _ctl(self, *args: str) -> None:
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.folder),
+                *args,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._ctl("-o", options, "-l", str(self.folder / "server.log"), "-w", "start")
+
+    def stop(self) -> None:
+        self._ctl("-m", "fast", "-w", "stop")
+
+
+def postgres_binaries() -> Path | None:
+    """Where initdb and pg_ctl are (Debian keeps them out of PATH), if PostgreSQL is installed."""
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return versions[-1].parent if versions and os.geteuid() == 0 else None
+
+
+@contextmanager
+def private_postgres() -> Iterator[PrivateDatabase]:
+    """A fresh cluster in a folder of its own, owned by the postgres user (a test's tmp_path
+    is private to root), trusting loopback; removed afterwards."""
+    binaries = postgres_binaries()
+    if binaries is None:
+        raise RuntimeError("PostgreSQL's server binaries (and root, to run them) are needed")
+    home = Path(tempfile.mkdtemp(prefix="pingan-pg-"))
+    home.chmod(0o755)
+    folder = home / "cluster"
+    folder.mkdir()
+    shutil.chown(folder, "postgres", "postgres")
+    subprocess.run(
+        [
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            str(binaries / "initdb"),
+            "-D",
+            str(folder),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    database = PrivateDatabase(folder=folder, port=free_port(), bin=binaries)
+    database.start()
+    try:
+        subprocess.run(
+            [
+                str(binaries / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(database.port),
+                "-U",
+                "postgres",
+                "pingan",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        yield database
+    finally:
+        try:
+            database.stop()
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(home, ignore_errors=True)

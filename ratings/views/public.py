@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 
@@ -212,6 +213,11 @@ def _json_stream(header: list[str], records: Iterable[list], meta: dict) -> Iter
 def _download(name: str, fmt: str, header: list[str], records: Iterable[list], meta: dict):
     if fmt not in ("csv", "json"):
         raise Http404
+    # The first record is read before the answer starts: a database that cannot be reached is
+    # then a 503 page, not a 200 that breaks off after its headers.
+    records = iter(records)
+    first = next(records, None)
+    records = itertools.chain([first], records) if first is not None else iter(())
     if fmt == "csv":
         response = StreamingHttpResponse(
             _csv_stream(header, records), content_type="text/csv; charset=utf-8"

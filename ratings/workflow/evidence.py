@@ -78,7 +78,21 @@ def _store(*, user: User, owner: dict, upload: UploadedFile, kind: FileKind) -> 
         sha256=digest.hexdigest(),
         uploaded_by=user,
     )
-    evidence.file.save(upload.name, upload, save=False)
+    storage = EvidenceFile.file.field.storage
+    name = EvidenceFile.file.field.generate_filename(evidence, upload.name)
+    try:
+        evidence.file.name = storage.save(name, upload)
+    except OSError as error:
+        # A full or read-only disk: whatever part was written goes, and the save is refused
+        # (the caller's transaction rolls back every row of it).
+        storage.delete(name)
+        raise TransitionNotAllowed(
+            _(
+                "文件“%(name)s”未能保存到服务器（存储空间不足或无法写入），本次保存未生效。"
+                "请稍后再试；如果问题持续，请联系管理员。"
+            )
+            % {"name": evidence.original_name}
+        ) from error
     evidence.save()
     return evidence
 
