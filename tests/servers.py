@@ -216,3 +216,24 @@ def private_postgres() -> Iterator[PrivateDatabase]:
         except subprocess.CalledProcessError:
             pass
         shutil.rmtree(home, ignore_errors=True)
+
+
+@contextmanager
+def s3_server() -> Iterator[str]:
+    """A local S3-compatible server (moto's server mode) on a free loopback port; its URL."""
+    port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix="moto-", suffix=".log", delete=False)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=log,
+    )
+    server = Server(url=f"http://127.0.0.1:{port}", process=process, log=Path(log.name))
+    try:
+        _wait_until_listening(server, port)
+        yield server.url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
