@@ -51,6 +51,7 @@ from .models import (
     Event,
     GuidanceCase,
     Plaque,
+    PrintJob,
     RatingYear,
     Region,
     StarRating,
@@ -421,6 +422,13 @@ class DesignationAdmin(ReadOnlyAdmin):
     list_filter = ["year", "unit__domain", "tier", "batch"]
     search_fields = ["unit__name", "document_number"]
     list_select_related = ["unit", "year"]
+
+
+@admin.register(PrintJob)
+class PrintJobAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "year", "region", "requested_by", "status", "done", "total"]
+    list_filter = ["year", "status"]
+    list_select_related = ["region", "requested_by"]
 
 
 @admin.register(StarSnapshot)

@@ -4,7 +4,9 @@ public verification address; a revoked plaque's copy is overprinted 已撤销 fo
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 import segno
 from django.conf import settings
@@ -26,20 +28,59 @@ FONT_PATH = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 def certificate_pdf(plaque: Plaque) -> bytes:
     """An A4 certificate of a plaque, with embedded Chinese text and a QR code of its public
     verification address."""
-    if "WQY" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("WQY", str(FONT_PATH), subfontIndex=0))
-
-    rating = plaque.rating
-    community = rating.community
-    full_name = "".join(region.name for region in selectors.region_ancestors(region=community))
-    red, gold, ink = HexColor("#b3261e"), HexColor("#b8860b"), HexColor("#1d2733")
-    width, height = A4
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    pdf = _canvas(buffer)
     # The certificate is an official document in Chinese, whatever the interface language.
     revoked_mark = "（已撤销）" if plaque.revoked_at is not None else ""
     pdf.setTitle(f"十星平安社区(村)证书 {plaque.number}{revoked_mark}")
+    _draw(pdf, plaque, full_name=_full_name(plaque))
+    pdf.save()
+    return buffer.getvalue()
+
+
+def certificates_pdf(
+    plaques: Iterable[Plaque], out: BinaryIO, *, title: str, progress: Callable[[int], None]
+) -> int:
+    """Many certificates, one a page, into `out` (a file: memory stays flat however many);
+    `progress` is told how many are done every so often. Returns how many were drawn."""
+    pdf = _canvas(out)
+    pdf.setTitle(title)
+    names: dict[str, str] = {}
+    count = 0
+    for plaque in plaques:
+        town = plaque.rating.community.parent_id
+        if town not in names:  # one query per town, not per certificate
+            names[town] = "".join(
+                r.name for r in selectors.region_ancestors(region=plaque.rating.community.parent)
+            )
+        _draw(pdf, plaque, full_name=names[town] + plaque.rating.community.name)
+        count += 1
+        if count % 20 == 0:
+            progress(count)
+    pdf.save()
+    progress(count)
+    return count
+
+
+def _canvas(out: BinaryIO) -> canvas.Canvas:
+    if "WQY" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("WQY", str(FONT_PATH), subfontIndex=0))
+    pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1)
     pdf.setAuthor(settings.PLAQUE_ISSUER)
+    return pdf
+
+
+def _full_name(plaque: Plaque) -> str:
+    """乌海市海南区巴音陶亥镇赛汗乌素村: the community with every region above it."""
+    return "".join(r.name for r in selectors.region_ancestors(region=plaque.rating.community))
+
+
+def _draw(pdf: canvas.Canvas, plaque: Plaque, *, full_name: str) -> None:
+    """One certificate on one page."""
+    rating = plaque.rating
+    community = rating.community
+    red, gold, ink = HexColor("#b3261e"), HexColor("#b8860b"), HexColor("#1d2733")
+    width, height = A4
 
     # Frame
     pdf.setStrokeColor(red)
@@ -94,8 +135,6 @@ def certificate_pdf(plaque: Plaque) -> bytes:
         _overprint_revoked(pdf, plaque, width, height, red)
 
     pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
 
 
 def _overprint_revoked(pdf, plaque, width: float, height: float, red) -> None:

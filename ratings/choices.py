@@ -97,6 +97,13 @@ REVIEW_TO_STATUS = {
 }
 
 
+class PrintJobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
 class GuidanceStatus(models.TextChoices):
     OPEN = "open", _("指导中")
     CLOSED = "closed", _("已结案")

@@ -73,6 +73,18 @@ urlpatterns = [
     path("manage/years/<year:year>/plaques/issue/", manage.plaques_issue, name="plaques_issue"),
     path("ratings/<year:year>/<code:code>/plaque/issue/", manage.plaque_issue, name="plaque_issue"),
     path(
+        "manage/years/<year:year>/plaques/print/",
+        manage.print_certificates,
+        name="print_certificates",
+    ),
+    path("manage/print-jobs/<id:pk>/", manage.print_job, name="print_job"),
+    path("manage/print-jobs/<id:pk>/status/", manage.print_job_status, name="print_job_status"),
+    path(
+        "manage/print-jobs/<id:pk>/certificates.pdf",
+        manage.print_job_download,
+        name="print_job_download",
+    ),
+    path(
         "ratings/<year:year>/<code:code>/eligibility/revoke/",
         manage.eligibility_revoke,
         name="eligibility_revoke",

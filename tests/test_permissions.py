@@ -13,6 +13,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from ratings import services
 from ratings import urls as rating_urls
 from ratings.choices import ItemStatus, RatingStatus
 from ratings.models import Authority, Event, EvidenceFile, StarRating, Unit
@@ -93,6 +94,13 @@ def line_evidence_url(unit: Unit) -> str:
     )
 
 
+def print_job_url(name: str, world: World) -> str:
+    """A finished print job of 2025, made for the row (and rolled back with it)."""
+    job = services.print_job_request(user=world.users["admin"], year=world.ten_star.year, region=None)
+    services.print_job_run(job_id=job.pk)
+    return reverse(name, args=[job.pk])
+
+
 def statuses(*codes: int) -> dict[str, int]:
     return dict(zip(ROLES, codes, strict=True))
 
@@ -146,6 +154,14 @@ ROWS = [
     Row("plaque_revoke", "post", lambda w: plaque_url("plaque_revoke", w),             statuses(LOGIN, 403, 403, 403, 403, 302),
         data=lambda w: {"reason": "损毁"}),
     Row("plaque_certificate", "get", lambda w: plaque_url("plaque_certificate", w),    statuses(LOGIN, 403, 403, 403, 403, 200)),
+    Row("print_certificates", "get", lambda w: reverse("print_certificates", args=[2025]),
+        statuses(LOGIN, 403, 403, 403, 403, 200)),
+    Row("print_certificates", "post", lambda w: reverse("print_certificates", args=[2025]),
+        statuses(LOGIN, 403, 403, 403, 403, 302)),
+    Row("print_job", "get", lambda w: print_job_url("print_job", w),                 statuses(LOGIN, 403, 403, 403, 403, 200)),
+    Row("print_job_status", "get", lambda w: print_job_url("print_job_status", w),   statuses(LOGIN, 403, 403, 403, 403, 200)),
+    Row("print_job_download", "get", lambda w: print_job_url("print_job_download", w),
+        statuses(LOGIN, 403, 403, 403, 403, 200)),
     Row("eligibility_revoke", "get", lambda w: rating_url("eligibility_revoke", w.ten_star),
         statuses(LOGIN, 403, 403, 403, 403, 200)),
     Row("eligibility_revoke", "post", lambda w: rating_url("eligibility_revoke", w.ten_star),

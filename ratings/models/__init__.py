@@ -11,7 +11,7 @@ from .designations import Designation
 from .events import Event
 from .evidence import EvidenceFile, evidence_path
 from .guidance import GuidanceCase, GuidanceNote
-from .plaques import Plaque
+from .plaques import Plaque, PrintJob, print_path
 from .programme import STAR_COUNT, Authority, Criterion, Domain, RatingYear, StarStandard, WorkArea
 from .publication import CoverageSnapshot, PublicDataVersion, StarSnapshot
 from .regions import KINDS_BY_LEVEL, ROOT_LEVELS, Region, RegionQuerySet, code_range, within_q
@@ -37,6 +37,8 @@ __all__ = [
     "GuidanceCase",
     "GuidanceNote",
     "Plaque",
+    "PrintJob",
+    "print_path",
     "STAR_COUNT",
     "Authority",
     "Criterion",

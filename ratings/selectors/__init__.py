@@ -16,6 +16,8 @@ from .plaques import (
     plaque_get,
     plaque_list_for_rating,
     plaque_list_for_year,
+    print_job_get,
+    print_job_list,
     rating_list_awaiting_plaque,
 )
 from .ratings import (
@@ -65,6 +67,8 @@ __all__ = [
     "plaque_list_for_rating",
     "plaque_list_for_year",
     "rating_list_awaiting_plaque",
+    "print_job_get",
+    "print_job_list",
     "GUIDANCE_STATES",
     "guidance_get_for_user",
     "guidance_list_for_user",

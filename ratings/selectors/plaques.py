@@ -14,6 +14,7 @@ from ..choices import (
 )
 from ..models import (
     Plaque,
+    PrintJob,
     RatingYear,
     StarRating,
 )
@@ -53,3 +54,16 @@ def plaque_get(*, number: str) -> Plaque:
 def plaque_list_for_rating(*, rating: StarRating) -> list[Plaque]:
     """The plaques of a rating, oldest first (a revoked one and its replacement)."""
     return list(rating.plaques.select_related("revoked_by").order_by("issued_at"))
+
+
+def print_job_list(*, year: RatingYear) -> QuerySet[PrintJob]:
+    """The print jobs of a year, newest first."""
+    return PrintJob.objects.filter(year=year).select_related("region", "requested_by")
+
+
+def print_job_get(*, pk: int) -> PrintJob:
+    """One print job, or 404."""
+    try:
+        return PrintJob.objects.select_related("year", "region", "requested_by").get(pk=pk)
+    except PrintJob.DoesNotExist:
+        raise Http404 from None

@@ -6,16 +6,17 @@ Every action here is a GET that shows what will happen and a POST that does it.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .. import selectors, workflow
+from .. import selectors, services, workflow
 from ..certificates import certificate_pdf
-from ..forms import ReasonForm, YearOpenForm
+from ..choices import PrintJobStatus
+from ..forms import FilterForm, ReasonForm, YearOpenForm
 from ..permissions import admin_required
-from .common import attempt, confirm_then_act
+from .common import attempt, confirm_then_act, list_context, read_filters, region_cascade
 
 # --------------------------------------------------------------------------------------------
 # Years
@@ -169,6 +170,69 @@ def plaque_certificate(request: HttpRequest, number: str) -> HttpResponse:
     suffix = "" if plaque.is_valid else "-revoked"
     response["Content-Disposition"] = f'inline; filename="{plaque.number}{suffix}.pdf"'
     return response
+
+
+# --------------------------------------------------------------------------------------------
+# Printing every certificate at once
+
+
+@admin_required
+def print_certificates(request: HttpRequest, year: int) -> HttpResponse:
+    """Choose a region (the whole city by default) and print its certificates as one PDF."""
+    rating_year = selectors.year_get(year=year)
+    form = read_filters(request, FilterForm)
+    cascade = region_cascade(request.user, form.filters.get("region") or "")
+    region = cascade["selected"] if form.filters.get("region") else None
+    if request.method == "POST":
+        started = attempt(
+            request,
+            lambda: services.print_job_request(user=request.user, year=rating_year, region=region),
+        )
+        if started.done:
+            return redirect("print_job", started.result.pk)
+    return render(
+        request,
+        "manage/print_certificates.html",
+        {
+            **list_context(request, form),
+            "year": rating_year,
+            "cascade": cascade,
+            "region": region,
+            "count": services.plaques_to_print(year=rating_year, region=region).count(),
+            "jobs": selectors.print_job_list(year=rating_year)[:10],
+        },
+    )
+
+
+@admin_required
+def print_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A print job's progress, and its file when it is done."""
+    return render(request, "manage/print_job.html", {"job": selectors.print_job_get(pk=pk)})
+
+
+@admin_required
+def print_job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """How far a print job got, for the progress bar."""
+    job = selectors.print_job_get(pk=pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": job.get_status_display(),
+            "done": job.done,
+            "total": job.total,
+        }
+    )
+
+
+@admin_required
+def print_job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = selectors.print_job_get(pk=pk)
+    if job.status != PrintJobStatus.DONE or not job.file:
+        raise Http404
+    name = f"certificates-{job.year_id}{'-' + job.region_id if job.region_id else ''}.pdf"
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,6 @@
+"""Celery tasks. Each takes ids, loads what it needs and calls a service or workflow function;
+each is enqueued only after the transaction that asked for it has committed."""
+
+from .certificates import certificates_print
+
+__all__ = ["certificates_print"]
