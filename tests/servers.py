@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -237,3 +238,77 @@ def s3_server() -> Iterator[str]:
         process.wait(timeout=10)
         log.close()
         Path(log.name).unlink(missing_ok=True)
+
+
+class Browser:
+    """A person's browser against a test server: cookies kept (Secure ones too, as behind the
+    TLS proxy), forms posted with their CSRF token, redirects not followed."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.cookies: dict[str, str] = {}
+
+    def use(self, server: Server) -> Browser:
+        """The same browser (same cookies) against another server behind the same balancer."""
+        other = Browser(server)
+        other.cookies = self.cookies
+        return other
+
+    def _request(self, method: str, path: str, data: dict | None = None) -> Response:
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            # The proxy speaks HTTPS to the browser: Django checks the referrer against it.
+            "Referer": self.server.url.replace("http://", "https://") + path,
+        }
+        body = None
+        if data is not None:
+            body = urllib.parse.urlencode(data, doseq=True).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(
+            self.server.url + path, data=body, headers=headers, method=method
+        )
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=20) as answer:
+                response = Response(answer.status, dict(answer.headers), answer.read())
+                raw = answer.headers.get_all("Set-Cookie") or []
+        except urllib.error.HTTPError as answer:
+            response = Response(answer.code, dict(answer.headers), answer.read())
+            raw = answer.headers.get_all("Set-Cookie") or []
+        for line in raw:
+            name, _, rest = line.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response
+
+    def get(self, path: str) -> Response:
+        return self._request("GET", path)
+
+    def post(self, path: str, data: dict) -> Response:
+        """Post a form the way the page would: with the CSRF token the page set."""
+        if "csrftoken" not in self.cookies:
+            self.get(path)
+        return self._request(
+            "POST", path, {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+        )
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def collected_static(folder: Path) -> Path:
+    """Static files collected as production serves them (hashed names and a manifest), which
+    a server with DEBUG off needs to render any page."""
+    environment = {**os.environ, **PRODUCTION, "STATIC_ROOT": str(folder)}
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return folder

@@ -73,3 +73,12 @@ def test_templates_have_no_inline_script_or_style(path):
     assert not inline_scripts, inline_scripts
     assert not re.search(r"\son[a-z]+=", html), "event handler attribute"
     assert not re.search(r"\sstyle=", html), "style attribute"
+
+
+def test_a_refused_form_is_a_page_of_the_portal_not_djangos(world):
+    """Django's own CSRF page is English and styled inline (which the policy blocks)."""
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "页面已过期" in page and "<style" not in page
