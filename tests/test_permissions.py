@@ -96,7 +96,9 @@ def line_evidence_url(unit: Unit) -> str:
 
 def print_job_url(name: str, world: World) -> str:
     """A finished print job of 2025, made for the row (and rolled back with it)."""
-    job = services.print_job_request(user=world.users["admin"], year=world.ten_star.year, region=None)
+    job = services.print_job_request(
+        user=world.users["admin"], year=world.ten_star.year, region=None
+    )
     services.print_job_run(job_id=job.pk)
     return reverse(name, args=[job.pk])
 
