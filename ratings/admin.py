@@ -8,10 +8,13 @@ only through `ratings.workflow`. Only portal administrators reach any of it.
 
 from __future__ import annotations
 
+import logging
 import os
+from datetime import datetime
 from urllib.parse import quote
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
@@ -24,7 +27,7 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
-from . import permissions
+from . import permissions, security_log
 from .imports import (
     MAX_BLANK_ROWS,
     MAX_BYTES,
@@ -39,6 +42,7 @@ from .imports import (
     check_columns,
     purge_stale_uploads,
     read_table,
+    record_import,
     report_for,
 )
 from .models import (
@@ -68,6 +72,11 @@ from .resources import (
     UnitResource,
     UserResource,
 )
+
+
+def _as_shown(moment: datetime | None) -> datetime | None:
+    """A date and time as the admin's form shows it, to the minute."""
+    return moment.replace(second=0, microsecond=0) if moment is not None else None
 
 
 class PortalAdminAccess:
@@ -219,6 +228,12 @@ class SpreadsheetMixin(ImportExportMixin):
             storage.remove()  # confirmed or refused, the file has served its purpose
 
     def process_result(self, result, request: HttpRequest):
+        record_import(
+            user=request.user,
+            what=str(self.opts.verbose_name),
+            report=report_for(result, dry_run=False),
+            request=request,
+        )
         if not (result.has_errors() or result.has_validation_errors()):
             return super().process_result(result, request)
         # Refused at the confirmation (say, a criterion came into use since the preview):
@@ -468,6 +483,41 @@ class UserAdmin(PortalAdminAccess, SpreadsheetMixin, DjangoUserAdmin):
         "is_active",
         "is_staff",
     ]
+
+    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
+        dates = ["date_joined", "last_login"]
+        before = User.objects.filter(pk=obj.pk).values(*dates).first() if change else None
+        super().save_model(request, obj, form, change)
+        # Which fields, never their values: the password's hash is no one's business either.
+        # The form shows dates to the minute, so a date sent back untouched looks changed.
+        fields = [
+            name
+            for name in form.changed_data
+            if "password" not in name
+            and not (
+                before
+                and name in dates
+                and _as_shown(before[name]) == _as_shown(getattr(obj, name))
+            )
+        ]
+        security_log.record(
+            "account_changed" if change else "account_created",
+            request=request,
+            account=obj.get_username(),
+            fields=fields,
+        )
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = ""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            account = self.get_object(request, unquote(id))
+            security_log.record(
+                "account_password_set",
+                request=request,
+                account=account.get_username() if account else id,
+                level=logging.WARNING,
+            )
+        return response
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         """A superuser's account, its password included, is changed only by a superuser:

@@ -7,3 +7,7 @@ class RatingsConfig(AppConfig):
     name = "ratings"
     # Shown in the admin's index and breadcrumbs instead of "Ratings".
     verbose_name = _("十星评定与十小平安")
+
+    def ready(self) -> None:
+        # The security log listens to sign-ins, failures and sign-outs.
+        from . import security_log  # noqa: F401

@@ -1,6 +1,10 @@
-"""Helpers shared by tests: well-known region codes and short ways to move a rating along."""
+"""Helpers shared by tests: well-known region codes, short ways to move a rating along, and
+signing in through the pages."""
 
 from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
 
 from ratings import workflow
 from ratings.choices import Decision, ItemStatus
@@ -66,3 +70,11 @@ def published_year_with(assessor, certifiers, admin, year, communities) -> list[
     workflow.year_close(user=admin, year=year)
     workflow.year_publish(user=admin, year=year)
     return ratings
+
+
+# -- signing in through the pages ------------------------------------------------------------
+
+
+def password_step(client: Client, username: str, password: str, **extra):
+    """POST the login form (extra: REMOTE_ADDR=…, HTTP_X_FORWARDED_FOR=…)."""
+    return client.post(reverse("login"), {"username": username, "password": password}, **extra)

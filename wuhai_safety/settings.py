@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "wuhai_safety.middleware.security_headers_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # 403 and 404 answered to signed-in users go to the security log.
+    "ratings.security_log.refusals_middleware",
 ]
 
 ROOT_URLCONF = "wuhai_safety.urls"
@@ -209,9 +211,35 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
+# The security log (logger "security", ratings.security_log): one JSON object a line on
+# stderr, and in SECURITY_LOG_FILE too when set (reopened when logrotate moves it).
+SECURITY_LOG_FILE = env.str("SECURITY_LOG_FILE", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "wuhai_safety.jsonlog.JsonLinesFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security_console": {"class": "logging.StreamHandler", "formatter": "json"},
+        **(
+            {
+                "security_file": {
+                    "class": "logging.handlers.WatchedFileHandler",
+                    "filename": SECURITY_LOG_FILE,
+                    "formatter": "json",
+                    "encoding": "utf-8",
+                }
+            }
+            if SECURITY_LOG_FILE
+            else {}
+        ),
+    },
+    "loggers": {
+        "security": {
+            "handlers": ["security_console", *(["security_file"] if SECURITY_LOG_FILE else [])],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

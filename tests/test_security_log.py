@@ -1,0 +1,136 @@
+"""The security log: each kind of event is written, as one JSON object a line, and no
+password, code or secret ever is."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from ratings import security_log
+from tests import factories
+from tests.helpers import password_step
+from tests.test_admin_accounts import NEW_PASSWORD, change_form, change_password, change_url
+from tests.test_imports import GOOD_ROWS, confirm, csv_bytes, preview
+from tests.test_settings import manage
+from wuhai_safety.jsonlog import JsonLinesFormatter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def log(caplog):
+    """The security events written during the test, as the JSON lines the file holds."""
+    caplog.set_level("INFO", logger="security")
+    formatter = JsonLinesFormatter()
+
+    def events(kind: str | None = None) -> list[dict]:
+        lines = [formatter.format(r) for r in caplog.records if r.name == "security"]
+        entries = [json.loads(line) for line in lines]
+        return [e for e in entries if kind is None or e["event"] == kind]
+
+    events.text = lambda: "\n".join(
+        formatter.format(r) for r in caplog.records if r.name == "security"
+    )
+    return events
+
+
+def test_a_sign_in(log, assessor):
+    password_step(Client(), assessor.username, factories.PASSWORD, REMOTE_ADDR="203.0.113.5")
+    [entry] = log("sign_in")
+    assert entry["user"] == assessor.username and entry["second_factor"] == "none"
+    assert entry["address"] == "203.0.113.5" and entry["path"] == reverse("login")
+    assert entry["level"] == "INFO" and re.fullmatch(r"\d{4}-\d\d-\d\dT.*\+00:00", entry["time"])
+    assert factories.PASSWORD not in log.text()
+
+
+def test_failures(log, assessor):
+    client = Client()
+    for _ in range(3):
+        password_step(client, assessor.username, "hunter2-guess", REMOTE_ADDR="203.0.113.5")
+    failures = log("sign_in_failed")
+    assert len(failures) == 3
+    assert failures[0]["attempted_username"] == assessor.username
+    assert failures[0]["address"] == "203.0.113.5" and failures[0]["level"] == "WARNING"
+    assert "hunter2-guess" not in log.text()
+
+
+def test_refusals_to_signed_in_users(log, client, assessor, assessor_out, year, community):
+    client.force_login(assessor_out)
+    client.get(reverse("rating_detail", args=[2026, community.code]))
+    client.get(reverse("manage_years"))
+    [not_found] = log("not_found")
+    assert not_found["user"] == assessor_out.username
+    assert not_found["path"] == f"/ratings/2026/{community.code}/"
+    assert not_found["address"] == "127.0.0.1" and not_found["status"] == 404
+    [forbidden] = log("forbidden")
+    assert forbidden["path"] == "/manage/years/" and forbidden["method"] == "GET"
+
+
+def test_anonymous_404s_are_not_written(log, client):
+    client.get("/no-such-page/")
+    assert log("not_found") == []
+
+
+def test_account_changes_in_the_admin(log, client, admin_user, assessor):
+    client.force_login(admin_user)
+    # The date the change page shows, as a browser would send it back.
+    page = client.get(change_url(assessor)).content.decode()
+    shown = dict(re.findall(r'name="(date_joined_[01])" value="([^"]*)"', page))
+    form = change_form(assessor, display_name="新名字", is_active=False, **shown)
+    client.post(change_url(assessor), form)
+    [changed] = log("account_changed")
+    assert changed["user"] == admin_user.username and changed["account"] == assessor.username
+    assert changed["fields"] == ["display_name", "is_active"]
+    change_password(client, assessor)
+    [password] = log("account_password_set")
+    assert password["account"] == assessor.username and password["user"] == admin_user.username
+    assert NEW_PASSWORD not in log.text()
+
+
+def test_spreadsheet_imports_from_the_admin_and_the_command(log, client, admin_user, tmp_path):
+    client.force_login(admin_user)
+    confirm(client, preview(client, csv_bytes(GOOD_ROWS)))
+    [entry] = log("spreadsheet_import")
+    assert entry["user"] == admin_user.username and entry["source"] == "admin"
+    assert entry["what"] == "创建标准条目" and entry["written"] is True
+    assert (entry["new"], entry["updated"], entry["unchanged"], entry["errors"]) == (2, 0, 0, 0)
+    path = tmp_path / "criteria.csv"
+    path.write_bytes(csv_bytes(GOOD_ROWS))
+    call_command("import_criteria", str(path), stdout=None)
+    command = log("spreadsheet_import")[1]
+    assert command["source"] == "command" and command["unchanged"] == 2
+    assert "user" not in command
+    # A preview writes nothing and is not an import.
+    preview(client, csv_bytes(GOOD_ROWS))
+    assert len(log("spreadsheet_import")) == 2
+
+
+def test_secret_named_facts_are_never_written(log):
+    security_log.record(
+        "probe", password="p4ss", code="123456", otp_token="x", secret="s3", key="k", ok=1
+    )
+    [entry] = log("probe")
+    assert entry == {**entry, "ok": 1}
+    assert not {"password", "code", "otp_token", "secret", "key"} & set(entry)
+
+
+def test_security_log_file(tmp_path):
+    target = tmp_path / "security.log"
+    result = manage(
+        "shell",
+        "-c",
+        "from ratings import security_log; security_log.record('probe', what='文件', password='x')",
+        DEBUG="True",
+        SECURITY_LOG_FILE=str(target),
+    )
+    assert result.returncode == 0, result.stderr
+    [line] = target.read_text(encoding="utf-8").splitlines()
+    entry = json.loads(line)
+    assert entry["event"] == "probe" and entry["what"] == "文件" and "password" not in entry
+    # And on stderr, the same line.
+    assert json.loads(result.stderr.strip().splitlines()[-1])["event"] == "probe"
