@@ -13,10 +13,13 @@ import os
 from datetime import datetime
 from urllib.parse import quote
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -561,3 +564,90 @@ class UserAdmin(PortalAdminAccess, SpreadsheetMixin, DjangoUserAdmin):
             },
         ),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Sign-in protection
+
+
+@admin.register(AccessAttempt)
+class LoginLockoutAdmin(PortalAdminAccess, admin.ModelAdmin):
+    """django-axes' record of failed sign-ins, by user name and address. Deleting a row
+    unlocks that user at that address at once (as `manage.py axes_reset_username` does)."""
+
+    list_display = ["account", "address", "failures", "locked", "last_failure", "path"]
+    search_fields = ["username", "ip_address"]
+    ordering = ["-attempt_time"]
+    fields = ["account", "address", "failures", "locked", "last_failure", "path", "browser"]
+    readonly_fields = fields
+    actions = ["unlock"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return permissions.can_use_admin_site(request.user)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # "unlock" says what deleting means here
+        return actions
+
+    @admin.display(description=_("用户名"), ordering="username")
+    def account(self, obj: AccessAttempt) -> str:
+        return obj.username or ""
+
+    @admin.display(description=_("网络地址"), ordering="ip_address")
+    def address(self, obj: AccessAttempt) -> str:
+        return obj.ip_address or ""
+
+    @admin.display(description=_("连续失败次数"), ordering="failures_since_start")
+    def failures(self, obj: AccessAttempt) -> int:
+        return obj.failures_since_start
+
+    @admin.display(description=_("锁定中"), boolean=True)
+    def locked(self, obj: AccessAttempt) -> bool:
+        return (
+            obj.failures_since_start >= settings.AXES_FAILURE_LIMIT
+            and obj.attempt_time + settings.AXES_COOLOFF_TIME > timezone.now()
+        )
+
+    @admin.display(description=_("最近一次失败"), ordering="attempt_time")
+    def last_failure(self, obj: AccessAttempt):
+        return obj.attempt_time
+
+    @admin.display(description=_("登录页面"))
+    def path(self, obj: AccessAttempt) -> str:
+        return obj.path_info
+
+    @admin.display(description=_("浏览器"))
+    def browser(self, obj: AccessAttempt) -> str:
+        return obj.user_agent
+
+    @admin.action(description=_("解除锁定"))
+    def unlock(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = queryset.count()
+        self.delete_queryset(request, queryset)
+        messages.success(request, _("已解除 %(count)s 条登录锁定。") % {"count": count})
+
+    def delete_model(self, request: HttpRequest, obj: AccessAttempt) -> None:
+        self._record_unlock(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._record_unlock(request, list(queryset))
+        super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def _record_unlock(request: HttpRequest, attempts: list[AccessAttempt]) -> None:
+        for attempt in attempts:
+            security_log.record(
+                "lockout_cleared",
+                request=request,
+                account=attempt.username,
+                locked_address=attempt.ip_address,
+            )

@@ -7,6 +7,7 @@ that all web workers count together.
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -17,8 +18,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-def client_address(request: HttpRequest) -> str:
-    """The visitor's address: REMOTE_ADDR, or what the trusted reverse proxies say.
+def client_address(request: HttpRequest) -> str | None:
+    """The visitor's address: REMOTE_ADDR, or what the trusted reverse proxies say; None when
+    neither holds an IP address. django-axes counts sign-in failures by it, too.
 
     In `X-Forwarded-For: <written by the client>, …, <added by our proxy>` only the entries
     our own proxies added can be believed; with N trusted proxies that is the N-th from the
@@ -26,8 +28,14 @@ def client_address(request: HttpRequest) -> str:
     header = settings.CLIENT_ADDRESS_HEADER
     chain = [part.strip() for part in request.META.get(header, "").split(",") if part.strip()]
     if header and chain:
-        return chain[-min(settings.TRUSTED_PROXY_COUNT, len(chain))]
-    return request.META.get("REMOTE_ADDR", "unknown")
+        address = chain[-min(settings.TRUSTED_PROXY_COUNT, len(chain))]
+    else:
+        address = request.META.get("REMOTE_ADDR", "")
+    # Whatever is stored or counted must be an address (axes keeps it in an inet column).
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def rate_limited(scope: str) -> Callable:
@@ -40,7 +48,7 @@ def rate_limited(scope: str) -> Callable:
             limit = settings.RATE_LIMITS[scope]
             now = time.time()
             window = int(now // 60)
-            key = f"ratelimit:{scope}:{client_address(request)}:{window}"
+            key = f"ratelimit:{scope}:{client_address(request) or 'unknown'}:{window}"
             cache.add(key, 0, timeout=120)
             try:
                 count = cache.incr(key)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -87,6 +88,16 @@ def _sign_in_failed(sender, credentials: dict, request: HttpRequest | None = Non
         "sign_in_failed",
         request=request,
         attempted_username=str(credentials.get("username", ""))[:150],
+        level=logging.WARNING,
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="security_log_locked_out")
+def _locked_out(sender, request: HttpRequest, username: str, ip_address: str, **kwargs) -> None:
+    record(
+        "locked_out",
+        request=request,
+        attempted_username=str(username or "")[:150],
         level=logging.WARNING,
     )
 

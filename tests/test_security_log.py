@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -48,14 +49,16 @@ def test_a_sign_in(log, assessor):
     assert factories.PASSWORD not in log.text()
 
 
-def test_failures(log, assessor):
+def test_failures_and_the_lock_out(log, assessor):
     client = Client()
-    for _ in range(3):
+    for _ in range(5):
         password_step(client, assessor.username, "hunter2-guess", REMOTE_ADDR="203.0.113.5")
     failures = log("sign_in_failed")
-    assert len(failures) == 3
+    assert len(failures) == 5
     assert failures[0]["attempted_username"] == assessor.username
     assert failures[0]["address"] == "203.0.113.5" and failures[0]["level"] == "WARNING"
+    [locked] = log("locked_out")
+    assert locked["attempted_username"] == assessor.username
     assert "hunter2-guess" not in log.text()
 
 
@@ -90,6 +93,20 @@ def test_account_changes_in_the_admin(log, client, admin_user, assessor):
     [password] = log("account_password_set")
     assert password["account"] == assessor.username and password["user"] == admin_user.username
     assert NEW_PASSWORD not in log.text()
+
+
+def test_an_unlock(log, client, admin_user, assessor):
+    for _ in range(5):
+        password_step(Client(), assessor.username, "wrong", REMOTE_ADDR="203.0.113.5")
+    attempt = AccessAttempt.objects.get(username=assessor.username)
+    client.force_login(admin_user)
+    client.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {"action": "unlock", "_selected_action": [attempt.pk]},
+    )
+    [unlocked] = log("lockout_cleared")
+    assert unlocked["user"] == admin_user.username and unlocked["account"] == assessor.username
+    assert unlocked["locked_address"] == "203.0.113.5"
 
 
 def test_spreadsheet_imports_from_the_admin_and_the_command(log, client, admin_user, tmp_path):

@@ -7,6 +7,7 @@ development mode on an SQLite file in the project folder; `.env.example` lists e
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,7 +47,8 @@ PLAQUE_PREFIX = "WH"
 PLAQUE_ISSUER = env.str("PLAQUE_ISSUER", default="乌海市平安建设领导小组办公室")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, whose login page is the portal's own (ratings.admin_site).
+    "ratings.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "csp",
+    # Sign-in: lock-outs after repeated failures.
+    "ratings.apps.LoginLockoutConfig",
     "ratings",
 ]
 
@@ -77,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # 403 and 404 answered to signed-in users go to the security log.
     "ratings.security_log.refusals_middleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wuhai_safety.urls"
@@ -131,6 +137,33 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# django-axes checks every password sign-in (the portal's and the admin's) against the
+# failures recorded for that user name *from that address*: someone guessing elsewhere cannot
+# lock a real user out. LOGIN_FAILURE_LIMIT failures, each within LOGIN_LOCKOUT_MINUTES of
+# the one before, lock the pair for LOGIN_LOCKOUT_MINUTES; an administrator can unlock sooner.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The same proxy-aware address as the verification rate limit, never one the client wrote.
+AXES_CLIENT_IP_CALLABLE = "ratings.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "ratings.views.accounts.locked_out"
+# Tries during a lock-out do not extend it, so the lock-out page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Sign-ins are in the security log; axes keeps only the failures it counts.
+AXES_DISABLE_ACCESS_LOG = True
+# The security log says who failed from where; axes need not announce itself at every start.
+AXES_VERBOSE = False
+# ratings.admin registers the failures list for portal administrators (unlock = delete).
+AXES_ENABLE_ADMIN = False
+
+# Who a locked-out or stuck user should call, shown on the lock-out and sign-in help pages.
+SUPPORT_CONTACT = env.str("SUPPORT_CONTACT", default="")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
