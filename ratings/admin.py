@@ -19,7 +19,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
@@ -75,6 +77,7 @@ from .resources import (
     UnitResource,
     UserResource,
 )
+from .services.second_factor import second_factor_remove
 
 
 def _as_shown(moment: datetime | None) -> datetime | None:
@@ -485,7 +488,46 @@ class UserAdmin(PortalAdminAccess, SpreadsheetMixin, DjangoUserAdmin):
         "authority",
         "is_active",
         "is_staff",
+        "second_factor",
     ]
+    actions = ["reset_second_factor"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        apps = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_second_factor=Exists(apps))
+
+    @admin.display(description=_("两步验证"), boolean=True)
+    def second_factor(self, obj: User) -> bool:
+        return obj.has_second_factor
+
+    @admin.action(description=_("重置两步验证（手机丢失或更换时）"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """Remove the accounts' authenticator apps and recovery codes: their sessions end (for
+        those who need a second factor) and their next sign-in enrols a new phone."""
+        reset, refused = [], []
+        for account in queryset:
+            if not permissions.can_reset_second_factor(request.user, account):
+                refused.append(str(account))
+                continue
+            removed = second_factor_remove(user=account)
+            security_log.record(
+                "second_factor_reset",
+                request=request,
+                account=account.get_username(),
+                devices=removed,
+            )
+            reset.append(str(account))
+        if reset:
+            messages.success(
+                request,
+                _("已重置两步验证：%(names)s。他们下次登录时将重新绑定身份验证器。")
+                % {"names": "、".join(reset)},
+            )
+        if refused:
+            messages.error(
+                request,
+                _("无权重置超级用户的两步验证：%(names)s。") % {"names": "、".join(refused)},
+            )
 
     def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
         dates = ["date_joined", "last_login"]
@@ -651,3 +693,10 @@ class LoginLockoutAdmin(PortalAdminAccess, admin.ModelAdmin):
                 account=attempt.username,
                 locked_address=attempt.ip_address,
             )
+
+
+# django-otp's own device admins show every secret (and a QR code of it) to whoever may view
+# them; here an administrator only ever resets a user's second factor (UserAdmin's action).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -1,5 +1,5 @@
-"""The admin site, signed in through the portal's own sign-in: there is no second login form
-with its own rules."""
+"""The admin site: only for a session signed in with its second factor, and signed in through
+the portal's own two-step sign-in (there is no second, password-only way in)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from . import permissions
+
 
 class PortalAdminSite(admin.AdminSite):
-    """Django's admin site, with the portal's sign-in page in place of its own login form."""
+    """Django's admin site, with django-otp's OTPAdminSite rule (a verified second factor) and
+    the portal's sign-in page in place of its own login form."""
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return super().has_permission(request) and permissions.second_factor_satisfied(request.user)
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         if request.user.is_authenticated:

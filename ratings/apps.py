@@ -12,12 +12,12 @@ class RatingsConfig(AppConfig):
     verbose_name = _("十星评定与十小平安")
 
     def ready(self) -> None:
-        # The security log listens to sign-ins, failures, sign-outs and lock-outs.
-        from . import security_log  # noqa: F401
+        # Listeners: the security log (sign-ins, failures, lock-outs) and the session stamps.
+        from . import security_log, signin  # noqa: F401
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):
-    """Django's admin with the portal's site: the portal's sign-in page."""
+    """Django's admin with the portal's site: a second factor, and the portal's sign-in."""
 
     default = False
     default_site = "ratings.admin_site.PortalAdminSite"

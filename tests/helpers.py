@@ -78,3 +78,23 @@ def published_year_with(assessor, certifiers, admin, year, communities) -> list[
 def password_step(client: Client, username: str, password: str, **extra):
     """POST the login form (extra: REMOTE_ADDR=…, HTTP_X_FORWARDED_FOR=…)."""
     return client.post(reverse("login"), {"username": username, "password": password}, **extra)
+
+
+def code_step(client: Client, code: str, **extra):
+    return client.post(reverse("login_code"), {"code": code}, **extra)
+
+
+def sign_in(client: Client, user: User, password: str | None = None):
+    """Both steps, as a person would: the password, then (if asked) the app's current code.
+    A user who must have a second factor gets an authenticator app first."""
+    from ratings import permissions
+    from ratings.services.second_factor import current_code
+    from tests import factories
+
+    if permissions.must_use_second_factor(user):
+        factories.totp_device(user)
+    response = password_step(client, user.username, password or factories.PASSWORD)
+    if response.status_code == 302 and response["Location"].startswith(reverse("login_code")):
+        device = factories.totp_device(user)
+        response = code_step(client, current_code(device))
+    return response

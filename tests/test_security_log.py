@@ -7,14 +7,15 @@ import json
 import re
 
 import pytest
-from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ratings import security_log
+from ratings.services.second_factor import current_code
 from tests import factories
-from tests.helpers import password_step
+from tests.helpers import code_step, password_step
 from tests.test_admin_accounts import NEW_PASSWORD, change_form, change_password, change_url
 from tests.test_imports import GOOD_ROWS, confirm, csv_bytes, preview
 from tests.test_settings import manage
@@ -40,13 +41,17 @@ def log(caplog):
     return events
 
 
-def test_a_sign_in(log, assessor):
-    password_step(Client(), assessor.username, factories.PASSWORD, REMOTE_ADDR="203.0.113.5")
+def test_a_sign_in_with_a_code(log, gongan):
+    device = factories.totp_device(gongan)
+    client = Client()
+    password_step(client, gongan.username, factories.PASSWORD, REMOTE_ADDR="203.0.113.5")
+    code = current_code(device)
+    code_step(client, code, REMOTE_ADDR="203.0.113.5")
     [entry] = log("sign_in")
-    assert entry["user"] == assessor.username and entry["second_factor"] == "none"
-    assert entry["address"] == "203.0.113.5" and entry["path"] == reverse("login")
+    assert entry["user"] == "cert-gongan" and entry["second_factor"] == "totp"
+    assert entry["address"] == "203.0.113.5" and entry["path"] == reverse("login_code")
     assert entry["level"] == "INFO" and re.fullmatch(r"\d{4}-\d\d-\d\dT.*\+00:00", entry["time"])
-    assert factories.PASSWORD not in log.text()
+    assert factories.PASSWORD not in log.text() and code not in log.text()
 
 
 def test_failures_and_the_lock_out(log, assessor):
@@ -60,6 +65,39 @@ def test_failures_and_the_lock_out(log, assessor):
     [locked] = log("locked_out")
     assert locked["attempted_username"] == assessor.username
     assert "hunter2-guess" not in log.text()
+
+
+def test_second_factor_failures_and_enrolment(log, gongan, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    client = Client()
+    password_step(client, gongan.username, factories.PASSWORD)
+    setup = client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=gongan)
+    client.post(reverse("two_factor_setup"), {"code": "000000"})
+    code = current_code(device)
+    done = client.post(reverse("two_factor_setup"), {"code": code})
+    [failed] = log("second_factor_failed")
+    assert failed["user"] == "cert-gongan" and failed["reason"] == "wrong"
+    [enrolled] = log("second_factor_enrolled")
+    assert enrolled["user"] == "cert-gongan"
+    # Neither the secret, nor the codes, nor the recovery codes shown once.
+    text = log.text()
+    secret = re.search(r'<code class="secret">([^<]+)</code>', setup.content.decode())[1]
+    assert secret.replace(" ", "") not in text.replace(" ", "")
+    assert device.key not in text and code not in text and "000000" not in text
+    for recovery in re.findall(r"<code>(\w{4}) (\w{4})</code>", done.content.decode()):
+        assert "".join(recovery) not in text
+
+
+def test_a_wrong_code_at_sign_in(log, gongan, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    factories.totp_device(gongan)
+    client = Client()
+    password_step(client, gongan.username, factories.PASSWORD)
+    code_step(client, "135791")
+    [entry] = log("second_factor_failed")
+    assert entry["user"] == "cert-gongan" and entry["level"] == "WARNING"
+    assert "135791" not in log.text()
 
 
 def test_refusals_to_signed_in_users(log, client, assessor, assessor_out, year, community):
@@ -95,18 +133,26 @@ def test_account_changes_in_the_admin(log, client, admin_user, assessor):
     assert NEW_PASSWORD not in log.text()
 
 
-def test_an_unlock(log, client, admin_user, assessor):
+def test_a_second_factor_reset_and_an_unlock(log, client, admin_user, gongan):
+    factories.totp_device(gongan)
     for _ in range(5):
-        password_step(Client(), assessor.username, "wrong", REMOTE_ADDR="203.0.113.5")
-    attempt = AccessAttempt.objects.get(username=assessor.username)
+        password_step(Client(), gongan.username, "wrong", REMOTE_ADDR="203.0.113.5")
     client.force_login(admin_user)
+    client.post(
+        reverse("admin:ratings_user_changelist"),
+        {"action": "reset_second_factor", "_selected_action": [gongan.pk]},
+    )
+    [reset] = log("second_factor_reset")
+    assert reset["account"] == gongan.username and reset["user"] == admin_user.username
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.get(username=gongan.username)
     client.post(
         reverse("admin:axes_accessattempt_changelist"),
         {"action": "unlock", "_selected_action": [attempt.pk]},
     )
     [unlocked] = log("lockout_cleared")
-    assert unlocked["user"] == admin_user.username and unlocked["account"] == assessor.username
-    assert unlocked["locked_address"] == "203.0.113.5"
+    assert unlocked["account"] == gongan.username and unlocked["locked_address"] == "203.0.113.5"
 
 
 def test_spreadsheet_imports_from_the_admin_and_the_command(log, client, admin_user, tmp_path):

@@ -47,7 +47,8 @@ PLAQUE_PREFIX = "WH"
 PLAQUE_ISSUER = env.str("PLAQUE_ISSUER", default="乌海市平安建设领导小组办公室")
 
 INSTALLED_APPS = [
-    # Django's admin, whose login page is the portal's own (ratings.admin_site).
+    # Django's admin, with a site that only a signed-in, second-factor-verified administrator
+    # reaches and whose login page is the portal's own (ratings.admin_site).
     "ratings.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -58,8 +59,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "csp",
-    # Sign-in: lock-outs after repeated failures.
+    # Sign-in: lock-outs after repeated failures, time-based codes and recovery codes.
     "ratings.apps.LoginLockoutConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ratings",
 ]
 
@@ -76,6 +80,10 @@ MIDDLEWARE = [
     "ratings.uploads.upload_name_middleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session was signed in with a second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Ends a session that lacks a second factor its user needs.
+    "ratings.signin.session_guard_middleware",
     "wuhai_safety.middleware.security_headers_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -161,6 +169,9 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 # ratings.admin registers the failures list for portal administrators (unlock = delete).
 AXES_ENABLE_ADMIN = False
+
+# Time-based one-time codes (django-otp): the issuer authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "平安乌海"
 
 # Who a locked-out or stuck user should call, shown on the lock-out and sign-in help pages.
 SUPPORT_CONTACT = env.str("SUPPORT_CONTACT", default="")

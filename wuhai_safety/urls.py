@@ -10,7 +10,8 @@ admin.site.site_title = _("平安乌海")
 admin.site.index_title = _("参考数据与账号")
 
 urlpatterns = [
-    # The sign-in page (ratings.views.accounts), which is the admin site's login page too.
+    # The password step of the two-step sign-in (ratings.views.accounts); the admin site's
+    # login page is the same view.
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,28 +1,319 @@
-"""Signing in: the password step, and the page shown to someone locked out after too many
-wrong passwords."""
+"""Signing in and one's own account: the password step, the code step, enrolling an
+authenticator app, recovery codes, and the page shown to someone locked out after too many
+wrong passwords.
+
+The two-step state lives in `ratings.signin`; devices and codes in
+`ratings.services.second_factor`; who must use a second factor in `ratings.permissions`.
+"""
 
 from __future__ import annotations
 
+import logging
 import math
+from urllib.parse import urlencode
 
+import segno
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import login as otp_login
 
-from ..forms.accounts import SignInForm
+from .. import permissions, security_log, signin
+from ..forms.accounts import CodeForm, SignInForm
 from ..ratelimit import client_address
+from ..services import second_factor
+
+
+def signed_out_message(reason: str) -> str:
+    """What the login page says about why the last session or sign-in ended."""
+    if reason == "second_factor":
+        return _("您的账号需要两步验证，请重新登录并输入验证码。")
+    if reason == "code_expired":
+        return _("输入验证码的时间已过，请重新输入密码。")
+    if reason == "too_many_codes":
+        return _("验证码错误次数过多，请重新输入密码。")
+    return ""
+
+
+def _next(request: HttpRequest) -> str:
+    """The page to go to after signing in, if it is one of ours."""
+    target = request.POST.get("next", request.GET.get("next", ""))
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _with_next(url: str, target: str) -> str:
+    return f"{url}?{urlencode({'next': target})}" if target else url
+
+
+def _landing(target: str) -> str:
+    return target or resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _refusal(result: second_factor.Verification) -> str:
+    if result.refused == "throttled":
+        return _("尝试过于频繁，请 %(seconds)s 秒后再输入。") % {"seconds": result.wait_seconds}
+    return _("验证码不正确，或已经用过。请输入身份验证器上当前显示的验证码。")
+
+
+# --------------------------------------------------------------------------------------------
+# Step one: the password
 
 
 class SignInView(auth_views.LoginView):
-    """The password step, for the portal and the admin site alike."""
+    """The password step, for the portal and the admin site alike. Someone who needs or has a
+    second factor is not signed in yet: the session remembers only who and when."""
 
     template_name = "registration/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["signed_out_message"] = signed_out_message(
+            self.request.session.pop(signin.SIGNED_OUT_BECAUSE, "")
+        )
+        return context
+
+    def form_valid(self, form) -> HttpResponse:
+        user = form.get_user()
+        if not signin.needs_second_step(user):
+            return super().form_valid(form)
+        signin.begin(self.request, user)
+        step = "login_code" if second_factor.has_second_factor(user) else "two_factor_setup"
+        return HttpResponseRedirect(_with_next(reverse(step), self.get_redirect_url()))
+
+
+# --------------------------------------------------------------------------------------------
+# Step two: the code
+
+
+@sensitive_post_parameters("code")
+@never_cache
+def login_code(request: HttpRequest) -> HttpResponse:
+    """The code from the authenticator app (or a recovery code) after the right password."""
+    target = _next(request)
+    if request.user.is_authenticated:
+        return HttpResponseRedirect(_landing(target))
+    state = signin.pending(request, seconds=signin.CODE_STEP_SECONDS)
+    if state.user is None:
+        if state.expired:
+            signin.abandon(request, "code_expired")
+        return HttpResponseRedirect(_with_next(reverse("login"), target))
+    user = state.user
+    if not second_factor.has_second_factor(user):
+        return HttpResponseRedirect(_with_next(reverse("two_factor_setup"), target))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = second_factor.verify(user=user, code=form.cleaned_data["code"])
+        if result.device is not None:
+            signin.complete(request, user, result.device)
+            if result.used_recovery_code:
+                messages.warning(
+                    request,
+                    _(
+                        "您用了一个恢复码登录，还剩 %(left)s 个。手机找回或更换后，"
+                        "请在“我的账号”中重新生成恢复码。"
+                    )
+                    % {"left": second_factor.recovery_codes_left(user)},
+                )
+            return HttpResponseRedirect(_landing(target))
+        security_log.record(
+            "second_factor_failed",
+            request=request,
+            user=user,
+            reason=result.refused,
+            level=logging.WARNING,
+        )
+        if signin.count_failure(request) >= signin.MAX_CODE_TRIES:
+            signin.abandon(request, "too_many_codes")
+            return HttpResponseRedirect(_with_next(reverse("login"), target))
+        form.add_error("code", _refusal(result))
+    return render(
+        request, "registration/login_code.html", {"form": form, "next": target, "person": user}
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Enrolling an authenticator app
+
+
+def _qr_data_uri(device) -> str:
+    """The app's set-up address as a QR code, an SVG in a data: URI (the policy allows data:
+    images and no inline script or style)."""
+    return segno.make(device.config_url, error="m").svg_data_uri(scale=4, border=2)
+
+
+@sensitive_post_parameters("code")
+@never_cache
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Scan the QR code (or type the secret), confirm with one code, receive ten recovery
+    codes. Reached while signing in (someone who must have a second factor and has none, such
+    as a superuser made with createsuperuser) or from one's account page."""
+    target = _next(request)
+    if request.user.is_authenticated:
+        user = request.user
+        if second_factor.has_second_factor(user):
+            messages.info(request, _("两步验证已经启用。"))
+            return redirect("account")
+        signing_in = False
+    else:
+        state = signin.pending(request, seconds=signin.ENROL_STEP_SECONDS)
+        if state.user is None:
+            if state.expired:
+                signin.abandon(request, "code_expired")
+            return HttpResponseRedirect(_with_next(reverse("login"), target))
+        user = state.user
+        if second_factor.has_second_factor(user):
+            return HttpResponseRedirect(_with_next(reverse("login_code"), target))
+        signing_in = True
+    device = second_factor.enrolment_device(user=user)
+    form = CodeForm(request.POST or None, app_only=True)
+    if request.method == "POST" and form.is_valid():
+        result = second_factor.enrolment_confirm(
+            user=user, device=device, code=form.cleaned_data["code"]
+        )
+        if result.device is not None:
+            security_log.record("second_factor_enrolled", request=request, user=user)
+            if signing_in:
+                signin.complete(request, user, result.device)
+            else:
+                otp_login(request, result.device)
+            return render(
+                request,
+                "registration/recovery_codes.html",
+                {
+                    "codes": result.recovery_codes,
+                    "enrolled": True,
+                    "then": _landing(target) if signing_in else reverse("account"),
+                },
+            )
+        security_log.record(
+            "second_factor_failed",
+            request=request,
+            user=user,
+            reason=result.refused,
+            step="enrolment",
+            level=logging.WARNING,
+        )
+        if signing_in and signin.count_failure(request) >= signin.MAX_CODE_TRIES:
+            signin.abandon(request, "too_many_codes")
+            return HttpResponseRedirect(_with_next(reverse("login"), target))
+        form.add_error("code", _refusal(result))
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "next": target,
+            "signing_in": signing_in,
+            "required": permissions.must_use_second_factor(user),
+            "qr": _qr_data_uri(device),
+            "secret": second_factor.secret_for_display(device),
+            "person": user,
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# One's own account
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """Who one is, the second factor's state, and the ways to change password and codes."""
+    user = request.user
+    enabled = second_factor.has_second_factor(user)
+    return render(
+        request,
+        "registration/account.html",
+        {
+            "second_factor_enabled": enabled,
+            "second_factor_required": permissions.must_use_second_factor(user),
+            "can_turn_off": enabled and permissions.can_turn_off_second_factor(user),
+            "recovery_codes_left": second_factor.recovery_codes_left(user) if enabled else 0,
+        },
+    )
+
+
+@login_required
+@sensitive_post_parameters("code")
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Ten new recovery codes, for a current code from the app; the old ones stop working."""
+    user = request.user
+    if not second_factor.has_second_factor(user):
+        return redirect("two_factor_setup")
+    form = CodeForm(request.POST or None, app_only=True)
+    if request.method == "POST" and form.is_valid():
+        result = second_factor.verify(user=user, code=form.cleaned_data["code"], app_only=True)
+        if result.device is not None:
+            codes = second_factor.recovery_codes_issue(user=user)
+            security_log.record("recovery_codes_renewed", request=request)
+            return render(
+                request,
+                "registration/recovery_codes.html",
+                {"codes": codes, "enrolled": False, "then": reverse("account")},
+            )
+        security_log.record(
+            "second_factor_failed",
+            request=request,
+            reason=result.refused,
+            step="recovery_codes",
+            level=logging.WARNING,
+        )
+        form.add_error("code", _refusal(result))
+    return render(
+        request,
+        "registration/recovery_codes_renew.html",
+        {"form": form, "left": second_factor.recovery_codes_left(user)},
+    )
+
+
+@login_required
+@sensitive_post_parameters("code")
+def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    """An assessor turns the second factor off, with a current code; the others may not."""
+    user = request.user
+    if not permissions.can_turn_off_second_factor(user):
+        raise PermissionDenied
+    if not second_factor.has_second_factor(user):
+        return redirect("account")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = second_factor.verify(user=user, code=form.cleaned_data["code"])
+        if result.device is not None:
+            removed = second_factor.second_factor_remove(user=user)
+            security_log.record("second_factor_disabled", request=request, devices=removed)
+            messages.success(request, _("两步验证已关闭，今后登录只需密码。"))
+            return redirect("account")
+        security_log.record(
+            "second_factor_failed",
+            request=request,
+            reason=result.refused,
+            step="disable",
+            level=logging.WARNING,
+        )
+        form.add_error("code", _refusal(result))
+    return render(request, "registration/two_factor_disable.html", {"form": form})
+
+
+# --------------------------------------------------------------------------------------------
+# Locked out
 
 
 def locked_out(
