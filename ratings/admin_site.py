@@ -13,7 +13,7 @@ from . import permissions
 
 class PortalAdminSite(admin.AdminSite):
     """Django's admin site, with django-otp's OTPAdminSite rule (a verified second factor) and
-    the portal's sign-in page in place of its own login form."""
+    the portal's sign-in pages in place of its own login and password forms."""
 
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and permissions.second_factor_satisfied(request.user)
@@ -28,3 +28,13 @@ class PortalAdminSite(admin.AdminSite):
         from .views.accounts import SignInView
 
         return SignInView.as_view()(request)
+
+    def password_change(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        return redirect("password_change")
+
+    def password_change_done(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        return redirect("account")

@@ -38,13 +38,15 @@ def client_address(request: HttpRequest) -> str | None:
         return None
 
 
-def rate_limited(scope: str) -> Callable:
-    """Allow each address settings.RATE_LIMITS[scope] requests a minute; answer the rest with
-    a 429 page that says when to try again."""
+def rate_limited(scope: str, *, only_post: bool = False, template: str = "429.html") -> Callable:
+    """Allow each address settings.RATE_LIMITS[scope] requests a minute (POSTs only, with
+    `only_post`); answer the rest with a 429 page (`template`) that says when to try again."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if only_post and request.method != "POST":
+                return view(request, *args, **kwargs)
             limit = settings.RATE_LIMITS[scope]
             now = time.time()
             window = int(now // 60)
@@ -56,7 +58,7 @@ def rate_limited(scope: str) -> Callable:
                 count = 1
             if count > limit:
                 retry = 60 - int(now % 60)
-                response = render(request, "429.html", {"retry": retry}, status=429)
+                response = render(request, template, {"retry": retry}, status=429)
                 response["Retry-After"] = str(retry)
                 return response
             return view(request, *args, **kwargs)

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ratings import security_log
 from ratings.services.second_factor import current_code
 from tests import factories
-from tests.helpers import code_step, password_step
+from tests.helpers import code_step, password_step, sign_in
 from tests.test_admin_accounts import NEW_PASSWORD, change_form, change_password, change_url
 from tests.test_imports import GOOD_ROWS, confirm, csv_bytes, preview
 from tests.test_settings import manage
@@ -155,6 +155,27 @@ def test_a_second_factor_reset_and_an_unlock(log, client, admin_user, gongan):
     assert unlocked["account"] == gongan.username and unlocked["locked_address"] == "203.0.113.5"
 
 
+def test_password_changes_and_resets(log, client, assessor):
+    sign_in(client, assessor)
+    client.post(
+        reverse("password_change"),
+        {
+            "old_password": factories.PASSWORD,
+            "new_password1": "Qh7!zeta-9",
+            "new_password2": "Qh7!zeta-9",
+        },
+    )
+    [changed] = log("password_changed")
+    assert changed["user"] == assessor.username
+    assessor.email = "a@example.cn"
+    assessor.save()
+    Client().post(reverse("password_reset"), {"email": "a@example.cn"})
+    [requested] = log("password_reset_requested")
+    assert requested["accounts"] == 1
+    text = log.text()
+    assert "Qh7!zeta-9" not in text and factories.PASSWORD not in text
+
+
 def test_spreadsheet_imports_from_the_admin_and_the_command(log, client, admin_user, tmp_path):
     client.force_login(admin_user)
     confirm(client, preview(client, csv_bytes(GOOD_ROWS)))
@@ -180,6 +201,15 @@ def test_secret_named_facts_are_never_written(log):
     [entry] = log("probe")
     assert entry == {**entry, "ok": 1}
     assert not {"password", "code", "otp_token", "secret", "key"} & set(entry)
+
+
+def test_a_reset_links_token_is_masked(log, client, assessor, settings):
+    settings.PASSWORD_RESET_BY_EMAIL = False  # the page is then a 404, written for signed-in
+    client.force_login(assessor)
+    client.get(reverse("password_reset_confirm", args=["MQ", "abc-0123456789abcdef"]))
+    [entry] = log("not_found")
+    assert "abc-0123456789abcdef" not in json.dumps(entry)
+    assert entry["path"] == "/accounts/password/reset/MQ/********/"
 
 
 def test_security_log_file(tmp_path):

@@ -176,6 +176,20 @@ OTP_TOTP_ISSUER = "平安乌海"
 # Who a locked-out or stuck user should call, shown on the lock-out and sign-in help pages.
 SUPPORT_CONTACT = env.str("SUPPORT_CONTACT", default="")
 
+# E-mail, e.g. smtp+tls://user:password@smtp.example.cn:587 (django-environ's EMAIL_URL).
+# Development prints mail on the console. Without EMAIL_URL in production the portal sends no
+# mail, and password reset by e-mail is switched off: its link is hidden, its pages are 404.
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "")
+if EMAIL_URL:
+    # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_USE_TLS… from the URL.
+    globals().update(
+        {k: v for k, v in environ.Env.email_url_config(EMAIL_URL).items() if v is not None}
+    )
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="平安乌海 <noreply@localhost>")
+PASSWORD_RESET_BY_EMAIL = bool(EMAIL_URL)
+# A password-reset link works for two hours (Django’s default is three days).
+PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -212,7 +226,11 @@ if "redis" in CACHES["default"]["BACKEND"].lower():
         {"socket_connect_timeout": 1, "socket_timeout": 1}
     )
 # Requests a minute per client address; the verification page is reached by scanning QR codes.
-RATE_LIMITS = {"verify": env.int("VERIFY_RATE_LIMIT", default=30)}
+RATE_LIMITS = {
+    "verify": env.int("VERIFY_RATE_LIMIT", default=30),
+    # Each request may send an e-mail: a handful a minute is plenty for a person.
+    "password_reset": 5,
+}
 # Behind a reverse proxy, the META key of the header it sets to the client's address
 # (HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP); empty means REMOTE_ADDR. Each proxy appends the
 # address it saw to X-Forwarded-For, and the client may write anything before them: the

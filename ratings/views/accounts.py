@@ -1,6 +1,6 @@
 """Signing in and one's own account: the password step, the code step, enrolling an
-authenticator app, recovery codes, and the page shown to someone locked out after too many
-wrong passwords.
+authenticator app, recovery codes, changing and resetting the password, and the page shown to
+someone locked out after too many wrong passwords.
 
 The two-step state lives in `ratings.signin`; devices and codes in
 `ratings.services.second_factor`; who must use a second factor in `ratings.permissions`.
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlencode
 
 import segno
@@ -20,9 +22,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -32,7 +34,7 @@ from django_otp import login as otp_login
 
 from .. import permissions, security_log, signin
 from ..forms.accounts import CodeForm, SignInForm
-from ..ratelimit import client_address
+from ..ratelimit import client_address, rate_limited
 from ..services import second_factor
 
 
@@ -88,6 +90,7 @@ class SignInView(auth_views.LoginView):
         context["signed_out_message"] = signed_out_message(
             self.request.session.pop(signin.SIGNED_OUT_BECAUSE, "")
         )
+        context["password_reset_enabled"] = settings.PASSWORD_RESET_BY_EMAIL
         return context
 
     def form_valid(self, form) -> HttpResponse:
@@ -312,6 +315,78 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/two_factor_disable.html", {"form": form})
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's form (the old password, Django's validators); the other sessions of the account
+    end, as its password hash changed; this one stays signed in."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        security_log.record("password_changed", request=self.request)
+        messages.success(self.request, _("密码已修改。此账号在其他电脑或手机上的登录均已退出。"))
+        return response
+
+
+# --------------------------------------------------------------------------------------------
+# Password reset by e-mail, where e-mail is configured
+
+
+def reset_by_email(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Without e-mail (no EMAIL_URL in production) these pages do not exist."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not settings.PASSWORD_RESET_BY_EMAIL:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form) -> HttpResponse:
+        # Links are built on the public address, never on the Host header of the request.
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        matched = sum(1 for _user in form.get_users(form.cleaned_data["email"]))
+        security_log.record("password_reset_requested", request=self.request, accounts=matched)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A new password from the link; the second factor is still asked at the next sign-in."""
+
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        security_log.record("password_reset_completed", request=self.request, user=form.user)
+        return response
+
+
+password_reset = reset_by_email(
+    rate_limited("password_reset", only_post=True, template="registration/reset_limited.html")(
+        PasswordResetView.as_view()
+    )
+)
+password_reset_done = reset_by_email(
+    auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html")
+)
+password_reset_confirm = reset_by_email(PasswordResetConfirmView.as_view())
+password_reset_complete = reset_by_email(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="registration/password_reset_complete.html"
+    )
+)
+
+
 # --------------------------------------------------------------------------------------------
 # Locked out
 
@@ -336,6 +411,7 @@ def locked_out(
             "until": until,
             "limit": settings.AXES_FAILURE_LIMIT,
             "contact": settings.SUPPORT_CONTACT,
+            "password_reset_enabled": settings.PASSWORD_RESET_BY_EMAIL,
         },
         status=429,
     )
