@@ -176,6 +176,16 @@ def test_password_changes_and_resets(log, client, assessor):
     assert "Qh7!zeta-9" not in text and factories.PASSWORD not in text
 
 
+def test_session_ends_are_written(log, client, assessor):
+    sign_in(client, assessor)
+    session = client.session
+    session["seen_at"] -= 3600
+    session.save()
+    client.get(reverse("work"))
+    [ended] = log("session_ended")
+    assert ended["user"] == assessor.username and ended["reason"] == "idle"
+
+
 def test_spreadsheet_imports_from_the_admin_and_the_command(log, client, admin_user, tmp_path):
     client.force_login(admin_user)
     confirm(client, preview(client, csv_bytes(GOOD_ROWS)))

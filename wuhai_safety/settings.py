@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): the session was signed in with a second factor.
     "django_otp.middleware.OTPMiddleware",
-    # Ends a session that lacks a second factor its user needs.
+    # Idle and absolute session limits; a session that lacks a second factor its user needs.
     "ratings.signin.session_guard_middleware",
     "wuhai_safety.middleware.security_headers_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -172,6 +172,12 @@ AXES_ENABLE_ADMIN = False
 
 # Time-based one-time codes (django-otp): the issuer authenticator apps show beside the code.
 OTP_TOTP_ISSUER = "平安乌海"
+
+# A signed-in session ends after SESSION_IDLE_SECONDS without a request, and in any case
+# SESSION_ABSOLUTE_SECONDS after signing in (ratings.signin.session_guard_middleware).
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 
 # Who a locked-out or stuck user should call, shown on the lock-out and sign-in help pages.
 SUPPORT_CONTACT = env.str("SUPPORT_CONTACT", default="")

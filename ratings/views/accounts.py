@@ -28,6 +28,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
@@ -40,6 +41,20 @@ from ..services import second_factor
 
 def signed_out_message(reason: str) -> str:
     """What the login page says about why the last session or sign-in ended."""
+    if reason == "idle":
+        minutes = max(1, settings.SESSION_IDLE_SECONDS // 60)
+        return ngettext(
+            "您已 %(minutes)s 分钟没有操作，为安全起见已自动退出，请重新登录。",
+            "您已 %(minutes)s 分钟没有操作，为安全起见已自动退出，请重新登录。",
+            minutes,
+        ) % {"minutes": minutes}
+    if reason == "expired":
+        hours = max(1, settings.SESSION_ABSOLUTE_SECONDS // 3600)
+        return ngettext(
+            "每次登录最长有效 %(hours)s 小时，已自动退出，请重新登录。",
+            "每次登录最长有效 %(hours)s 小时，已自动退出，请重新登录。",
+            hours,
+        ) % {"hours": hours}
     if reason == "second_factor":
         return _("您的账号需要两步验证，请重新登录并输入验证码。")
     if reason == "code_expired":
