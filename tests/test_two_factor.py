@@ -232,6 +232,36 @@ class TestRecoveryCodes:
         password_step(again, gongan.username, factories.PASSWORD)
         assert code_step(again, codes[0]).status_code == 200 and not signed_in(again)
 
+    def test_after_a_recovery_code_a_new_phone_can_be_bound(self, gongan):
+        codes = ["".join(pair) for pair in self.enrol(Client(), gongan)]
+        lost = TOTPDevice.objects.get(user=gongan, confirmed=True)
+        client = Client()
+        password_step(client, gongan.username, factories.PASSWORD)
+        code_step(client, codes[0])
+        account = page(client.get(reverse("account")))
+        assert "绑定新手机" in account
+        setup = page(client.get(reverse("two_factor_setup")))
+        assert "您是用恢复码登录的" in setup
+        new = TOTPDevice.objects.get(user=gongan, confirmed=False)
+        done = client.post(reverse("two_factor_setup"), {"code": current_code(new)})
+        fresh = re.findall(r"<code>(\w{4}) (\w{4})</code>", page(done))
+        assert len(fresh) == 10
+        assert list(TOTPDevice.objects.filter(user=gongan)) == [new]
+        assert not TOTPDevice.objects.filter(pk=lost.pk).exists()
+        # The recovery codes left from before stop working too.
+        tokens = set(
+            StaticToken.objects.filter(device__user=gongan).values_list("token", flat=True)
+        )
+        assert tokens == {"".join(pair) for pair in fresh} and codes[1] not in tokens
+        assert client.session[DEVICE_ID_SESSION_KEY] == new.persistent_id
+        assert client.get(reverse("queue")).status_code == 200
+
+    def test_with_the_phone_at_hand_the_phone_is_not_replaced_here(self, client, gongan):
+        factories.totp_device(gongan)
+        client.force_login(gongan)  # verified by the app
+        assert "绑定新手机" not in page(client.get(reverse("account")))
+        assert client.get(reverse("two_factor_setup"))["Location"] == reverse("account")
+
     def test_new_codes_replace_the_old_ones(self, gongan):
         client = Client()
         old = ["".join(pair) for pair in self.enrol(client, gongan)]

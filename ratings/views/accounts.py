@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from .. import permissions, security_log, signin
 from ..forms.accounts import CodeForm, SignInForm
@@ -145,8 +146,8 @@ def login_code(request: HttpRequest) -> HttpResponse:
                 messages.warning(
                     request,
                     _(
-                        "您用了一个恢复码登录，还剩 %(left)s 个。手机找回或更换后，"
-                        "请在“我的账号”中重新生成恢复码。"
+                        "您用了一个恢复码登录，还剩 %(left)s 个。如果手机丢失或更换，"
+                        "请在“我的账号”中绑定新手机，同时会生成新的恢复码。"
                     )
                     % {"left": second_factor.recovery_codes_left(user)},
                 )
@@ -171,6 +172,12 @@ def login_code(request: HttpRequest) -> HttpResponse:
 # Enrolling an authenticator app
 
 
+def _signed_in_with_recovery_code(request: HttpRequest) -> bool:
+    """This session was verified by a recovery code: the phone is not at hand, and binding a
+    new one is allowed without a code from the old."""
+    return isinstance(getattr(request.user, "otp_device", None), StaticDevice)
+
+
 def _qr_data_uri(device) -> str:
     """The app's set-up address as a QR code, an SVG in a data: URI (the policy allows data:
     images and no inline script or style)."""
@@ -182,11 +189,14 @@ def _qr_data_uri(device) -> str:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Scan the QR code (or type the secret), confirm with one code, receive ten recovery
     codes. Reached while signing in (someone who must have a second factor and has none, such
-    as a superuser made with createsuperuser) or from one's account page."""
+    as a superuser made with createsuperuser) or from one's account page — also to bind a new
+    phone after signing in with a recovery code."""
     target = _next(request)
+    replacing = False
     if request.user.is_authenticated:
         user = request.user
-        if second_factor.has_second_factor(user):
+        replacing = second_factor.has_second_factor(user)
+        if replacing and not _signed_in_with_recovery_code(request):
             messages.info(request, _("两步验证已经启用。"))
             return redirect("account")
         signing_in = False
@@ -207,7 +217,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             user=user, device=device, code=form.cleaned_data["code"]
         )
         if result.device is not None:
-            security_log.record("second_factor_enrolled", request=request, user=user)
+            security_log.record(
+                "second_factor_enrolled", request=request, user=user, replaced=replacing
+            )
             if signing_in:
                 signin.complete(request, user, result.device)
             else:
@@ -240,6 +252,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "form": form,
             "next": target,
             "signing_in": signing_in,
+            "replacing": replacing,
             "required": permissions.must_use_second_factor(user),
             "qr": _qr_data_uri(device),
             "secret": second_factor.secret_for_display(device),
@@ -264,6 +277,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "second_factor_enabled": enabled,
             "second_factor_required": permissions.must_use_second_factor(user),
             "can_turn_off": enabled and permissions.can_turn_off_second_factor(user),
+            "can_replace_phone": enabled and _signed_in_with_recovery_code(request),
             "recovery_codes_left": second_factor.recovery_codes_left(user) if enabled else 0,
         },
     )
