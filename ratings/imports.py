@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from . import security_log
 from .resources import ImportProblem, PortalResource
 from .spreadsheets import safe_cell, unescape_cell, xlsx_bytes
 
@@ -359,6 +360,23 @@ def report_for(result: Result, *, dry_run: bool) -> ImportReport:
     report.updated = totals.get(RowResult.IMPORT_TYPE_UPDATE, 0)
     report.unchanged = totals.get(RowResult.IMPORT_TYPE_SKIP, 0)
     return report
+
+
+def record_import(*, user, what: str, report: ImportReport, request=None) -> None:
+    """Write a confirmed import (or one refused at confirmation) to the security log: who, what,
+    how many rows of each kind. A preview writes nothing and is not recorded."""
+    security_log.record(
+        "spreadsheet_import",
+        request=request,
+        user=user if user is not None and user.is_authenticated else None,
+        what=what,
+        written=report.ok,
+        new=report.new,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        errors=len(report.errors),
+        source="admin" if request is not None else "command",
+    )
 
 
 def import_bytes(

@@ -104,6 +104,36 @@ def can_grant_admin_flags(actor: User) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
+# Signing in
+
+
+def must_use_second_factor(user: User) -> bool:
+    """Administrators, anyone let into the admin site and the certifying authorities sign in
+    with a one-time code besides the password: their decisions are public and final."""
+    return user.is_authenticated and (user.is_portal_admin or user.is_staff or user.is_certifier)
+
+
+def can_turn_off_second_factor(user: User) -> bool:
+    """Assessors chose their second factor and may give it up; the others must keep one."""
+    return not must_use_second_factor(user)
+
+
+def second_factor_satisfied(user: User) -> bool:
+    """Whether this request's session may act for `user`: it was signed in with a second
+    factor that still exists (django-otp's is_verified), or the user needs none."""
+    if not must_use_second_factor(user):
+        return True
+    is_verified = getattr(user, "is_verified", None)
+    return is_verified is not None and is_verified()
+
+
+def can_reset_second_factor(actor: User, account: User) -> bool:
+    """An administrator removes a lost phone's codes so that the account enrols again; a
+    superuser's only by a superuser, as for its password."""
+    return can_use_admin_site(actor) and can_change_account(actor, account)
+
+
+# --------------------------------------------------------------------------------------------
 # Ten-star ratings
 
 

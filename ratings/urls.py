@@ -1,7 +1,17 @@
 from django.urls import path
 
 from . import converters  # noqa: F401 - registers the path converters
-from .views import assessments, coverage, designations, guidance, manage, public, ratings, units
+from .views import (
+    accounts,
+    assessments,
+    coverage,
+    designations,
+    guidance,
+    manage,
+    public,
+    ratings,
+    units,
+)
 
 urlpatterns = [
     # Public: these addresses are printed on plaques and must never change.
@@ -14,6 +24,25 @@ urlpatterns = [
     path("verify/<str:number>/", public.verify_number, name="verify_number"),
     path("years/<year:year>/commendation/", public.commendation, name="commendation"),
     path("years/<year:year>/commendation.xlsx", public.commendation_xlsx, name="commendation_xlsx"),
+    # Signing in (the password step is wuhai_safety.urls' "login") and one's own account
+    path("accounts/login/code/", accounts.login_code, name="login_code"),
+    path("accounts/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("accounts/", accounts.account, name="account"),
+    path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/two-factor/recovery-codes/", accounts.recovery_codes, name="recovery_codes"),
+    path("accounts/two-factor/off/", accounts.two_factor_disable, name="two_factor_disable"),
+    path("accounts/password/reset/", accounts.password_reset, name="password_reset"),
+    path("accounts/password/reset/sent/", accounts.password_reset_done, name="password_reset_done"),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        accounts.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        accounts.password_reset_complete,
+        name="password_reset_complete",
+    ),
     # Assessors and certifying authorities
     path("work/", ratings.work, name="work"),
     path("queue/", ratings.queue, name="queue"),

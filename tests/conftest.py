@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
+from django_otp import DEVICE_ID_SESSION_KEY
 
-from ratings import workflow
+from ratings import permissions, workflow
 from ratings.models import RatingYear, Region, User
 from tests import factories
 from tests.helpers import HAINAN, SAIHANWUSU, WUDA
@@ -70,6 +71,24 @@ def _fast_passwords():
 
 
 # -- people --------------------------------------------------------------------------------------
+
+
+class SignedInClient(Client):
+    """The test client, whose `force_login` stands for a whole sign-in: a user who needs a
+    second factor gets a session verified by their authenticator app, as the code step leaves
+    it. Tests of the sign-in itself use django.test.Client or go through the pages."""
+
+    def force_login(self, user, backend=None) -> None:
+        super().force_login(user, backend)
+        if permissions.must_use_second_factor(user):
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = factories.totp_device(user).persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client() -> Client:
+    return SignedInClient()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ratings.choices import CodeSource, RegionKind, RegionLevel, Role
 from ratings.models import Region, User
@@ -48,3 +49,9 @@ def communities(
         for n in range(count)
     ]
     return Region.objects.bulk_create(made)
+
+
+def totp_device(user: User) -> TOTPDevice:
+    """The user's confirmed authenticator app, made on first use."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="测试手机", confirmed=True)

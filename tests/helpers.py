@@ -1,6 +1,10 @@
-"""Helpers shared by tests: well-known region codes and short ways to move a rating along."""
+"""Helpers shared by tests: well-known region codes, short ways to move a rating along, and
+signing in through the pages."""
 
 from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
 
 from ratings import workflow
 from ratings.choices import Decision, ItemStatus
@@ -66,3 +70,31 @@ def published_year_with(assessor, certifiers, admin, year, communities) -> list[
     workflow.year_close(user=admin, year=year)
     workflow.year_publish(user=admin, year=year)
     return ratings
+
+
+# -- signing in through the pages ------------------------------------------------------------
+
+
+def password_step(client: Client, username: str, password: str, **extra):
+    """POST the login form (extra: REMOTE_ADDR=…, HTTP_X_FORWARDED_FOR=…)."""
+    return client.post(reverse("login"), {"username": username, "password": password}, **extra)
+
+
+def code_step(client: Client, code: str, **extra):
+    return client.post(reverse("login_code"), {"code": code}, **extra)
+
+
+def sign_in(client: Client, user: User, password: str | None = None):
+    """Both steps, as a person would: the password, then (if asked) the app's current code.
+    A user who must have a second factor gets an authenticator app first."""
+    from ratings import permissions
+    from ratings.services.second_factor import current_code
+    from tests import factories
+
+    if permissions.must_use_second_factor(user):
+        factories.totp_device(user)
+    response = password_step(client, user.username, password or factories.PASSWORD)
+    if response.status_code == 302 and response["Location"].startswith(reverse("login_code")):
+        device = factories.totp_device(user)
+        response = code_step(client, current_code(device))
+    return response

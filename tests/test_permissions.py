@@ -212,6 +212,33 @@ ROWS = [
     domain_row("evidence_download", "get", lambda w: line_evidence_url(w.hotel),      statuses(LOGIN, 200, 404, 200, 404, 200)),
     domain_row("evidence_download", "get", lambda w: line_evidence_url(w.draft_hotel),
                statuses(LOGIN, 200, 404, 404, 404, 200)),
+    # One's own account. Certifiers and administrators have an authenticator app (they must);
+    # the assessors have none. The code step without a password step first goes to log in;
+    # signed in, there is nothing left to verify.
+    Row("login_code", "get", lambda w: reverse("login_code"),                          statuses(LOGIN, 302, 302, 302, 302, 302)),
+    Row("login_code", "post", lambda w: reverse("login_code"),                         statuses(LOGIN, 302, 302, 302, 302, 302),
+        data=lambda w: {"code": "123456"}),
+    Row("two_factor_setup", "get", lambda w: reverse("two_factor_setup"),              statuses(LOGIN, 200, 200, 302, 302, 302)),
+    Row("two_factor_setup", "post", lambda w: reverse("two_factor_setup"),             statuses(LOGIN, 200, 200, 302, 302, 302),
+        data=lambda w: {"code": "000000"}),
+    Row("account", "get", lambda w: reverse("account"),                                statuses(LOGIN, 200, 200, 200, 200, 200)),
+    Row("password_change", "get", lambda w: reverse("password_change"),                statuses(LOGIN, 200, 200, 200, 200, 200)),
+    Row("password_change", "post", lambda w: reverse("password_change"),               statuses(LOGIN, 200, 200, 200, 200, 200),
+        data=lambda w: {"old_password": "wrong", "new_password1": "x", "new_password2": "y"}),
+    Row("recovery_codes", "get", lambda w: reverse("recovery_codes"),                  statuses(LOGIN, 302, 302, 200, 200, 200)),
+    Row("recovery_codes", "post", lambda w: reverse("recovery_codes"),                 statuses(LOGIN, 302, 302, 200, 200, 200),
+        data=lambda w: {"code": "000000"}),
+    Row("two_factor_disable", "get", lambda w: reverse("two_factor_disable"),          statuses(LOGIN, 302, 302, 403, 403, 403)),
+    Row("two_factor_disable", "post", lambda w: reverse("two_factor_disable"),         statuses(LOGIN, 302, 302, 403, 403, 403),
+        data=lambda w: {"code": "000000"}),
+    # Password reset by e-mail: public (e-mail is configured in development and tests). Its
+    # POST sends mail, five a minute per address: tests/test_sign_in.py exercises it.
+    Row("password_reset", "get", lambda w: reverse("password_reset"),                  statuses(200, 200, 200, 200, 200, 200)),
+    Row("password_reset_done", "get", lambda w: reverse("password_reset_done"),        statuses(200, 200, 200, 200, 200, 200)),
+    Row("password_reset_confirm", "get", lambda w: reverse("password_reset_confirm", args=["MQ", "no-such-token"]),
+        statuses(200, 200, 200, 200, 200, 200)),
+    Row("password_reset_complete", "get", lambda w: reverse("password_reset_complete"),
+        statuses(200, 200, 200, 200, 200, 200)),
 ]
 # fmt: on
 

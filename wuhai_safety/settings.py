@@ -7,6 +7,7 @@ development mode on an SQLite file in the project folder; `.env.example` lists e
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,7 +47,9 @@ PLAQUE_PREFIX = "WH"
 PLAQUE_ISSUER = env.str("PLAQUE_ISSUER", default="乌海市平安建设领导小组办公室")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with a site that only a signed-in, second-factor-verified administrator
+    # reaches and whose login page is the portal's own (ratings.admin_site).
+    "ratings.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +59,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "csp",
+    # Sign-in: lock-outs after repeated failures, time-based codes and recovery codes.
+    "ratings.apps.LoginLockoutConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ratings",
 ]
 
@@ -72,9 +80,17 @@ MIDDLEWARE = [
     "ratings.uploads.upload_name_middleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session was signed in with a second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Idle and absolute session limits; a session that lacks a second factor its user needs.
+    "ratings.signin.session_guard_middleware",
     "wuhai_safety.middleware.security_headers_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # 403 and 404 answered to signed-in users go to the security log.
+    "ratings.security_log.refusals_middleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wuhai_safety.urls"
@@ -130,6 +146,56 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# django-axes checks every password sign-in (the portal's and the admin's) against the
+# failures recorded for that user name *from that address*: someone guessing elsewhere cannot
+# lock a real user out. LOGIN_FAILURE_LIMIT failures, each within LOGIN_LOCKOUT_MINUTES of
+# the one before, lock the pair for LOGIN_LOCKOUT_MINUTES; an administrator can unlock sooner.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The same proxy-aware address as the verification rate limit, never one the client wrote.
+AXES_CLIENT_IP_CALLABLE = "ratings.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "ratings.views.accounts.locked_out"
+# Tries during a lock-out do not extend it, so the lock-out page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Sign-ins are in the security log; axes keeps only the failures it counts.
+AXES_DISABLE_ACCESS_LOG = True
+# The security log says who failed from where; axes need not announce itself at every start.
+AXES_VERBOSE = False
+# ratings.admin registers the failures list for portal administrators (unlock = delete).
+AXES_ENABLE_ADMIN = False
+
+# Time-based one-time codes (django-otp): the issuer authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "平安乌海"
+
+# A signed-in session ends after SESSION_IDLE_SECONDS without a request, and in any case
+# SESSION_ABSOLUTE_SECONDS after signing in (ratings.signin.session_guard_middleware).
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+
+# Who a locked-out or stuck user should call, shown on the lock-out and sign-in help pages.
+SUPPORT_CONTACT = env.str("SUPPORT_CONTACT", default="")
+
+# E-mail, e.g. smtp+tls://user:password@smtp.example.cn:587 (django-environ's EMAIL_URL).
+# Development prints mail on the console. Without EMAIL_URL in production the portal sends no
+# mail, and password reset by e-mail is switched off: its link is hidden, its pages are 404.
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "")
+if EMAIL_URL:
+    # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_USE_TLS… from the URL.
+    globals().update(
+        {k: v for k, v in environ.Env.email_url_config(EMAIL_URL).items() if v is not None}
+    )
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="平安乌海 <noreply@localhost>")
+PASSWORD_RESET_BY_EMAIL = bool(EMAIL_URL)
+# A password-reset link works for two hours (Django’s default is three days).
+PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -184,7 +250,11 @@ if "redis" in CACHES["default"]["BACKEND"].lower():
         {"socket_connect_timeout": 1, "socket_timeout": 1}
     )
 # Requests a minute per client address; the verification page is reached by scanning QR codes.
-RATE_LIMITS = {"verify": env.int("VERIFY_RATE_LIMIT", default=30)}
+RATE_LIMITS = {
+    "verify": env.int("VERIFY_RATE_LIMIT", default=30),
+    # Each request may send an e-mail: a handful a minute is plenty for a person.
+    "password_reset": 5,
+}
 # Behind a reverse proxy, the META key of the header it sets to the client's address
 # (HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP); empty means REMOTE_ADDR. Each proxy appends the
 # address it saw to X-Forwarded-For, and the client may write anything before them: the
@@ -236,9 +306,35 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
+# The security log (logger "security", ratings.security_log): one JSON object a line on
+# stderr, and in SECURITY_LOG_FILE too when set (reopened when logrotate moves it).
+SECURITY_LOG_FILE = env.str("SECURITY_LOG_FILE", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "wuhai_safety.jsonlog.JsonLinesFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security_console": {"class": "logging.StreamHandler", "formatter": "json"},
+        **(
+            {
+                "security_file": {
+                    "class": "logging.handlers.WatchedFileHandler",
+                    "filename": SECURITY_LOG_FILE,
+                    "formatter": "json",
+                    "encoding": "utf-8",
+                }
+            }
+            if SECURITY_LOG_FILE
+            else {}
+        ),
+    },
+    "loggers": {
+        "security": {
+            "handlers": ["security_console", *(["security_file"] if SECURITY_LOG_FILE else [])],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

@@ -3,16 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from ratings.views.accounts import SignInView
+
 admin.site.site_header = _("平安乌海 · 管理后台")
 admin.site.site_title = _("平安乌海")
 admin.site.index_title = _("参考数据与账号")
 
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    # The password step of the two-step sign-in (ratings.views.accounts); the admin site's
+    # login page is the same view.
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -65,8 +65,23 @@ def screenshot():
 
 
 def log_in(page, base_url: str, username: str, password: str) -> None:
+    """Sign in as a person does: the password, then — for administrators and certifiers, who
+    get an authenticator app here if they have none — the code the app shows now."""
+    from ratings import permissions
+    from ratings.models import User
+    from ratings.services.second_factor import current_code
+    from tests import factories
+
+    user = User.objects.get(username=username)
+    if permissions.must_use_second_factor(user):
+        factories.totp_device(user)
     page.goto(f"{base_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+    if "/accounts/login/code/" in page.url:
+        page.fill("#id_code", current_code(factories.totp_device(user)))
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
+        assert "/accounts/login/" not in page.url, "the code was refused"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ratings.imports import MAX_ROWS, import_bytes
+from ratings.imports import MAX_ROWS, import_bytes, record_import
 from ratings.resources import PortalResource
 
 
@@ -34,6 +34,8 @@ class ImportCommand(BaseCommand):
         report = import_bytes(
             self.resource_class, path.read_bytes(), path.name, dry_run=dry_run, max_rows=max_rows
         )
+        if not dry_run:
+            record_import(user=None, what=self.what, report=report)
         first, *rest = report.lines()
         preview = "（预览，未写入）" if dry_run and report.ok else ""
         self.stdout.write(f"{self.what}{preview}：{first}")

@@ -2,11 +2,16 @@
 
 Everything is made through the workflow functions, so the demo has the same events and history
 as real use. Running the command again adds only what is missing.
+
+Administrators and certifiers sign in with a one-time code besides the password: each demo
+account of theirs gets an authenticator "phone" whose secret is printed beside the accounts (it
+is a demo), and `manage.py demo_code <user>` prints its current code.
 """
 
 from __future__ import annotations
 
 import random
+from base64 import b32encode
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -16,8 +21,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ratings import workflow
+from ratings import permissions, workflow
 from ratings.choices import CodeSource, Decision, RegionKind, RegionLevel, Role, YearStatus
 from ratings.management.commands import _demo_domains as demo_domains
 from ratings.models import (
@@ -33,6 +39,8 @@ from ratings.models import (
 from ratings.uploads import PDF
 
 DEMO_PASSWORD = "pingan2026"
+# The name of the authenticator device seed_demo gives a demo account (demo_code reads only it).
+DEMO_DEVICE_NAME = "演示手机"
 CITY = "150300000000"
 ASSESSORS = [
     ("haibowan", "150302000000", "海勃湾区评定员"),
@@ -96,6 +104,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._communities()
             admin, assessors, certifiers = self._users()
+            for user in [admin, *certifiers.values()]:
+                self._demo_device(user)
         self._years(admin, assessors, certifiers)
         self._print_accounts()
 
@@ -159,6 +169,13 @@ class Command(BaseCommand):
             for authority in Authority.objects.filter(active=True)
         }
         return admin, assessors, certifiers
+
+    @staticmethod
+    def _demo_device(user: User) -> None:
+        """A confirmed authenticator for an account that must sign in with a code, unless it
+        has one (its own phone, enrolled through the portal, or this demo's from last time)."""
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
 
     # -- years and ratings --------------------------------------------------------------------
 
@@ -335,18 +352,41 @@ class Command(BaseCommand):
         return [(upload, PDF)]
 
     def _print_accounts(self) -> None:
-        rows = [("admin", "管理员 / administrator", "全市", DEMO_PASSWORD)]
+        admin = User.objects.get(username="admin")
+        rows = [(admin, "管理员 / administrator", "全市")]
         rows += [
-            (username, "评定员 / assessor", Region.objects.get(pk=district).name, DEMO_PASSWORD)
+            (
+                User.objects.get(username=username),
+                "评定员 / assessor",
+                Region.objects.get(pk=district).name,
+            )
             for username, district, _ in ASSESSORS
         ]
         rows += [
-            (authority.code, "认定机关 / certifier", authority.name, DEMO_PASSWORD)
+            (User.objects.get(username=authority.code), "认定机关 / certifier", authority.name)
             for authority in Authority.objects.filter(active=True)
         ]
+        secrets = {
+            device.user_id: b32encode(device.bin_key).decode()
+            for device in TOTPDevice.objects.filter(
+                user__in=[user for user, _role, _scope in rows],
+                name=DEMO_DEVICE_NAME,
+                confirmed=True,
+            )
+        }
         self.stdout.write("")
         self.stdout.write(
             f"Demo accounts (password {DEMO_PASSWORD}), seeded at {timezone.localtime():%Y-%m-%d %H:%M}:"
         )
-        for username, role, scope, _password in rows:
-            self.stdout.write(f"  {username:<12} {role:<26} {scope}")
+        for user, role, scope in rows:
+            self.stdout.write(f"  {user.username:<12} {role:<26} {scope}")
+        self.stdout.write("")
+        self.stdout.write(
+            "Administrators and certifiers also enter a one-time code (两步验证). Add the secret "
+            "below to an authenticator app (time-based, 6 digits, 30 s), or print the current "
+            "code with: python manage.py demo_code <user>"
+        )
+        for user, _role, _scope in rows:
+            if permissions.must_use_second_factor(user):
+                secret = secrets.get(user.pk, "(their own authenticator)")
+                self.stdout.write(f"  {user.username:<12} TOTP secret {secret}")
