@@ -6,11 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run serve backup restore test test-services setup install lint format messages bench clean
+.PHONY: run serve backup restore load soak test test-services setup install lint format messages bench clean
 
 # The settings default to production (DEBUG off); the development targets turn it on. An
 # explicit DEBUG in the environment wins.
-run test test-services setup install lint format messages bench: export DEBUG ?= True
+run test test-services setup install lint format messages bench load soak: export DEBUG ?= True
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,17 @@ format: install
 messages: install
 	$(PY) manage.py makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*'
 	$(PY) manage.py compile_translations
+
+## Load on loopback (production mode, gunicorn): public pages and assessors and certifiers at
+## work, for LOAD_SECONDS (60) with LOAD_PEOPLE (8); req/s, p50/p95 and errors into
+## bench/results/. soak: ten minutes at half that, and the workers' memory growth. Not in CI.
+LOAD_SECONDS ?= 60
+LOAD_PEOPLE ?= 8
+load: install
+	$(PY) bench/load.py --seconds $(LOAD_SECONDS) --people $(LOAD_PEOPLE)
+
+soak: install
+	$(PY) bench/load.py --seconds 600 --people $$(( $(LOAD_PEOPLE) / 2 )) --soak
 
 bench: install
 	$(PY) bench/run.py
