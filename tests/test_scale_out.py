@@ -79,3 +79,21 @@ def test_a_session_and_a_rating_saved_on_one_server_are_seen_on_the_other(two_se
     assert "两台服务器" in page.text
     assert re.search(r"scale-assessor|测试用户", page.text)
     assert StarRating.objects.filter(community_id=SAIHANWUSU).exists()
+
+
+def test_a_lock_out_earned_on_one_server_holds_on_the_other(two_servers):
+    first, second = two_servers
+    person = factories.assessor(HAINAN, username="locked-assessor")
+    person.password = PBKDF2PasswordHasher().encode(factories.PASSWORD, "scale-out-salt", 1000)
+    person.save(update_fields=["password"])
+    browser = Browser(first)
+    wrong = [
+        browser.post("/accounts/login/", {"username": "locked-assessor", "password": "wrong"})
+        for _ in range(5)
+    ]
+    assert wrong[-1].status == 429
+    right = browser.use(second).post(
+        "/accounts/login/", {"username": "locked-assessor", "password": factories.PASSWORD}
+    )
+    assert right.status == 429 and "登录已暂时锁定" in right.text
+    assert "sessionid" not in browser.cookies
