@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from ratings import permissions, workflow
 from ratings.models import RatingYear, Region, User
 from tests import factories
-from tests.helpers import HAINAN, SAIHANWUSU, WUDA
+from tests.helpers import HAINAN, SAIHANWUSU, WUDA, built_once_per_module
 from tests.world import World, build_world
 
 
@@ -42,22 +41,14 @@ def world_media(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def module_world(django_db_setup, django_db_blocker, world_media) -> World:
-    """The world of `tests.world`, built once for the whole module inside a transaction that is
-    rolled back after the module's last test. Each test (through `db`) runs in a savepoint."""
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=world_media):
-        outer = transaction.atomic()
-        outer.__enter__()
-        built = build_world()
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    """The world of `tests.world`, built once for the whole module."""
+    yield from built_once_per_module(django_db_blocker, world_media, build_world)
 
 
 @pytest.fixture(autouse=True)
 def _private_media(request, settings, tmp_path):
     """Evidence goes to a folder of the test's own (the module's, for the shared world)."""
-    if "module_world" in request.fixturenames:
+    if "world_media" in request.fixturenames:
         settings.MEDIA_ROOT = request.getfixturevalue("world_media")
     else:
         settings.MEDIA_ROOT = tmp_path / "media"

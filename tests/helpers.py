@@ -1,14 +1,18 @@
 """Helpers shared by tests: well-known region codes, short ways to move a rating along, and
-signing in through the pages."""
+signing in through the pages, data built once for a module."""
 
 from __future__ import annotations
 
-from django.test import Client
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from ratings import workflow
-from ratings.choices import Decision, ItemStatus
-from ratings.models import RatingYear, Region, StarItem, StarRating, User
+from ratings.choices import Decision, ItemStatus, ReviewDecision
+from ratings.models import Criterion, RatingYear, Region, StarItem, StarRating, Unit, User
 
 HAINAN = "150303000000"
 WUDA = "150304000000"
@@ -98,3 +102,60 @@ def sign_in(client: Client, user: User, password: str | None = None):
         device = factories.totp_device(user)
         response = code_step(client, current_code(device))
     return response
+
+
+# -- named units -------------------------------------------------------------------------------
+
+
+def full_scores(domain: str) -> list:
+    return [
+        workflow.LineInput(criterion_id=c.pk, points=c.points)
+        for c in Criterion.objects.filter(domain_id=domain, active=True)
+    ]
+
+
+def named_unit(name: str, domain: str, region: str, *, assessor, lead, admin, year, revoke=False):
+    unit = Unit.objects.create(domain_id=domain, region_id=region, name=name)
+    assessment = workflow.assessment_save(
+        user=assessor, unit=unit, year=year, expected_version=0, lines=full_scores(domain)
+    )
+    assessment = workflow.assessment_submit(user=assessor, assessment=assessment)
+    workflow.assessment_decide(user=lead, assessment=assessment, decision=ReviewDecision.APPROVE)
+    [designation] = workflow.designations_create(
+        user=admin,
+        units=[unit],
+        year=year,
+        naming=workflow.Naming(
+            title="平安家庭" if domain == "family" else "平安宾馆",
+            tier="示范户" if domain == "family" else "",
+            batch="首批",
+            document_number="乌平安办发〔2026〕1号",
+            designated_on=date(2026, 1, 10),
+        ),
+    )
+    if revoke:
+        workflow.designation_revoke(user=admin, designation=designation, reason="撤销")
+    return unit
+
+
+# -- responses and data built once ---------------------------------------------------------------
+
+
+def body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+    return response.content.decode()
+
+
+def built_once_per_module(django_db_blocker, media: Path, build):
+    """Run `build()` once for a module inside a transaction that is rolled back after the
+    module's last test; each test (through `db`) runs in a savepoint of its own inside it.
+    A generator for a module-scoped fixture to `yield from`."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        outer = transaction.atomic()
+        outer.__enter__()
+        built = build()
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)

@@ -14,7 +14,7 @@ from ratings import signin
 from ratings.services.second_factor import current_code
 from tests import factories
 from tests.helpers import code_step, password_step, sign_in
-from tests.test_admin_accounts import change_form, change_password, change_url
+from tests.permissions.test_admin_accounts import change_form, change_password, change_url
 from tests.test_settings import manage
 
 pytestmark = pytest.mark.django_db

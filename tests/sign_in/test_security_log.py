@@ -15,9 +15,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ratings import security_log
 from ratings.services.second_factor import current_code
 from tests import factories
+from tests.commands.test_imports import GOOD_ROWS, confirm, csv_bytes, preview
 from tests.helpers import code_step, password_step, sign_in
-from tests.test_admin_accounts import NEW_PASSWORD, change_form, change_password, change_url
-from tests.test_imports import GOOD_ROWS, confirm, csv_bytes, preview
+from tests.permissions.test_admin_accounts import (
+    NEW_PASSWORD,
+    change_form,
+    change_password,
+    change_url,
+)
 from tests.test_settings import manage
 from wuhai_safety.jsonlog import JsonLinesFormatter
 

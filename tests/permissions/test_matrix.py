@@ -232,7 +232,7 @@ ROWS = [
     Row("two_factor_disable", "post", lambda w: reverse("two_factor_disable"),         statuses(LOGIN, 302, 302, 403, 403, 403),
         data=lambda w: {"code": "000000"}),
     # Password reset by e-mail: public (e-mail is configured in development and tests). Its
-    # POST sends mail, five a minute per address: tests/test_sign_in.py exercises it.
+    # POST sends mail, five a minute per address: tests/sign_in/test_passwords.py exercises it.
     Row("password_reset", "get", lambda w: reverse("password_reset"),                  statuses(200, 200, 200, 200, 200, 200)),
     Row("password_reset_done", "get", lambda w: reverse("password_reset_done"),        statuses(200, 200, 200, 200, 200, 200)),
     Row("password_reset_confirm", "get", lambda w: reverse("password_reset_confirm", args=["MQ", "no-such-token"]),

@@ -16,8 +16,8 @@ from django.urls import reverse
 from ratings.services.second_factor import current_code
 from tests import factories
 from tests.helpers import code_step, password_step, sign_in
-from tests.test_pages import switch_to_english
 from tests.test_settings import GOOD_KEY, PUBLIC, manage
+from tests.views.test_pages import switch_to_english
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The bad-input crawl of tests/test_bad_input.py on the sign-in pages in the states the
+"""The bad-input crawl of tests/views/test_bad_input.py on the sign-in pages in the states the
 permission matrix cannot reach: half-way through signing in, enrolling, holding an app, and
 holding a password-reset link. Malformed values are refused, never a server error."""
 
@@ -13,10 +13,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ratings.models import User
-from tests import factories, test_bad_input
+from tests import factories
 from tests.helpers import password_step
-from tests.test_bad_input import Target
-from tests.test_bad_input import test_no_server_error_on_bad_input as crawl
+from tests.views import test_bad_input
+from tests.views.test_bad_input import Target
+from tests.views.test_bad_input import test_no_server_error_on_bad_input as crawl
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
