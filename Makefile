@@ -57,7 +57,7 @@ test: install
 ## The tests that start servers of their own (a PostgreSQL restarted under gunicorn, two
 ## instances sharing Redis…): slower, run by .ci/run after the main suite.
 test-services: install
-	$(PY) -m pytest -m services -p no:xdist
+	$(PY) -m pytest -m services -n 0
 
 lint: install
 	$(VENV)/bin/ruff check .
