@@ -1,5 +1,6 @@
-"""Plaque certificates: an A4 PDF with embedded Chinese text and a QR code of the plaque's
-public verification address; a revoked plaque's copy is overprinted 已撤销 for the archive."""
+"""Plaque certificates: an A4 PDF in a formal typeface (embedded), with the issuer lines under a
+seal and a QR code of the plaque's public verification address; a revoked plaque's copy is
+overprinted 已撤销 for the archive."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ from .models import Plaque
 from .plaques import verification_url
 
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
+SANS = "WQY"  # numbers, codes and the address: plain and legible
+FORMAL = "Formal"  # the title, the name, the wording and the issuers
+SEAL_RADIUS = 48  # an official round seal is 4.2 cm across: 48 pt is its radius, near enough
 
 
 def certificate_pdf(plaque: Plaque) -> bytes:
@@ -63,11 +67,27 @@ def certificates_pdf(
 
 
 def _canvas(out: BinaryIO) -> canvas.Canvas:
-    if "WQY" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("WQY", str(FONT_PATH), subfontIndex=0))
+    _register_fonts()
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1)
-    pdf.setAuthor(settings.PLAQUE_ISSUER)
+    pdf.setAuthor("、".join(settings.PLAQUE_ISSUER_LINES))
     return pdf
+
+
+def _register_fonts() -> None:
+    registered = pdfmetrics.getRegisteredFontNames()
+    if SANS not in registered:
+        pdfmetrics.registerFont(TTFont(SANS, str(FONT_PATH), subfontIndex=0))
+    name, path = _formal_font()
+    if name not in registered:
+        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
+
+
+def _formal_font() -> tuple[str, Path]:
+    """CERTIFICATE_FONT_FILE where it is installed, else the shipped font: the certificate must
+    print on any machine."""
+    installed = Path(settings.CERTIFICATE_FONT_FILE)
+    path = installed if installed.is_file() else FONT_PATH
+    return f"{FORMAL}:{path}", path
 
 
 def _full_name(plaque: Plaque) -> str:
@@ -90,9 +110,11 @@ def _draw(pdf: canvas.Canvas, plaque: Plaque, *, full_name: str) -> None:
     pdf.setLineWidth(1.5)
     pdf.rect(40, 40, width - 80, height - 80)
 
+    formal, _ = _formal_font()
+
     def centred(text: str, y: float, size: float, color=ink) -> None:
         pdf.setFillColor(color)
-        pdf.setFont("WQY", size)
+        pdf.setFont(formal, size)
         pdf.drawCentredString(width / 2, y, text)
 
     centred("证　书", height - 150, 40, red)
@@ -108,17 +130,13 @@ def _draw(pdf: canvas.Canvas, plaque: Plaque, *, full_name: str) -> None:
     centred("★ ★ ★ ★ ★ ★ ★ ★ ★ ★", height - 490, 18, gold)
 
     pdf.setFillColor(ink)
-    pdf.setFont("WQY", 12)
+    pdf.setFont(SANS, 12)
     issued = timezone.localtime(plaque.issued_at)
     left = 80
     pdf.drawString(left, 250, f"牌匾编号：{plaque.number}")
     pdf.drawString(left, 228, f"评定年度：{rating.year_id}年度")
     pdf.drawString(left, 206, f"授牌日期：{issued:%Y年%m月%d日}")
     pdf.drawString(left, 184, f"区划代码：{community.code}")
-    pdf.setFont("WQY", 16)
-    pdf.drawRightString(width - 80, 130, settings.PLAQUE_ISSUER)
-    pdf.setFont("WQY", 12)
-    pdf.drawRightString(width - 80, 108, f"{issued:%Y年%m月%d日}")
 
     url = verification_url(plaque.number)
     qr = segno.make(url, error="m")
@@ -126,15 +144,52 @@ def _draw(pdf: canvas.Canvas, plaque: Plaque, *, full_name: str) -> None:
     qr.save(image, kind="png", scale=6, border=2)
     image.seek(0)
     size = 110
-    pdf.drawImage(ImageReader(image), width - 80 - size, 170, size, size)
-    pdf.setFont("WQY", 8)
-    pdf.drawRightString(width - 80, 160, "扫码查验真伪")
+    pdf.drawImage(ImageReader(image), width - 80 - size, 200, size, size)
+    pdf.setFont(SANS, 8)
+    pdf.drawRightString(width - 80, 190, "扫码查验真伪")
     pdf.drawString(left, 160, url)
+
+    _issuers_and_seal(pdf, right=width - 80, date=f"{issued:%Y年%m月%d日}", font=formal)
 
     if plaque.revoked_at is not None:
         _overprint_revoked(pdf, plaque, width, height, red)
 
     pdf.showPage()
+
+
+def _issuers_and_seal(pdf: canvas.Canvas, *, right: float, date: str, font: str) -> None:
+    """The issuer lines and the date, right-aligned, with the seal over them: the configured
+    seal image, or an empty dashed circle where the office stamps the printed copy."""
+    lines = settings.PLAQUE_ISSUER_LINES
+    pdf.setFillColor(HexColor("#1d2733"))
+    pdf.setFont(font, 16)
+    top = 108 + 24 * len(lines)
+    for n, line in enumerate(lines):
+        pdf.drawRightString(right, top - 24 * n, line)
+    pdf.setFont(font, 13)
+    pdf.drawRightString(right, 108, date)
+
+    widest = max(pdfmetrics.stringWidth(line, font, 16) for line in lines)
+    centre_x, centre_y = right - widest / 2, (top + 16 + 108) / 2
+    seal = Path(settings.CERTIFICATE_SEAL_IMAGE) if settings.CERTIFICATE_SEAL_IMAGE else None
+    if seal is not None and seal.is_file():
+        side = 2 * SEAL_RADIUS
+        pdf.drawImage(
+            ImageReader(str(seal)),
+            centre_x - SEAL_RADIUS,
+            centre_y - SEAL_RADIUS,
+            side,
+            side,
+            mask="auto",
+            preserveAspectRatio=True,
+        )
+        return
+    pdf.saveState()
+    pdf.setStrokeColor(HexColor("#e8b4b0"))
+    pdf.setLineWidth(0.8)
+    pdf.setDash(3, 3)
+    pdf.circle(centre_x, centre_y, SEAL_RADIUS)
+    pdf.restoreState()
 
 
 def _overprint_revoked(pdf, plaque, width: float, height: float, red) -> None:
@@ -146,12 +201,12 @@ def _overprint_revoked(pdf, plaque, width: float, height: float, red) -> None:
     pdf.setFillAlpha(0.35)
     pdf.translate(width / 2, height / 2)
     pdf.rotate(40)
-    pdf.setFont("WQY", 150)
+    pdf.setFont(SANS, 150)
     pdf.drawCentredString(0, -50, "已撤销")
     pdf.restoreState()
 
     pdf.saveState()
     pdf.setFillColor(red)
-    pdf.setFont("WQY", 16)
+    pdf.setFont(SANS, 16)
     pdf.drawCentredString(width / 2, height - 200, f"本牌匾已于 {revoked:%Y年%m月%d日}撤销")
     pdf.restoreState()

@@ -45,6 +45,18 @@ if not DEBUG and urlsplit(SITE_URL).hostname in ("127.0.0.1", "localhost", "::1"
 # Plaque numbers read PREFIX-YEAR-SEQUENCE-CHECK; the issuer is printed on every certificate.
 PLAQUE_PREFIX = "WH"
 PLAQUE_ISSUER = env.str("PLAQUE_ISSUER", default="乌海市平安建设领导小组办公室")
+# The certificate: its issuer lines above the date (the first is PLAQUE_ISSUER; more, such as a
+# co-issuing office, in PLAQUE_CO_ISSUERS separated by "|"), a seal image printed over them (a PNG with a transparent
+# background; without one the certificate keeps an empty seal area for the stamp), and the
+# formal typeface of its text: a TrueType font that reportlab embeds, Debian's 楷体
+# (fonts-arphic-ukai) where installed, else the WenQuanYi Micro Hei shipped in ratings/fonts/.
+PLAQUE_ISSUER_LINES = [PLAQUE_ISSUER] + [
+    line.strip() for line in env.str("PLAQUE_CO_ISSUERS", default="").split("|") if line.strip()
+]
+CERTIFICATE_SEAL_IMAGE = env.str("CERTIFICATE_SEAL_IMAGE", default="")
+CERTIFICATE_FONT_FILE = env.str(
+    "CERTIFICATE_FONT_FILE", default="/usr/share/fonts/truetype/arphic/ukai.ttc"
+)
 
 INSTALLED_APPS = [
     # Django's admin, with a site that only a signed-in, second-factor-verified administrator

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 
 from ratings import workflow
+from ratings.certificates import certificate_pdf
 from ratings.choices import EventAction
 from ratings.models import Event, Plaque
 from ratings.plaques import check_character, parse_plaque_number, plaque_number
@@ -159,6 +161,59 @@ class TestCertificate:
         assert [code.text for code in decoded] == [
             f"https://pingan.wuhai.example/verify/{plaque.number}/"
         ]
+
+
+class TestFormalCertificate:
+    """The certificate is set in a formal typeface where one is installed, keeps a seal area over
+    its issuer lines, and prints the office's seal image when one is configured."""
+
+    UKAI = Path("/usr/share/fonts/truetype/arphic/ukai.ttc")
+
+    @pytest.fixture
+    def plaque(self, assessor, certifiers, admin_user, community, year):
+        rating = published_year_with(assessor, certifiers, admin_user, year, [(community, None)])[0]
+        return workflow.plaque_issue(user=admin_user, rating=rating)
+
+    @staticmethod
+    def page(plaque):
+        from pypdf import PdfReader
+
+        [page] = PdfReader(io.BytesIO(certificate_pdf(plaque))).pages
+        return page
+
+    @staticmethod
+    def font_names(page) -> set[str]:
+        fonts = page["/Resources"]["/Font"].values()
+        return {str(font.get_object()["/BaseFont"]) for font in fonts}
+
+    @pytest.mark.skipif(not UKAI.is_file(), reason="needs Debian's fonts-arphic-ukai")
+    def test_the_wording_is_in_the_installed_kai_typeface_embedded(self, plaque, settings):
+        settings.CERTIFICATE_FONT_FILE = str(self.UKAI)
+        page = self.page(plaque)
+        assert any("UKai" in name for name in self.font_names(page))
+        assert "十星平安社区(村)" in page.extract_text()
+
+    def test_without_it_the_shipped_font_prints_the_same_words(self, plaque, settings, tmp_path):
+        settings.CERTIFICATE_FONT_FILE = str(tmp_path / "not-installed.ttc")
+        page = self.page(plaque)
+        assert not any("UKai" in name for name in self.font_names(page))
+        assert "十星平安社区(村)" in page.extract_text()
+
+    def test_issuer_lines_and_the_seal_image_from_settings(self, plaque, settings, tmp_path):
+        from PIL import Image, ImageDraw
+
+        seal = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
+        ImageDraw.Draw(seal).ellipse((4, 4, 196, 196), outline=(200, 0, 0, 255), width=8)
+        seal.save(tmp_path / "seal.png")
+        settings.PLAQUE_ISSUER_LINES = ["乌海市平安建设领导小组办公室", "乌海市公安局"]
+
+        without_seal = self.page(plaque)
+        assert len(without_seal.images) == 1  # the QR code; the seal area is left to the stamp
+        text = without_seal.extract_text()
+        assert "乌海市平安建设领导小组办公室" in text and "乌海市公安局" in text
+
+        settings.CERTIFICATE_SEAL_IMAGE = str(tmp_path / "seal.png")
+        assert len(self.page(plaque).images) == 2
 
 
 class TestRevokedCertificate:
