@@ -91,17 +91,24 @@ class CodeForeignKey(widgets.ForeignKeyWidget):
     def __init__(self, model, field: str, *, by_name: bool = False, label: str, **kwargs) -> None:
         super().__init__(model, field, **kwargs)
         self.by_name, self.label = by_name, label
+        # What each spelling found, for this import only: every resource gets its own copy of
+        # its fields, and a file names the same few towns and domains on thousands of rows.
+        # Only finds are kept, so a parent created by an earlier row is found when it appears.
+        self.found: dict[str, object] = {}
 
     def clean(self, value, row=None, **kwargs):
         text = str(value).strip() if value is not None else ""
         if not text:
             return None
+        if text in self.found:
+            return self.found[text]
         spellings = {text, normalised(text)}
         found = self.model.objects.filter(**{f"{self.field}__in": spellings}).first()
         if found is None and self.by_name:
             found = self.model.objects.filter(name__in=spellings).first()
         if found is None:
             raise ValueError(f"找不到{self.label}“{text}”")
+        self.found[text] = found
         return found
 
 

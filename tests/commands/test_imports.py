@@ -14,8 +14,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
@@ -401,6 +402,26 @@ class TestOtherResources:
         bad = [["school", BAYINTAOHAI, "错码学校", "91330100799655058C", "", "是"]]
         report = import_bytes(UnitResource, csv_bytes(bad, header=header), "u.csv", dry_run=False)
         assert any("校验位不正确" in error for error in report.errors)
+
+    def test_each_region_and_domain_is_looked_up_once_per_file(self):
+        """A file of households names the same village and domain on every row: the lookups of
+        the region and domain columns do not grow with the rows."""
+        header = ["创建领域", "所在区划代码", "名称", "统一社会信用代码", "地址", "有效"]
+
+        def lookups(count: int) -> int:
+            rows = [["平安家庭", SAIHANWUSU, f"住户{n}", "", "", "是"] for n in range(count)]
+            with CaptureQueriesContext(connection) as captured:
+                report = import_bytes(
+                    UnitResource, csv_bytes(rows, header=header), "u.csv", dry_run=True
+                )
+            assert report.ok and report.new == count, report.errors
+            return sum(
+                1
+                for query in captured
+                if re.search(r'FROM "ratings_(region|domain)" WHERE .*"code" IN', query["sql"])
+            )
+
+        assert lookups(3) == lookups(30) == 2
 
 
 def criteria_rows(count: int) -> list[list[str]]:
