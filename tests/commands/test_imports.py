@@ -378,6 +378,15 @@ class TestOtherResources:
         report = import_bytes(RegionResource, csv_bytes(bad, header=header), "r.csv", dry_run=True)
         assert "第 2 行，“上级区划代码”列：找不到区划“150399000000”" in report.errors
 
+    def test_a_region_code_typed_as_a_number_in_excel_updates_its_region(self):
+        header = ["区划代码", "名称", "层级", "类别", "上级区划代码", "代码来源", "有效", "备注"]
+        row = [150303104707, "赛汗乌素村", "村级", "村", 150303104000, "nbs", "是", "改了备注"]
+        report = import_bytes(
+            RegionResource, xlsx_bytes([row], header=header), "r.xlsx", dry_run=False
+        )
+        assert report.ok and (report.new, report.updated) == (0, 1), report.errors
+        assert Region.objects.get(pk=SAIHANWUSU).note == "改了备注"
+
     def test_users_get_no_password_and_need_their_scope(self):
         header = ["用户名", "姓名", "邮箱", "角色", "负责区域代码", "认定机关代码", "有效"]
         good = [["newbie", "新评定员", "", "assessor", HAINAN, "", "是"]]
@@ -422,6 +431,20 @@ class TestOtherResources:
             )
 
         assert lookups(3) == lookups(30) == 2
+
+    def test_stored_units_are_found_a_few_hundred_a_query(self):
+        """Re-importing a file of stored units finds them in one query per 500, not one a row."""
+        header = ["创建领域", "所在区划代码", "名称", "统一社会信用代码", "地址", "有效"]
+        rows = [["平安家庭", SAIHANWUSU, f"住户{n}", "", "", "是"] for n in range(40)]
+        data = csv_bytes(rows, header=header)
+        assert import_bytes(UnitResource, data, "u.csv", dry_run=False).new == 40
+        with CaptureQueriesContext(connection) as captured:
+            report = import_bytes(UnitResource, data, "u.csv", dry_run=True)
+        assert report.ok and report.unchanged == 40, report.errors
+        finds = [
+            q for q in captured if 'FROM "ratings_unit"' in q["sql"] and "SAVEPOINT" not in q["sql"]
+        ]
+        assert len(finds) <= 2, [q["sql"][:120] for q in finds]
 
 
 def criteria_rows(count: int) -> list[list[str]]:
