@@ -31,7 +31,15 @@ from .filters import (
     WorkFilterForm,
 )
 from .guidance import GuidanceCloseForm, GuidanceForm, GuidanceNoteForm
-from .ratings import MET_CHOICES, BulkDecisionForm, DecisionForm, FindingForm, RatingEditForm
+from .ratings import (
+    MET_CHOICES,
+    BulkDecisionForm,
+    DecisionForm,
+    DistrictModeForm,
+    FindingForm,
+    PrereviewForm,
+    RatingEditForm,
+)
 
 __all__ = [
     "ACCEPT",
@@ -43,6 +51,8 @@ __all__ = [
     "clean_version",
     "BulkDecisionForm",
     "DecisionForm",
+    "DistrictModeForm",
+    "PrereviewForm",
     "FindingForm",
     "MET_CHOICES",
     "RatingEditForm",

@@ -4,6 +4,7 @@ Names say what they return: `<entity>_list_for_user` and `<entity>_get_for_user`
 the user's scope), with keyword-only arguments.
 """
 
+from .applications import district_choices, district_mode_list
 from .assessments import (
     assessment_get_for_user,
     assessment_line_list,
@@ -44,6 +45,8 @@ from .units import unit_get_for_user, unit_list_for_user
 from .years import year_current, year_get, year_list_with_figures
 
 __all__ = [
+    "district_choices",
+    "district_mode_list",
     "year_current",
     "year_get",
     "year_list_with_figures",
