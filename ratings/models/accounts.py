@@ -25,7 +25,9 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="assessors",
-        help_text=_("评定员只能处理该区域内的社区(村)。"),
+        help_text=_(
+            "评定员只能处理该区域内的社区(村)；填报员指定本社区(村)，初审员指定本街道(镇)。"
+        ),
     )
     authority = models.ForeignKey(
         Authority,
