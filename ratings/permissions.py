@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
-from .choices import AssessmentStatus, ItemStatus, RatingStatus, Role
+from .choices import AssessmentStatus, EventAction, ItemStatus, RatingStatus, Role
 from .models import (
     Assessment,
     Domain,
@@ -244,6 +244,62 @@ def certified_standards_q(user: User) -> Q:
     if not user.is_certifier:
         return NOTHING
     return Q(authority_id=user.authority_id)
+
+
+def awaiting_ratings_q(user: User, prefix: str = "") -> Q:
+    """Ratings waiting for the user to act (待我处理): a filter on StarRating, or on a relation
+    to it named by `prefix` (such as "this_year__"). Scope is filtered apart."""
+
+    def q(**lookups) -> Q:
+        return Q(**{prefix + name: value for name, value in lookups.items()})
+
+    if user.is_filer:
+        return q(application_led=True, status__in=[RatingStatus.DRAFT, RatingStatus.TOWN_BACK])
+    if user.is_prereviewer:
+        return q(application_led=True, status__in=[RatingStatus.APPLIED, RatingStatus.DIST_BACK])
+    if user.is_assessor:
+        return (
+            q(status=RatingStatus.RETURNED)
+            | q(application_led=True, status=RatingStatus.FORWARDED)
+            | q(application_led=False, status=RatingStatus.DRAFT)
+        )
+    return NOTHING
+
+
+# What each role is told about in its inbox (通知): the steps that hand it work or decide its own.
+INBOX_ACTIONS = {
+    Role.FILER: [
+        EventAction.TOWN_RETURN,
+        EventAction.TOWN_FORWARD,
+        EventAction.RETURN,
+        EventAction.REJECT,
+        EventAction.CERTIFY,
+    ],
+    Role.PREREVIEWER: [EventAction.APPLY, EventAction.DIST_RETURN, EventAction.CERTIFY],
+    Role.ASSESSOR: [
+        EventAction.TOWN_FORWARD,
+        EventAction.RETURN,
+        EventAction.REJECT,
+        EventAction.ENDORSE,
+        EventAction.CERTIFY,
+        EventAction.GUIDANCE_OPEN,
+    ],
+    Role.CERTIFIER: [EventAction.SUBMIT, EventAction.RESUBMIT],
+    Role.ADMIN: [EventAction.CERTIFY, EventAction.YEAR_CLOSE],
+}
+
+
+def inbox_events_q(user: User) -> Q:
+    """Events that concern the user (a filter on Event): the actions of `INBOX_ACTIONS` for the
+    user's role, on ratings inside the user's scope, done by someone else."""
+    role = Role.ADMIN if user.is_portal_admin else user.role
+    actions = INBOX_ACTIONS.get(role)
+    if not actions or not user.is_authenticated:
+        return NOTHING
+    concerns = Q(action__in=actions) & ~Q(actor=user)
+    if role == Role.ADMIN:
+        return concerns
+    return concerns & community_scope_q(user, "rating__community_id")
 
 
 # --------------------------------------------------------------------------------------------

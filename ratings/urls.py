@@ -8,6 +8,7 @@ from .views import (
     coverage,
     designations,
     guidance,
+    inbox,
     manage,
     public,
     ratings,
@@ -44,6 +45,9 @@ urlpatterns = [
         accounts.password_reset_complete,
         name="password_reset_complete",
     ),
+    # What awaits each signed-in user, and what concerns them
+    path("todo/", inbox.todo, name="todo"),
+    path("inbox/", inbox.inbox, name="inbox"),
     # Assessors and certifying authorities
     path("work/", ratings.work, name="work"),
     path("queue/", ratings.queue, name="queue"),

@@ -61,7 +61,12 @@ def work(request: HttpRequest) -> HttpResponse:
         status=filters.get("status"),
         stars=filters.get("stars"),
         search=filters.get("q", ""),
+        awaiting=bool(filters.get("mine")),
     )
+    page = paginate(request, rows)
+    flagged = selectors.item_list_flagged(year=year, communities=[row.code for row in page])
+    for row in page:
+        row.flagged = flagged.get(row.code, [])
     return render(
         request,
         "ratings/work.html",
@@ -70,7 +75,7 @@ def work(request: HttpRequest) -> HttpResponse:
             "form": form,
             "years": years,
             "year": year,
-            "page": paginate(request, rows),
+            "page": page,
             "cascade": cascade,
             "summary": selectors.rating_status_counts_for_user(user=user, year=year),
             "statuses": RatingStatus,

@@ -126,6 +126,8 @@ def statuses(*codes: int) -> dict[str, int]:
 ROWS = [
     #                                                                                  anon   in   out right other admin filer_in/out town_in/out
     Row("work", "get", lambda w: reverse("work"),                                      statuses(LOGIN, 200, 200, 302, 302, 200, 200, 200, 200, 200)),
+    Row("todo", "get", lambda w: reverse("todo"),                                      statuses(LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("inbox", "get", lambda w: reverse("inbox"),                                    statuses(LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     Row("queue", "get", lambda w: reverse("queue"),                                    statuses(LOGIN, 403, 403, 200, 200, 403, 403, 403, 403, 403)),
     Row("queue_decide", "post", lambda w: reverse("queue_decide"),                     statuses(LOGIN, 403, 403, 200, 302, 403, 403, 403, 403, 403),
         data=lambda w: {"items": [item(w.submitted, 1).pk], "decision": "endorse"}),
