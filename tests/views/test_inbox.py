@@ -105,9 +105,7 @@ def test_the_inbox_shows_what_concerns_the_user_and_nothing_else(client, scene):
     assert "没有这个" not in body(client.get(reverse("inbox"), {"q": "不存在的村"}))
 
 
-def test_the_assessors_list_shows_returned_and_rejected_items_with_reasons(
-    client, scene, assessor
-):
+def test_the_assessors_list_shows_returned_and_rejected_items_with_reasons(client, scene, assessor):
     client.force_login(assessor)
     page = body(client.get(reverse("work"), {"mine": "on"}))
     assert "第 1 项退回补充：补充证明" in page
