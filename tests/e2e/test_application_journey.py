@@ -55,7 +55,13 @@ def test_village_applies_town_forwards_district_reviews_authorities_certify(
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     log_in(page, base, "bayintaohai", factories.PASSWORD)
-    page.goto(detail)
+    # The town sees it waiting: the header counts it, 待办 leads to the filtered work list.
+    assert page.text_content(".todo-link .count") == "1"
+    page.click(".todo-link")
+    screenshot(page, "todo-phone")
+    page.click("text=待我处理的星级评定")
+    screenshot(page, "work-mine-phone")
+    page.click("main a:has-text('赛汗乌素村')")
     page.click("text=初审…")
     page.fill("textarea[name=item_1]", "请补充派出所出具的证明")
     page.check("input[name=decision][value=return]")
