@@ -248,3 +248,37 @@ class TestRefusals:
 
     def test_another_district_stays_assessor_led(self, chain, year):
         assert not DistrictMode.objects.filter(district_id=WUDA).exists()
+
+
+class TestConflicts:
+    def test_a_stale_self_assessment_is_a_conflict_naming_who_saved(self, chain, community, year):
+        filer = chain["filer"]
+        first = workflow.application_save(
+            user=filer, community=community, year=year, expected_version=0, answers=answers()
+        )
+        colleague = factories.filer(community.code, display_name="村委会文书")
+        workflow.application_save(
+            user=colleague,
+            community=community,
+            year=year,
+            expected_version=first.version,
+            answers=answers({2: False}),
+        )
+        with pytest.raises(workflow.Conflict, match="村委会文书"):
+            workflow.application_save(
+                user=filer,
+                community=community,
+                year=year,
+                expected_version=first.version,
+                answers=answers({3: False}),
+            )
+        assert item(first, 3).self_met is True and item(first, 2).self_met is False
+
+    def test_a_decision_made_a_moment_ago_is_not_made_twice(self, chain, community, year):
+        rating = applied_rating(chain["filer"], community, year)
+        colleague = factories.prereviewer(BAYINTAOHAI)
+        workflow.application_forward(user=colleague, rating=rating)
+        with pytest.raises(workflow.TransitionNotAllowed, match="不在待初审之列"):
+            workflow.application_return(user=chain["town"], rating=rating, note="再补充")
+        assert StarRating.objects.get().status == RatingStatus.FORWARDED
+        assert actions(rating).count("town_forward") == 1
