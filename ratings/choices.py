@@ -49,6 +49,15 @@ class Role(models.TextChoices):
     ASSESSOR = "assessor", _("评定员")
     CERTIFIER = "certifier", _("认定机关")
     ADMIN = "admin", _("管理员")
+    FILER = "filer", _("社区(村)填报员")
+    PREREVIEWER = "prereview", _("街道/镇初审员")
+
+
+class RatingMode(models.TextChoices):
+    """Who starts a district's ratings in a year (the seed's rating was run district by district)."""
+
+    ASSESSOR = "assessor", _("评定员评定")
+    APPLICATION = "application", _("社区自评申报")
 
 
 class YearStatus(models.TextChoices):
@@ -59,6 +68,12 @@ class YearStatus(models.TextChoices):
 
 class RatingStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
+    # The application-led chain: the community applies, the town forwards, the district reviews
+    # and submits (SUBMITTED, as in the assessor-led flow); each return goes one step back.
+    APPLIED = "applied", _("待初审")
+    TOWN_BACK = "town_back", _("初审退回")
+    FORWARDED = "forwarded", _("待区复核")
+    DIST_BACK = "dist_back", _("复核退回")
     SUBMITTED = "submitted", _("待认定")
     RETURNED = "returned", _("退回补充")
     CERTIFIED = "certified", _("已认定")
@@ -160,6 +175,12 @@ class EventAction(models.TextChoices):
     DESIGNATION_REVOKE = "designation_revoke", _("撤销命名")
     UNIT_CREATE = "unit_create", _("登记单位")
     UNIT_UPDATE = "unit_update", _("修改单位信息")
+    MODE_SET = "mode_set", _("设置评星方式")
+    SELF_SAVE = "self_save", _("保存自评")
+    APPLY = "apply", _("自评申报")
+    TOWN_FORWARD = "town_forward", _("初审通过，报区复核")
+    TOWN_RETURN = "town_return", _("初审退回社区")
+    DIST_RETURN = "dist_return", _("复核退回街道/镇")
 
 
 DECISION_TO_ACTION = {

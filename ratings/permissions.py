@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
-from .choices import AssessmentStatus, ItemStatus, RatingStatus, Role
+from .choices import AssessmentStatus, EventAction, ItemStatus, RatingStatus, Role
 from .models import (
     Assessment,
     Domain,
@@ -42,7 +42,7 @@ def scope_region(user: User) -> Region | None:
     """The region a user works in; None means the whole country (administrators)."""
     if user.is_portal_admin:
         return None
-    if user.is_assessor:
+    if user.is_assessor or user.is_applicant_side:
         return user.region
     if user.is_certifier:
         return user.authority.region
@@ -74,6 +74,11 @@ def in_scope(user: User, region: Region) -> bool:
 def can_administer(user: User) -> bool:
     """Years, plaques, namings, eligibility and the admin site: 市平安办."""
     return user.is_authenticated and user.is_portal_admin
+
+
+def can_set_modes(user: User) -> bool:
+    """Whether a district runs a year assessor-led or application-led: the administrators."""
+    return can_administer(user)
 
 
 def works_from_queue(user: User) -> bool:
@@ -137,11 +142,22 @@ def can_reset_second_factor(actor: User, account: User) -> bool:
 # Ten-star ratings
 
 
+# Statuses of a rating before the district has sent it to the certifying authorities.
+BEFORE_CERTIFICATION = (
+    RatingStatus.DRAFT,
+    RatingStatus.APPLIED,
+    RatingStatus.TOWN_BACK,
+    RatingStatus.FORWARDED,
+    RatingStatus.DIST_BACK,
+)
+
+
 def can_see_rating(user: User, rating: StarRating | None) -> bool:
-    """Certifiers see a rating once it has been submitted; drafts belong to the assessors."""
+    """Certifiers see a rating once it has been submitted to them; the stages before belong to
+    the community, the town and the district. (Scope is checked before this.)"""
     if user.is_certifier:
-        return rating is not None and rating.status != RatingStatus.DRAFT
-    return user.is_assessor or user.is_portal_admin
+        return rating is not None and rating.status not in BEFORE_CERTIFICATION
+    return user.is_assessor or user.is_portal_admin or user.is_applicant_side
 
 
 def can_score(user: User) -> bool:
@@ -149,9 +165,52 @@ def can_score(user: User) -> bool:
     return user.is_assessor
 
 
-def can_edit_rating(user: User, year: RatingYear, rating: StarRating | None) -> bool:
-    """An assessor, in an open year, on a rating not started yet, a draft or returned."""
-    return can_score(user) and year.is_open and (rating is None or rating.is_editable)
+def can_edit_rating(
+    user: User, year: RatingYear, rating: StarRating | None, *, application_led: bool = False
+) -> bool:
+    """An assessor, in an open year, on a rating not started yet, a draft or returned; in an
+    application-led district (`application_led`, for a rating not started yet) only once the
+    town has forwarded it (the district's review) or an authority returned it."""
+    if not (can_score(user) and year.is_open):
+        return False
+    if rating is None:
+        return not application_led
+    return rating.is_editable
+
+
+def can_apply_for(
+    user: User, year: RatingYear, rating: StarRating | None, *, application_led: bool
+) -> bool:
+    """The community's filer fills in its self-assessment and applies, in an application-led
+    district (`application_led`, for a rating not started yet), in an open year, before it
+    applies or after the town returned it. (Scope, the filer's own community, comes first.)"""
+    if not (user.is_filer and year.is_open):
+        return False
+    if rating is None:
+        return application_led
+    return rating.is_self_editable
+
+
+def can_prereview(user: User, rating: StarRating | None) -> bool:
+    """The town's reviewer forwards or returns an application waiting for it, in an open year."""
+    return (
+        user.is_prereviewer
+        and rating is not None
+        and rating.application_led
+        and rating.awaits_prereview
+        and rating.year.is_open
+    )
+
+
+def can_return_to_town(user: User, rating: StarRating | None) -> bool:
+    """The district's assessor sends a forwarded application back to the town, one step."""
+    return (
+        can_score(user)
+        and rating is not None
+        and rating.application_led
+        and rating.status == RatingStatus.FORWARDED
+        and rating.year.is_open
+    )
 
 
 def can_see_item(user: User, item: StarItem) -> bool:
@@ -185,6 +244,62 @@ def certified_standards_q(user: User) -> Q:
     if not user.is_certifier:
         return NOTHING
     return Q(authority_id=user.authority_id)
+
+
+def awaiting_ratings_q(user: User, prefix: str = "") -> Q:
+    """Ratings waiting for the user to act (待我处理): a filter on StarRating, or on a relation
+    to it named by `prefix` (such as "this_year__"). Scope is filtered apart."""
+
+    def q(**lookups) -> Q:
+        return Q(**{prefix + name: value for name, value in lookups.items()})
+
+    if user.is_filer:
+        return q(application_led=True, status__in=[RatingStatus.DRAFT, RatingStatus.TOWN_BACK])
+    if user.is_prereviewer:
+        return q(application_led=True, status__in=[RatingStatus.APPLIED, RatingStatus.DIST_BACK])
+    if user.is_assessor:
+        return (
+            q(status=RatingStatus.RETURNED)
+            | q(application_led=True, status=RatingStatus.FORWARDED)
+            | q(application_led=False, status=RatingStatus.DRAFT)
+        )
+    return NOTHING
+
+
+# What each role is told about in its inbox (通知): the steps that hand it work or decide its own.
+INBOX_ACTIONS = {
+    Role.FILER: [
+        EventAction.TOWN_RETURN,
+        EventAction.TOWN_FORWARD,
+        EventAction.RETURN,
+        EventAction.REJECT,
+        EventAction.CERTIFY,
+    ],
+    Role.PREREVIEWER: [EventAction.APPLY, EventAction.DIST_RETURN, EventAction.CERTIFY],
+    Role.ASSESSOR: [
+        EventAction.TOWN_FORWARD,
+        EventAction.RETURN,
+        EventAction.REJECT,
+        EventAction.ENDORSE,
+        EventAction.CERTIFY,
+        EventAction.GUIDANCE_OPEN,
+    ],
+    Role.CERTIFIER: [EventAction.SUBMIT, EventAction.RESUBMIT],
+    Role.ADMIN: [EventAction.CERTIFY, EventAction.YEAR_CLOSE],
+}
+
+
+def inbox_events_q(user: User) -> Q:
+    """Events that concern the user (a filter on Event): the actions of `INBOX_ACTIONS` for the
+    user's role, on ratings inside the user's scope, done by someone else."""
+    role = Role.ADMIN if user.is_portal_admin else user.role
+    actions = INBOX_ACTIONS.get(role)
+    if not actions or not user.is_authenticated:
+        return NOTHING
+    concerns = Q(action__in=actions) & ~Q(actor=user)
+    if role == Role.ADMIN:
+        return concerns
+    return concerns & community_scope_q(user, "rating__community_id")
 
 
 # --------------------------------------------------------------------------------------------
@@ -275,6 +390,11 @@ def role_required(*roles: str) -> Callable:
 
 # Any portal role; each view then checks scope and right itself.
 staff_required = role_required(Role.ASSESSOR, Role.CERTIFIER, Role.ADMIN)
+# The ten-star pages the community and town roles share with the others: the work list, one
+# rating, its files and the steps of the application-led chain.
+rating_roles_required = role_required(
+    Role.ASSESSOR, Role.CERTIFIER, Role.ADMIN, Role.FILER, Role.PREREVIEWER
+)
 assessor_or_admin_required = role_required(Role.ASSESSOR, Role.ADMIN)
 certifier_required = role_required(Role.CERTIFIER)
 admin_required = role_required(Role.ADMIN)

@@ -3,10 +3,12 @@ from django.urls import path
 from . import converters  # noqa: F401 - registers the path converters
 from .views import (
     accounts,
+    applications,
     assessments,
     coverage,
     designations,
     guidance,
+    inbox,
     manage,
     public,
     ratings,
@@ -43,6 +45,9 @@ urlpatterns = [
         accounts.password_reset_complete,
         name="password_reset_complete",
     ),
+    # What awaits each signed-in user, and what concerns them
+    path("todo/", inbox.todo, name="todo"),
+    path("inbox/", inbox.inbox, name="inbox"),
     # Assessors and certifying authorities
     path("work/", ratings.work, name="work"),
     path("queue/", ratings.queue, name="queue"),
@@ -56,6 +61,27 @@ urlpatterns = [
         name="item_decide",
     ),
     path("evidence/<id:pk>/", ratings.evidence_download, name="evidence_download"),
+    # The application-led chain: community, town, district
+    path(
+        "ratings/<year:year>/<code:code>/apply/edit/",
+        applications.application_edit,
+        name="application_edit",
+    ),
+    path(
+        "ratings/<year:year>/<code:code>/apply/",
+        applications.application_submit,
+        name="application_submit",
+    ),
+    path(
+        "ratings/<year:year>/<code:code>/prereview/",
+        applications.application_prereview,
+        name="application_prereview",
+    ),
+    path(
+        "ratings/<year:year>/<code:code>/review/return/",
+        applications.application_review_return,
+        name="application_review_return",
+    ),
     # Supervised guidance
     path("guidance/", guidance.guidance_list, name="guidance_list"),
     path("guidance/<id:pk>/", guidance.guidance_detail, name="guidance_detail"),
@@ -97,6 +123,7 @@ urlpatterns = [
     # Administrators
     path("manage/years/", manage.years, name="manage_years"),
     path("manage/years/<year:year>/close/", manage.year_close, name="year_close"),
+    path("manage/years/<year:year>/modes/", applications.district_modes, name="district_modes"),
     path("manage/years/<year:year>/publish/", manage.year_publish, name="year_publish"),
     path("manage/years/<year:year>/plaques/", manage.year_plaques, name="year_plaques"),
     path("manage/years/<year:year>/plaques/issue/", manage.plaques_issue, name="plaques_issue"),

@@ -24,6 +24,16 @@ def assessor(region_code: str, **kwargs) -> User:
     return UserFactory(role=Role.ASSESSOR, region_id=region_code, **kwargs)
 
 
+def filer(community_code: str, **kwargs) -> User:
+    """社区(村)填报员 of one community or village."""
+    return UserFactory(role=Role.FILER, region_id=community_code, **kwargs)
+
+
+def prereviewer(town_code: str, **kwargs) -> User:
+    """街道/镇初审员 of one street or town."""
+    return UserFactory(role=Role.PREREVIEWER, region_id=town_code, **kwargs)
+
+
 def certifier(authority_code: str, **kwargs) -> User:
     return UserFactory(role=Role.CERTIFIER, authority_id=authority_code, **kwargs)
 

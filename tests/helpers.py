@@ -159,3 +159,34 @@ def built_once_per_module(django_db_blocker, media: Path, build):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+
+
+# -- the application-led chain ------------------------------------------------------------------
+
+
+def answers(met: dict[int, bool | None] | None = None, **kwargs) -> list[workflow.Finding]:
+    """A community's ten self-assessment answers, all met unless `met` says otherwise."""
+    met = met or {}
+    return [
+        workflow.Finding(number=n, met=met.get(n, True), note=f"第{n}项自评", **kwargs)
+        for n in range(1, 11)
+    ]
+
+
+def application_led(admin: User, year: RatingYear, district: str = HAINAN) -> None:
+    workflow.district_mode_set(
+        user=admin, district=Region.objects.get(pk=district), year=year, mode="application"
+    )
+
+
+def applied_rating(filer: User, community: Region, year: RatingYear, met=None) -> StarRating:
+    """A community's self-assessment, saved and filed with its town."""
+    current = StarRating.objects.filter(community=community, year=year).first()
+    rating = workflow.application_save(
+        user=filer,
+        community=community,
+        year=year,
+        expected_version=current.version if current else 0,
+        answers=answers(met),
+    )
+    return workflow.application_submit(user=filer, rating=rating)

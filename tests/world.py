@@ -26,7 +26,14 @@ from ratings.models import (
 )
 from ratings.uploads import PDF
 from tests import factories
-from tests.helpers import HAINAN, WUDA, published_year_with
+from tests.helpers import (
+    BAYINTAOHAI,
+    HAINAN,
+    WUDA,
+    WUDA_COMMUNITY,
+    answers,
+    published_year_with,
+)
 
 PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
 
@@ -34,7 +41,8 @@ PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
 @dataclass
 class World:
     """In 海南区: a draft rating (建设社区) and a submitted one (赛汗乌素村) of the open year 2026,
-    with files; a published 2025 with a ten-star community (利民社区) holding a plaque and a
+    with files, started assessor-led before the district turned application-led; applications
+    of 巴音陶亥镇's villages in draft (with a file), applied and forwarded; a published 2025 with a ten-star community (利民社区) holding a plaque and a
     one-star community (曙光村) under guidance; hotels with a submitted, a draft and a named
     assessment."""
 
@@ -48,8 +56,15 @@ class World:
     hotel: Unit  # its 2026 assessment is submitted, with a file
     draft_hotel: Unit  # its 2026 assessment is a draft
     designation: Designation
+    application: StarRating  # application-led, the community's draft, with a file
+    application_file: EvidenceFile
+    applied: StarRating  # waiting for the town's pre-review
+    forwarded: StarRating  # waiting for the district's review
     users: dict[str, User | None]
     certifiers: dict[str, User]
+    # The filer of each community with a rating, and the reviewer of each town with one.
+    filers: dict[str, User]
+    prereviewers: dict[str, User]
 
 
 def build_world() -> World:
@@ -125,7 +140,52 @@ def build_world() -> World:
             designated_on=datetime.date(2026, 12, 1),
         ),
     )
+    workflow.district_mode_set(
+        user=admin, district=Region.objects.get(pk=HAINAN), year=year, mode="application"
+    )
+    filers = {
+        code: factories.filer(code, username=f"world-filer-{code}")
+        for code in (
+            "150303102501",
+            "150303102502",
+            "150303104701",
+            "150303104702",
+            "150303104703",
+            "150303104705",
+            "150303104707",
+            WUDA_COMMUNITY,
+        )
+    }
+    prereviewers = {
+        code: factories.prereviewer(code, username=f"world-town-{code}")
+        for code in ("150303102000", BAYINTAOHAI, "150304011000")
+    }
+
+    def applied(code: str) -> StarRating:
+        given = answers()
+        given[0].uploads = [(SimpleUploadedFile("自评表.pdf", PDF_BYTES), PDF)]
+        rating = workflow.application_save(
+            user=filers[code],
+            community=Region.objects.get(pk=code),
+            year=year,
+            expected_version=0,
+            answers=given,
+        )
+        if code == "150303104701":
+            return rating
+        return workflow.application_submit(user=filers[code], rating=rating)
+
+    application, applied_one = applied("150303104701"), applied("150303104703")
+    forwarded = workflow.application_forward(
+        user=prereviewers[BAYINTAOHAI], rating=applied("150303104705")
+    )
     return World(
+        application=application,
+        application_file=EvidenceFile.objects.get(item__rating=application),
+        applied=applied_one,
+        forwarded=forwarded,
+        filers=filers,
+        prereviewers=prereviewers,
         draft=draft,
         submitted=submitted,
         draft_file=EvidenceFile.objects.get(item__rating=draft),

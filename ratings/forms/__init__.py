@@ -25,13 +25,22 @@ from .filters import (
     FilterForm,
     GuidanceFilterForm,
     HonoursFilterForm,
+    InboxFilterForm,
     QueueFilterForm,
     UnitFilterForm,
     VerifyForm,
     WorkFilterForm,
 )
 from .guidance import GuidanceCloseForm, GuidanceForm, GuidanceNoteForm
-from .ratings import MET_CHOICES, BulkDecisionForm, DecisionForm, FindingForm, RatingEditForm
+from .ratings import (
+    MET_CHOICES,
+    BulkDecisionForm,
+    DecisionForm,
+    DistrictModeForm,
+    FindingForm,
+    PrereviewForm,
+    RatingEditForm,
+)
 
 __all__ = [
     "ACCEPT",
@@ -43,6 +52,8 @@ __all__ = [
     "clean_version",
     "BulkDecisionForm",
     "DecisionForm",
+    "DistrictModeForm",
+    "PrereviewForm",
     "FindingForm",
     "MET_CHOICES",
     "RatingEditForm",
@@ -51,6 +62,7 @@ __all__ = [
     "FilterForm",
     "GuidanceFilterForm",
     "HonoursFilterForm",
+    "InboxFilterForm",
     "QueueFilterForm",
     "UnitFilterForm",
     "VerifyForm",

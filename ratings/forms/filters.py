@@ -74,12 +74,21 @@ class WorkFilterForm(FilterForm):
         empty_value=None,
         choices=[("", _("全部"))] + [(n, n) for n in range(10, -1, -1)],
     )
+    mine = forms.BooleanField(label=_("待我处理"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         self.base_fields["status"].choices = [("", _("全部")), ("none", _("未开始"))] + list(
             RatingStatus.choices
         )
         super().__init__(*args, **kwargs)
+
+
+class InboxFilterForm(FilterForm):
+    """The inbox: searched by community name."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = _("社区(村)")
 
 
 class QueueFilterForm(FilterForm):

@@ -6,8 +6,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Decision
+from ..choices import Decision, RatingMode
 from ..models import (
+    Region,
     StarItem,
     StarStandard,
 )
@@ -50,25 +51,56 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
     withdraw = forms.TypedMultipleChoiceField(
         label=_("撤回材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
+    # The district's review of an application: why it judges differently from the community.
+    reason = forms.CharField(
+        label=_("改判理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("结论与社区(村)自评不同时必填。"),
+    )
 
     def __init__(
-        self, *args, standard: StarStandard, item: StarItem | None, raw_names: dict, **kwargs
+        self,
+        *args,
+        standard: StarStandard,
+        item: StarItem | None,
+        raw_names: dict,
+        own: bool = False,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.standard = standard
         self.item = item
         self.raw_names = raw_names
+        self.own = own
         active = [e for e in item.evidence.all() if not e.is_withdrawn] if item else []
         self.active_evidence = active
         self.fields["withdraw"].choices = [(e.pk, e.original_name) for e in active]
+        # The review compares with the community's answer; the self-assessment and the
+        # assessor-led rating have nothing to compare with.
+        self.reviews_application = bool(item and item.rating.application_led and not own)
+        if not self.reviews_application:
+            del self.fields["reason"]
+        if own:
+            self.fields["met"].label = _("自评是否达标")
+            self.fields["note"].label = _("自评说明")
         if item is not None and not self.is_bound:
-            self.initial = {
-                "met": {True: "yes", False: "no"}.get(item.met),
-                "note": item.note,
-            }
+            met, note = (item.self_met, item.self_note) if own else (item.met, item.note)
+            self.initial = {"met": {True: "yes", False: "no"}.get(met), "note": note}
+            if self.reviews_application:
+                self.initial["reason"] = item.review_reason
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if self.reviews_application:
+            met = cleaned.get("met")
+            if (
+                met is not None
+                and met != self.item.self_met
+                and not cleaned.get("reason", "").strip()
+            ):
+                self.add_error("reason", _("结论与社区(村)自评不同，请填写改判理由。"))
         keeping = len(self.active_evidence) - len(cleaned.get("withdraw") or [])
         if keeping + len(cleaned.get("files") or []) > MAX_EVIDENCE_PER_ITEM:
             self.add_error(
@@ -86,6 +118,7 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
             note=data["note"].strip(),
             uploads=data["files"],
             withdraw=data["withdraw"],
+            reason=data.get("reason", "").strip(),
         )
 
 
@@ -101,6 +134,7 @@ class RatingEditForm(VersionedPage):
         items: dict[int, StarItem],
         version: int,
         raw_names: dict | None = None,
+        own: bool = False,
     ) -> None:
         super().__init__(version=version)
         self.data = data
@@ -117,6 +151,7 @@ class RatingEditForm(VersionedPage):
                     standard=standard,
                     item=item,
                     raw_names=raw_names or {},
+                    own=own,
                 )
             self.rows.append({"standard": standard, "item": item, "form": form})
 
@@ -157,3 +192,70 @@ class BulkDecisionForm(DecisionForm):
     def __init__(self, *args, queue: QuerySet[StarItem], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = queue
+
+
+class PrereviewForm(forms.Form):
+    """The town's pre-review of an application: forward it, or return it with a note on the
+    whole and/or on single items."""
+
+    FORWARD, RETURN = "forward", "return"
+
+    decision = forms.ChoiceField(
+        label=_("初审结果"),
+        choices=[(FORWARD, _("通过，报区复核")), (RETURN, _("退回社区(村)修改"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("初审意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("退回时，整体意见和逐项意见至少填写一处。"),
+    )
+
+    def __init__(self, *args, standards: list[StarStandard], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.standards = standards
+        for standard in standards:
+            self.fields[f"item_{standard.number}"] = forms.CharField(
+                label=_("第 %(number)s 项意见") % {"number": standard.number},
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+
+    @property
+    def item_fields(self) -> list:
+        return [(standard, self[f"item_{standard.number}"]) for standard in self.standards]
+
+    def item_notes(self) -> dict[int, str]:
+        return {
+            standard.number: self.cleaned_data[f"item_{standard.number}"].strip()
+            for standard in self.standards
+            if self.cleaned_data.get(f"item_{standard.number}", "").strip()
+        }
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            cleaned.get("decision") == self.RETURN
+            and not cleaned.get("note", "").strip()
+            and not self.item_notes()
+        ):
+            self.add_error("note", _("退回时必须说明需要社区(村)修改或补充什么（整体或逐项）。"))
+        return cleaned
+
+
+class DistrictModeForm(forms.Form):
+    """The administrator's choice of how one district runs a year."""
+
+    district = forms.ModelChoiceField(
+        label=_("区(县)"),
+        queryset=Region.objects.none(),
+        error_messages={"invalid_choice": _("请选择一个区(县)。")},
+    )
+    mode = forms.ChoiceField(label=_("评星方式"), choices=RatingMode.choices)
+
+    def __init__(self, *args, districts, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts

@@ -5,6 +5,7 @@ State changes live in `ratings.workflow`; models hold data, constraints and smal
 """
 
 from .accounts import User
+from .applications import DistrictMode, district_code_of, is_application_led
 from .assessments import Assessment, AssessmentLine
 from .base import Revocable
 from .designations import Designation
@@ -27,6 +28,9 @@ from .units import (
 
 __all__ = [
     "User",
+    "DistrictMode",
+    "district_code_of",
+    "is_application_led",
     "Assessment",
     "AssessmentLine",
     "Revocable",

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Role
+from ..choices import RegionLevel, Role
 from .programme import Authority
 from .regions import Region
 
@@ -25,7 +25,9 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="assessors",
-        help_text=_("评定员只能处理该区域内的社区(村)。"),
+        help_text=_(
+            "评定员只能处理该区域内的社区(村)；填报员指定本社区(村)，初审员指定本街道(镇)。"
+        ),
     )
     authority = models.ForeignKey(
         Authority,
@@ -45,6 +47,10 @@ class User(AbstractUser):
                 name="assessor_has_region",
             ),
             models.CheckConstraint(
+                condition=~Q(role__in=[Role.FILER, Role.PREREVIEWER]) | Q(region__isnull=False),
+                name="applicant_side_has_region",
+            ),
+            models.CheckConstraint(
                 condition=~Q(role=Role.CERTIFIER) | Q(authority__isnull=False),
                 name="certifier_has_authority",
             ),
@@ -57,12 +63,33 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.ASSESSOR and self.region_id is None:
             raise ValidationError({"region": _("评定员必须指定负责区域。")})
+        if self.role == Role.FILER and (self.region is None or not self.region.is_village_level):
+            raise ValidationError({"region": _("填报员必须指定一个社区(村)。")})
+        if self.role == Role.PREREVIEWER and (
+            self.region is None or self.region.level != RegionLevel.TOWN
+        ):
+            raise ValidationError({"region": _("初审员必须指定一个街道(镇)。")})
         if self.role == Role.CERTIFIER and self.authority_id is None:
             raise ValidationError({"authority": _("认定机关人员必须指定所属认定机关。")})
 
     @property
     def is_assessor(self) -> bool:
         return self.role == Role.ASSESSOR
+
+    @property
+    def is_filer(self) -> bool:
+        """社区(村)填报员: fills in and files its own community's self-assessment."""
+        return self.role == Role.FILER
+
+    @property
+    def is_prereviewer(self) -> bool:
+        """街道/镇初审员: checks its town's applications first."""
+        return self.role == Role.PREREVIEWER
+
+    @property
+    def is_applicant_side(self) -> bool:
+        """The community and town roles of the application-led chain."""
+        return self.role in (Role.FILER, Role.PREREVIEWER)
 
     @property
     def is_certifier(self) -> bool:

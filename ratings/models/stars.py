@@ -24,6 +24,11 @@ class StarRating(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=RatingStatus.choices, default=RatingStatus.DRAFT
     )
+    # Started in a district that ran the year application-led: the community applies, the town
+    # and the district review before the authorities decide. Kept on the rating, so that a
+    # district switching its mode mid-year leaves ratings already started on their own path.
+    application_led = models.BooleanField(_("社区自评申报"), default=False)
+    applied_at = models.DateTimeField(_("申报时间"), null=True, blank=True)
     # Endorsed items so far; final once the rating is certified. Stored so that lists and
     # statistics never count items row by row.
     stars = models.PositiveSmallIntegerField(_("星数"), default=0)
@@ -88,8 +93,25 @@ class StarRating(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        """Whether the assessor may still change findings: a draft, or returned for more."""
+        """Whether the assessor may still change findings: a draft, or returned for more; in
+        the application-led chain, once the town has forwarded it (the district's review)."""
+        if self.application_led:
+            return self.status in (RatingStatus.FORWARDED, RatingStatus.RETURNED)
         return self.status in (RatingStatus.DRAFT, RatingStatus.RETURNED)
+
+    @property
+    def is_self_editable(self) -> bool:
+        """Whether the community may still change its self-assessment: before it applies, or
+        after the town returned it."""
+        return self.application_led and self.status in (
+            RatingStatus.DRAFT,
+            RatingStatus.TOWN_BACK,
+        )
+
+    @property
+    def awaits_prereview(self) -> bool:
+        """Applied, or returned by the district: the town's turn."""
+        return self.status in (RatingStatus.APPLIED, RatingStatus.DIST_BACK)
 
     @property
     def outcome(self) -> Outcome | None:
@@ -118,6 +140,12 @@ class StarItem(models.Model):
     )
     met = models.BooleanField(_("是否达标"), null=True, blank=True)
     note = models.TextField(_("评定说明"), blank=True, max_length=2000)
+    # The application-led chain: the community's own answer, the town's note when it returns
+    # the application, and the district's reason for judging differently from the community.
+    self_met = models.BooleanField(_("自评是否达标"), null=True, blank=True)
+    self_note = models.TextField(_("自评说明"), blank=True, max_length=2000)
+    town_note = models.TextField(_("初审意见"), blank=True, max_length=2000)
+    review_reason = models.TextField(_("复核改判理由"), blank=True, max_length=2000)
     status = models.CharField(
         _("状态"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT
     )
@@ -152,6 +180,11 @@ class StarItem(models.Model):
     def is_editable(self) -> bool:
         """Whether the assessor may still change the finding."""
         return self.status in (ItemStatus.DRAFT, ItemStatus.RETURNED)
+
+    @property
+    def review_differs(self) -> bool:
+        """Whether the district's finding differs from the community's own (needs a reason)."""
+        return self.rating.application_led and self.met is not None and self.met != self.self_met
 
     @property
     def is_final(self) -> bool:

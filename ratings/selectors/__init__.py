@@ -4,6 +4,7 @@ Names say what they return: `<entity>_list_for_user` and `<entity>_get_for_user`
 the user's scope), with keyword-only arguments.
 """
 
+from .applications import district_choices, district_mode_list
 from .assessments import (
     assessment_get_for_user,
     assessment_line_list,
@@ -12,6 +13,7 @@ from .assessments import (
 )
 from .designations import designation_candidate_list, designation_get, designation_list
 from .guidance import GUIDANCE_STATES, guidance_get_for_user, guidance_list_for_user
+from .inbox import Todo, event_list_for_inbox, rating_count_awaiting, todo_list_for_user
 from .plaques import (
     plaque_get,
     plaque_list_for_rating,
@@ -26,6 +28,7 @@ from .ratings import (
     event_list_for_rating,
     evidence_get_for_user,
     item_get_for_user,
+    item_list_flagged,
     item_list_for_rating,
     item_list_for_user,
     rating_get_for_user,
@@ -44,6 +47,12 @@ from .units import unit_get_for_user, unit_list_for_user
 from .years import year_current, year_get, year_list_with_figures
 
 __all__ = [
+    "Todo",
+    "event_list_for_inbox",
+    "rating_count_awaiting",
+    "todo_list_for_user",
+    "district_choices",
+    "district_mode_list",
     "year_current",
     "year_get",
     "year_list_with_figures",
@@ -57,6 +66,7 @@ __all__ = [
     "event_list_for_rating",
     "evidence_get_for_user",
     "item_get_for_user",
+    "item_list_flagged",
     "item_list_for_rating",
     "item_list_for_user",
     "rating_get_for_user",

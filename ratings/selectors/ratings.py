@@ -44,8 +44,10 @@ def community_list_for_user(
     status: str | None = None,
     stars: int | None = None,
     search: str = "",
+    awaiting: bool = False,
 ) -> QuerySet[Region]:
-    """Communities and villages in scope, each with its rating of `year` (or none yet)."""
+    """Communities and villages in scope, each with its rating of `year` (or none yet);
+    `awaiting`: only those whose rating waits for the user (待我处理)."""
     rows = (
         Region.objects.villages()
         .filter(active=True)
@@ -67,6 +69,8 @@ def community_list_for_user(
         rows = rows.filter(rating_status=status)
     if stars is not None:
         rows = rows.filter(rating_stars=stars)
+    if awaiting:
+        rows = rows.filter(permissions.awaiting_ratings_q(user, "this_year__"))
     if search:
         rows = rows.filter(name__contains=search)
     return rows
@@ -216,3 +220,21 @@ def rating_list_commended(*, year: RatingYear) -> list[tuple[Region, list[StarRa
         district = rating.community.parent.parent
         groups.setdefault(district.code, (district, []))[1].append(rating)
     return list(groups.values())
+
+
+def item_list_flagged(*, year: RatingYear, communities: list[str]) -> dict[str, list[StarItem]]:
+    """The returned and rejected items of `year` of the given communities (a page of the work
+    list), with their reasons, by community code: one query."""
+    flagged: dict[str, list[StarItem]] = {}
+    items = (
+        StarItem.objects.filter(
+            rating__year=year,
+            rating__community_id__in=communities,
+            status__in=[ItemStatus.RETURNED, ItemStatus.REJECTED],
+        )
+        .select_related("standard", "rating")
+        .order_by("rating__community_id", "standard_id")
+    )
+    for item in items:
+        flagged.setdefault(item.rating.community_id, []).append(item)
+    return flagged

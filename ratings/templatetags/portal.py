@@ -69,3 +69,15 @@ def width_of(value: float | int | None, whole: float | int | None = 1) -> str:
     if not value or not whole:
         return "0"
     return f"{min(100.0, value / whole * 100):.1f}"
+
+
+@register.simple_tag(takes_context=True)
+def todo_total(context) -> int:
+    """How much waits for the signed-in user (the header's 待办 count)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not (user.role or user.is_superuser):
+        return 0
+    from ..selectors import todo_list_for_user
+
+    return sum(todo.count for todo in todo_list_for_user(user=user))

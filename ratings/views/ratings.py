@@ -22,8 +22,8 @@ from ..forms import (
     WorkFilterForm,
     clean_version,
 )
-from ..models import RatingYear, StarRating, StarStandard
-from ..permissions import certifier_required, staff_required
+from ..models import RatingYear, Region, StarRating, StarStandard, is_application_led
+from ..permissions import certifier_required, rating_roles_required, staff_required
 from .common import (
     confirm_then_act,
     list_context,
@@ -37,7 +37,7 @@ from .common import (
 # Lists
 
 
-@staff_required
+@rating_roles_required
 def work(request: HttpRequest) -> HttpResponse:
     """ "My work": this year's communities in scope, with status and stars, filtered and paged."""
     user = request.user
@@ -61,7 +61,12 @@ def work(request: HttpRequest) -> HttpResponse:
         status=filters.get("status"),
         stars=filters.get("stars"),
         search=filters.get("q", ""),
+        awaiting=bool(filters.get("mine")),
     )
+    page = paginate(request, rows)
+    flagged = selectors.item_list_flagged(year=year, communities=[row.code for row in page])
+    for row in page:
+        row.flagged = flagged.get(row.code, [])
     return render(
         request,
         "ratings/work.html",
@@ -70,7 +75,7 @@ def work(request: HttpRequest) -> HttpResponse:
             "form": form,
             "years": years,
             "year": year,
-            "page": paginate(request, rows),
+            "page": page,
             "cascade": cascade,
             "summary": selectors.rating_status_counts_for_user(user=user, year=year),
             "statuses": RatingStatus,
@@ -151,7 +156,7 @@ def _rating_url(year: int, code: str) -> str:
     return reverse("rating_detail", args=[year, code])
 
 
-@staff_required
+@rating_roles_required
 def rating_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """One community's rating of a year: items, files, decisions, history, plaques."""
     user = request.user
@@ -161,7 +166,8 @@ def rating_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
     for item in items:
         item.decidable = permissions.can_decide_item_now(user, item)
     plaques = selectors.plaque_list_for_rating(rating=rating) if rating else []
-    editable = permissions.can_edit_rating(user, rating_year, rating)
+    led = _application_led(rating_year, community, rating)
+    editable = permissions.can_edit_rating(user, rating_year, rating, application_led=led)
     return render(
         request,
         "ratings/rating_detail.html",
@@ -179,8 +185,22 @@ def rating_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "has_valid_plaque": any(plaque.is_valid for plaque in plaques),
             "guidance": getattr(rating, "guidance", None) if rating else None,
             "can_manage": permissions.can_administer(user),
+            "application_led": led,
+            # The district's findings, once it has them; before, they copy the community's.
+            "show_findings": not (rating and rating.application_led)
+            or rating.status
+            not in (RatingStatus.DRAFT, RatingStatus.APPLIED, RatingStatus.TOWN_BACK),
+            "can_apply": permissions.in_scope(user, community)
+            and permissions.can_apply_for(user, rating_year, rating, application_led=led),
+            "can_prereview": permissions.can_prereview(user, rating),
+            "can_return_to_town": permissions.can_return_to_town(user, rating),
         },
     )
+
+
+def _application_led(year: RatingYear, community: Region, rating: StarRating | None) -> bool:
+    """Whether the rating runs (or, not started yet, would run) the application-led chain."""
+    return rating.application_led if rating else is_application_led(year=year, community=community)
 
 
 @staff_required
@@ -191,7 +211,7 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
     community, rating = selectors.rating_get_for_user(user=user, year=rating_year, code=code)
     if not permissions.can_score(user):
         raise PermissionDenied
-    refusal = _edit_refusal(rating_year, rating)
+    refusal = _edit_refusal(rating_year, rating, _application_led(rating_year, community, rating))
     if refusal:
         messages.error(request, refusal)
         return redirect(_rating_url(year, code))
@@ -240,12 +260,19 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
     )
 
 
-def _edit_refusal(year: RatingYear, rating: StarRating | None) -> str:
+def _edit_refusal(year: RatingYear, rating: StarRating | None, application_led: bool) -> str:
     if not year.is_open:
         return _("%(year)s年度%(status)s，评定结果只读。") % {
             "year": year.year,
             "status": year.get_status_display(),
         }
+    if rating is None and application_led:
+        return _("本区本年度由社区(村)自评申报，评定员在街道/镇初审通过后复核。")
+    if rating is not None and rating.application_led and not rating.is_editable:
+        if rating.status in permissions.BEFORE_CERTIFICATION:
+            return _("这份申报处于“%(status)s”阶段，待街道/镇初审通过后才能复核。") % {
+                "status": rating.get_status_display()
+            }
     if rating is not None and not rating.is_editable:
         return _("这份评定已提交（%(status)s），不能再修改。") % {
             "status": rating.get_status_display()
@@ -264,7 +291,7 @@ def rating_submit(request: HttpRequest, year: int, code: str) -> HttpResponse:
     if rating is None:
         messages.error(request, _("请先填写并保存评定，再提交。"))
         return redirect("rating_edit", year, code)
-    refusal = _edit_refusal(rating_year, rating)
+    refusal = _edit_refusal(rating_year, rating, rating.application_led)
     if refusal and request.method != "POST":
         messages.error(request, refusal)
         return redirect(_rating_url(year, code))
@@ -340,7 +367,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
-@staff_required
+@rating_roles_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """A file, to whoever may see the rating or assessment it supports."""
     evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)

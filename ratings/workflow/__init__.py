@@ -14,6 +14,14 @@ waited for, it re-checks the joins against the rows read before the wait, and a 
 column would silently lose the row. Those people are read after the lock, when needed.
 """
 
+from .applications import (
+    application_forward,
+    application_return,
+    application_review_return,
+    application_save,
+    application_submit,
+    district_mode_set,
+)
 from .assessments import (
     LineInput,
     Naming,
@@ -37,6 +45,12 @@ from .stars import BulkResult, Finding, item_decide, items_decide, rating_save, 
 from .years import year_close, year_open, year_publish
 
 __all__ = [
+    "application_forward",
+    "application_return",
+    "application_review_return",
+    "application_save",
+    "application_submit",
+    "district_mode_set",
     "BulkResult",
     "LineInput",
     "Naming",

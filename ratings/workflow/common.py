@@ -141,12 +141,19 @@ def conflict_error(stored: models.Model) -> Conflict:
 M = TypeVar("M", bound=models.Model)
 
 
-def lock_for_edit(draft: QuerySet[M], *, expected_version: int, start: Callable[[], M | None]) -> M:
+def lock_for_edit(
+    draft: QuerySet[M],
+    *,
+    expected_version: int,
+    start: Callable[[], M | None],
+    editable: Callable[[M], bool] = lambda stored: stored.is_editable,
+) -> M:
     """Lock the draft a form was loaded at (`draft` selects at most one row), for a save.
 
     A form of something not started yet carries version 0: the object is then created by
     `start`, which returns None when someone else created it a moment ago (a conflict, as when
-    someone saved since the form was loaded). Refused too when the object left the draft stage.
+    someone saved since the form was loaded). Refused too when the object left the draft stage
+    (`editable` says which stage that is, for whom).
     """
     stored = draft.select_for_update(of=("self",)).first()
     if stored is None:
@@ -160,7 +167,7 @@ def lock_for_edit(draft: QuerySet[M], *, expected_version: int, start: Callable[
         return started
     if stored.version != expected_version:
         raise conflict_error(stored)
-    if not stored.is_editable:
+    if not editable(stored):
         raise TransitionNotAllowed(
             _("%(what)s已提交（%(status)s），不能再修改。")
             % {"what": _noun(draft.model), "status": stored.get_status_display()}

@@ -28,6 +28,7 @@ from ..models import (
     StarRating,
     StarStandard,
     User,
+    is_application_led,
 )
 from ..uploads import FileKind
 from .common import (
@@ -50,6 +51,8 @@ class Finding:
     note: str = ""
     uploads: list[tuple[UploadedFile, FileKind]] = field(default_factory=list)
     withdraw: list[int] = field(default_factory=list)
+    # In the application-led chain: why the district judges differently from the community.
+    reason: str = ""
 
 
 def settle(rating: StarRating, items: list[StarItem]) -> None:
@@ -82,7 +85,8 @@ def rating_save(
     expected_version: int,
     findings: list[Finding],
 ) -> StarRating:
-    """Save the assessor's findings as a draft (creating the rating on first save).
+    """Save the assessor's findings as a draft (creating the rating on first save), or, in the
+    application-led chain, the district's review of a forwarded application.
 
     `expected_version` is the version the form was loaded at (0 for a rating not yet started);
     if the rating has moved on since, nothing is written and `Conflict` says who changed it.
@@ -91,6 +95,7 @@ def rating_save(
         # The year is read afresh rather than trusting the caller's copy; it is not locked, so
         # that saves across the whole country do not queue behind one row.
         require_open(RatingYear.objects.get(pk=year.pk))
+        _refuse_assessor_before_review(user=user, community=community, year=year)
         rating = lock_for_edit(
             StarRating.objects.filter(community=community, year=year),
             expected_version=expected_version,
@@ -122,15 +127,44 @@ def rating_save(
     return rating
 
 
+def _refuse_assessor_before_review(*, user: User, community: Region, year: RatingYear) -> None:
+    """In an application-led district the assessor reviews what the town forwarded; the stages
+    before belong to the community and the town."""
+    rating = StarRating.objects.filter(community=community, year=year).first()
+    application_led = (
+        rating.application_led if rating else is_application_led(year=year, community=community)
+    )
+    if not application_led or (rating is not None and rating.is_editable):
+        return
+    if rating is None:
+        raise TransitionNotAllowed(
+            _("%(district)s本年度由社区(村)自评申报，评定员在街道/镇初审通过后复核。")
+            % {"district": community.parent.parent.name if community.parent_id else ""}
+        )
+    raise TransitionNotAllowed(
+        _("这份申报处于“%(status)s”阶段，待街道/镇初审通过后才能复核。")
+        % {"status": rating.get_status_display()}
+    )
+
+
 def rating_start(
-    *, community: Region, year: RatingYear, user: User, version: int = 1
+    *,
+    community: Region,
+    year: RatingYear,
+    user: User,
+    version: int = 1,
+    application_led: bool = False,
 ) -> StarRating | None:
     """Create a community's rating of a year with its ten items, or None if someone else
     created it a moment ago (the unique constraint decides; the caller reads theirs)."""
     try:
         with transaction.atomic():
             rating = StarRating.objects.create(
-                community=community, year=year, updated_by=user, version=version
+                community=community,
+                year=year,
+                updated_by=user,
+                version=version,
+                application_led=application_led,
             )
             StarItem.objects.bulk_create(
                 StarItem(rating=rating, standard=standard)
@@ -145,7 +179,16 @@ def _apply_finding(
     *, user: User, rating: StarRating, item: StarItem, finding: Finding, stored: list[str]
 ) -> bool:
     """Write one finding onto its item; return whether anything changed."""
-    differs = item.met != finding.met or item.note != finding.note
+    reason = finding.reason.strip() if rating.application_led else ""
+    if rating.application_led and finding.met is not None and finding.met != item.self_met:
+        if not reason:
+            raise TransitionNotAllowed(
+                _("第 %(number)s 项与社区(村)自评结论不同，请填写改判理由。")
+                % {"number": item.standard_id}
+            )
+    else:
+        reason = ""
+    differs = item.met != finding.met or item.note != finding.note or item.review_reason != reason
     if not item.is_editable:
         if differs or finding.uploads or finding.withdraw:
             raise TransitionNotAllowed(
@@ -154,8 +197,8 @@ def _apply_finding(
             )
         return False
     if differs:
-        item.met, item.note = finding.met, finding.note
-        item.save(update_fields=["met", "note"])
+        item.met, item.note, item.review_reason = finding.met, finding.note, reason
+        item.save(update_fields=["met", "note", "review_reason"])
     files_changed = evidence_change(
         user=user,
         active=item.evidence.filter(withdrawn_at__isnull=True),
@@ -205,6 +248,14 @@ def rating_submit(
                 _("第 %(numbers)s 项尚未判定是否达标，不能提交。")
                 % {"numbers": _numbers(undecided)}
             )
+        unexplained = [
+            item for item in editable if item.review_differs and not item.review_reason.strip()
+        ]
+        if unexplained:
+            raise TransitionNotAllowed(
+                _("第 %(numbers)s 项与社区(村)自评结论不同，请先填写改判理由。")
+                % {"numbers": _numbers(unexplained)}
+            )
         now = timezone.now()
         for item in editable:
             item.status = ItemStatus.PENDING if item.met else ItemStatus.NOT_MET
@@ -235,7 +286,8 @@ def rating_submit(
                 "updated_at",
             ]
         )
-        action = EventAction.SUBMIT if before == RatingStatus.DRAFT else EventAction.RESUBMIT
+        first = before in (RatingStatus.DRAFT, RatingStatus.FORWARDED)
+        action = EventAction.SUBMIT if first else EventAction.RESUBMIT
         record_event(
             action,
             user,

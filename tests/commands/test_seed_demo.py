@@ -12,6 +12,7 @@ from ratings.choices import RatingStatus, Role, YearStatus
 from ratings.models import (
     Assessment,
     Designation,
+    DistrictMode,
     Event,
     GuidanceCase,
     Plaque,
@@ -63,6 +64,19 @@ def assert_lived_in(out: str) -> None:
         assert user.check_password("pingan2026")
         assert username in out
     assert User.objects.get(username="hainan").role == Role.ASSESSOR
+    # The application-led chain of 海南区: the filer of 赛汗乌素村, the reviewer of its town.
+    for username, role, region in (
+        ("saihanwusu", Role.FILER, "150303104707"),
+        ("bayintaohai", Role.PREREVIEWER, "150303104000"),
+    ):
+        user = User.objects.get(username=username)
+        assert (user.role, user.region_id) == (role, region)
+        assert user.check_password("pingan2026") and username in out
+    assert DistrictMode.objects.get(year=2026).district_id == "150303000000"
+    assert StarRating.objects.get(year=2026, community="150303104707").status == "draft"
+    assert StarRating.objects.filter(
+        year=2026, community__parent="150303104000", status__in=["applied", "dist_back"]
+    ).exists()
     assert User.objects.filter(role=Role.CERTIFIER).count() == 17
 
     # Lists paginate (20 a page) in every district.

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.urls import resolve, reverse
 
-from tests.permissions.test_matrix import LOGIN, ROWS, Row
+from tests.permissions.test_matrix import APPLICANT_SIDE, LOGIN, ROWS, Row, applicant_side
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +153,14 @@ PUBLIC = [
 
 def _role(row: Row) -> str | None:
     """The first role the matrix lets through (a page or a redirect after acting)."""
-    for role in ("admin", "assessor_in", "certifier_right", "certifier_other"):
+    for role in (
+        "admin",
+        "assessor_in",
+        "certifier_right",
+        "certifier_other",
+        "filer_in",
+        "town_in",
+    ):
         if row.expected[role] in (200, 302) and not (
             role == "anonymous" and row.expected[role] == LOGIN
         ):
@@ -194,6 +201,8 @@ TARGETS = PUBLIC + _staff_targets() + _admin_targets()
 
 
 def _user(world: World, target: Target):
+    if target.role in APPLICANT_SIDE:
+        return applicant_side(world, target.role, target.url(world))
     user = world.users[target.role]
     if target.role.startswith("certifier") and target.name in DOMAIN_NAMES:
         user = world.certifiers["wenlv"]

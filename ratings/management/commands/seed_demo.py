@@ -24,7 +24,15 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ratings import permissions, workflow
-from ratings.choices import CodeSource, Decision, RegionKind, RegionLevel, Role, YearStatus
+from ratings.choices import (
+    CodeSource,
+    Decision,
+    RatingMode,
+    RegionKind,
+    RegionLevel,
+    Role,
+    YearStatus,
+)
 from ratings.management.commands import _demo_domains as demo_domains
 from ratings.models import (
     Authority,
@@ -56,6 +64,25 @@ DEMO_NAMES = (
     "桃园 葡萄园 书香 泉水 天骄 鸿雁 草原 乌兰 明珠 龙泉 凤鸣 润园 馨苑 嘉园 福泽 同心 安泰 雁湖"
 ).split()
 PAST_YEAR, CURRENT_YEAR = 2025, 2026
+# 海南区, where the ten-star rating began, runs the open year application-led: its communities
+# apply themselves. The demo's filer and town reviewer sign in with the demo password.
+APPLICATION_DISTRICT = "150303000000"
+FILER = ("saihanwusu", "150303104707", "赛汗乌素村填报员")
+PREREVIEWER = ("bayintaohai", "150303104000", "巴音陶亥镇初审员")
+# How far each application of 海南区 goes, in turn (赛汗乌素村 stays a draft for its filer).
+APPLICATION_STAGES = [
+    "applied",
+    "forwarded",
+    "town_back",
+    "dist_back",
+    "submitted",
+    "returned",
+    "certified",
+    "draft",
+    None,
+    "applied",
+    "certified",
+]
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -159,6 +186,13 @@ class Command(BaseCommand):
             )
             for username, district, display in ASSESSORS
         }
+        self._user(FILER[0], display_name=FILER[2], role=Role.FILER, region_id=FILER[1])
+        self._user(
+            PREREVIEWER[0],
+            display_name=PREREVIEWER[2],
+            role=Role.PREREVIEWER,
+            region_id=PREREVIEWER[1],
+        )
         certifiers = {
             authority.code: self._user(
                 authority.code,
@@ -243,11 +277,24 @@ class Command(BaseCommand):
         )
         if year.status != YearStatus.OPEN:
             return
+        workflow.district_mode_set(
+            user=admin,
+            district=Region.objects.get(pk=APPLICATION_DISTRICT),
+            year=year,
+            mode=RatingMode.APPLICATION,
+        )
         started = set(StarRating.objects.filter(year=year).values_list("community_id", flat=True))
         certified = 0
+        applying = [c for c in communities if c.code.startswith(APPLICATION_DISTRICT[:6])]
+        for index, community in enumerate(applying):
+            stage = APPLICATION_STAGES[index % len(APPLICATION_STAGES)]
+            if community.code == FILER[1]:
+                stage = "draft"
+            if stage is not None and community.code not in started:
+                self._apply(community, year, assessors, certifiers, stage)
         for index, community in enumerate(communities):
             stage = CURRENT_STAGES[index % len(CURRENT_STAGES)]
-            if stage is None or community.code in started:
+            if stage is None or community.code in started or community in applying:
                 continue
             rng = random.Random(f"{CURRENT_YEAR}{community.code}")
             if stage == "certified":
@@ -338,6 +385,113 @@ class Command(BaseCommand):
                 reason=reason,
             )
 
+    def _apply(
+        self,
+        community: Region,
+        year: RatingYear,
+        assessors: dict[str, User],
+        certifiers: dict[str, User],
+        stage: str,
+    ) -> None:
+        """One application of 海南区 taken as far as `stage`, by the community's filer, its
+        town's reviewer and the district's assessor, then the authorities as usual."""
+        filer = self._filer(community)
+        town = self._prereviewer(community.parent)
+        rng = random.Random(f"apply{CURRENT_YEAR}{community.code}")
+        not_met = set(rng.sample(range(1, 11), rng.choice([0, 1])))
+        answers = [
+            workflow.Finding(
+                number=number,
+                met=None if stage == "draft" and number > 8 else number not in not_met,
+                note=self._note(number, number not in not_met),
+                uploads=self._evidence(number),
+            )
+            for number in range(1, 11)
+        ]
+        rating = workflow.application_save(
+            user=filer, community=community, year=year, expected_version=0, answers=answers
+        )
+        if stage == "draft":
+            return
+        rating = workflow.application_submit(user=filer, rating=rating)
+        if stage == "applied":
+            return
+        if stage == "town_back":
+            workflow.application_return(
+                user=town,
+                rating=rating,
+                note="请补充近三个月网格员走访记录。",
+                item_notes={1: "请上传派出所出具的无违法犯罪证明。"},
+            )
+            return
+        rating = workflow.application_forward(user=town, rating=rating, note="材料齐全，同意上报。")
+        if stage == "forwarded":
+            return
+        assessor = assessors[APPLICATION_DISTRICT]
+        if stage == "dist_back":
+            workflow.application_review_return(
+                user=assessor, rating=rating, note="第5项证明材料不清晰，请街道(镇)核实后重新上报。"
+            )
+            return
+        rating = workflow.rating_save(
+            user=assessor,
+            community=community,
+            year=year,
+            expected_version=rating.version,
+            findings=[
+                workflow.Finding(
+                    number=number,
+                    met=True,
+                    note=self._note(number, True),
+                    reason=""
+                    if number not in not_met
+                    else "经区复核，相关情况发生在辖区外，改判达标。",
+                )
+                for number in range(1, 11)
+            ],
+        )
+        workflow.rating_submit(user=assessor, rating=rating)
+        pending = list(
+            StarItem.objects.filter(rating=rating, status="pending").select_related("standard")
+        )
+        if stage == "submitted":
+            return
+        for item in pending:
+            decision, reason = Decision.ENDORSE, ""
+            if stage == "returned" and item.standard_id == pending[0].standard_id:
+                decision, reason = Decision.RETURN, "请补充派出所出具的案事件情况证明。"
+            workflow.item_decide(
+                user=certifiers[item.standard.authority_id],
+                item=item,
+                decision=decision,
+                reason=reason,
+            )
+
+    def _filer(self, community: Region) -> User:
+        """The community's filer: the demo account for 赛汗乌素村, else one that cannot sign in
+        (it only stands behind the demo's history)."""
+        if community.code == FILER[1]:
+            return User.objects.get(username=FILER[0])
+        return self._actor(
+            f"filer-{community.code}", f"{community.name}填报员", Role.FILER, community
+        )
+
+    def _prereviewer(self, town: Region) -> User:
+        if town.code == PREREVIEWER[1]:
+            return User.objects.get(username=PREREVIEWER[0])
+        return self._actor(f"town-{town.code}", f"{town.name}初审员", Role.PREREVIEWER, town)
+
+    @staticmethod
+    def _actor(username: str, display_name: str, role: str, region: Region) -> User:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"display_name": display_name, "role": role, "region": region},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        return user
+
     def _note(self, number: int, met: bool) -> str:
         standard = self.standard_names[number]
         if met:
@@ -361,6 +515,10 @@ class Command(BaseCommand):
                 Region.objects.get(pk=district).name,
             )
             for username, district, _ in ASSESSORS
+        ]
+        rows += [
+            (User.objects.get(username=FILER[0]), "填报员 / community filer", "赛汗乌素村"),
+            (User.objects.get(username=PREREVIEWER[0]), "初审员 / town reviewer", "巴音陶亥镇"),
         ]
         rows += [
             (User.objects.get(username=authority.code), "认定机关 / certifier", authority.name)

@@ -1,0 +1,83 @@
+"""What awaits a user (待办) and what concerns them (通知)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from .. import permissions
+from ..choices import YearStatus
+from ..models import Event, RatingYear, StarRating, User
+from .assessments import assessment_review_list_for_user
+from .ratings import item_list_for_user
+from .years import year_current
+
+
+@dataclass
+class Todo:
+    """One kind of work waiting for the user: how much, and the list that shows it."""
+
+    label: str
+    count: int
+    url: str
+
+
+def todo_list_for_user(*, user: User) -> list[Todo]:
+    """The kinds of work waiting for the user, each with its count (a query each)."""
+    if not user.is_authenticated:
+        return []
+    todos = []
+    if user.is_certifier:
+        todos.append(Todo(_("待认定事项"), item_list_for_user(user=user).count(), reverse("queue")))
+        todos.append(
+            Todo(
+                _("待审核测评"),
+                assessment_review_list_for_user(user=user).count(),
+                reverse("review_queue"),
+            )
+        )
+    year = year_current()
+    if year is not None and year.is_open and (user.is_assessor or user.is_applicant_side):
+        todos.append(
+            Todo(
+                _("待我处理的星级评定"),
+                rating_count_awaiting(user=user, year=year),
+                reverse("work") + "?" + urlencode({"year": year.year, "mine": "on"}),
+            )
+        )
+    if user.is_portal_admin:
+        todos.append(
+            Todo(
+                _("已截止待公布的年度"),
+                RatingYear.objects.filter(status=YearStatus.CLOSED).count(),
+                reverse("manage_years"),
+            )
+        )
+    return todos
+
+
+def rating_count_awaiting(*, user: User, year: RatingYear) -> int:
+    """How many ratings of `year` in the user's scope wait for the user (one query); the same
+    as the work list filtered to 待我处理."""
+    return (
+        StarRating.objects.filter(year=year, community__active=True)
+        .filter(permissions.community_scope_q(user, "community_id"))
+        .filter(permissions.awaiting_ratings_q(user))
+        .count()
+    )
+
+
+def event_list_for_inbox(*, user: User, search: str = "") -> QuerySet[Event]:
+    """Events that concern the user, newest first."""
+    events = (
+        Event.objects.filter(permissions.inbox_events_q(user))
+        .select_related("actor", "rating__community", "item__standard", "year")
+        .order_by("-created_at", "-id")
+    )
+    if search:
+        events = events.filter(rating__community__name__contains=search)
+    return events
