@@ -160,6 +160,12 @@ class EventAction(models.TextChoices):
     DESIGNATION_REVOKE = "designation_revoke", _("撤销命名")
     UNIT_CREATE = "unit_create", _("登记单位")
     UNIT_UPDATE = "unit_update", _("修改单位信息")
+    NOTICE_OPEN = "notice_open", _("发布公示")
+    NOTICE_ENTRY_REMOVE = "notice_entry_remove", _("移出公示名单")
+    OBJECTION_RECEIVE = "objection_receive", _("受理异议")
+    OBJECTION_ASSIGN = "objection_assign", _("交办异议")
+    OBJECTION_UPHOLD = "objection_uphold", _("认定异议成立")
+    OBJECTION_DISMISS = "objection_dismiss", _("认定异议不成立")
 
 
 DECISION_TO_ACTION = {
@@ -174,3 +180,28 @@ REVIEW_TO_ACTION = {
     ReviewDecision.REJECT: EventAction.ASSESSMENT_REJECT,
     ReviewDecision.RETURN: EventAction.ASSESSMENT_RETURN,
 }
+
+
+class NoticeKind(models.TextChoices):
+    TEN_STAR = "ten_star", _("十星平安社区(村)拟命名名单")
+    NAMING = "naming", _("十小平安创建拟命名批次")
+
+
+class NoticePhase(models.TextChoices):
+    """Where a notice stands on a given day (derived from its dates, never stored)."""
+
+    UPCOMING = "upcoming", _("即将公示")
+    OPEN = "open", _("公示中")
+    CLOSED = "closed", _("公示期满")
+
+
+class ObjectionStatus(models.TextChoices):
+    RECEIVED = "received", _("已受理")
+    ASSIGNED = "assigned", _("核查中")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")
+
+
+class CalendarSource(models.TextChoices):
+    PACKAGE = "package", _("国务院办公厅通知（chinese-calendar）")
+    ADMIN = "admin", _("管理员录入")

@@ -31,9 +31,27 @@ from .filters import (
     WorkFilterForm,
 )
 from .guidance import GuidanceCloseForm, GuidanceForm, GuidanceNoteForm
+from .notices import (
+    BatchNoticeForm,
+    NamingDocumentForm,
+    NoticeFilterForm,
+    NoticeForm,
+    ObjectionAssignForm,
+    ObjectionFilterForm,
+    ObjectionFindForm,
+    ObjectionForm,
+)
 from .ratings import MET_CHOICES, BulkDecisionForm, DecisionForm, FindingForm, RatingEditForm
 
 __all__ = [
+    "BatchNoticeForm",
+    "NamingDocumentForm",
+    "NoticeFilterForm",
+    "NoticeForm",
+    "ObjectionAssignForm",
+    "ObjectionFilterForm",
+    "ObjectionFindForm",
+    "ObjectionForm",
     "ACCEPT",
     "ID_PATTERN",
     "ModelIdsField",

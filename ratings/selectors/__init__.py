@@ -12,6 +12,16 @@ from .assessments import (
 )
 from .designations import designation_candidate_list, designation_get, designation_list
 from .guidance import GUIDANCE_STATES, guidance_get_for_user, guidance_list_for_user
+from .notices import (
+    notice_entry_list,
+    notice_get,
+    notice_list,
+    objection_counts,
+    objection_get_by_receipt,
+    objection_get_for_user,
+    objection_list_for_user,
+    rating_list_proposed,
+)
 from .plaques import (
     plaque_get,
     plaque_list_for_rating,
@@ -81,4 +91,12 @@ __all__ = [
     "designation_candidate_list",
     "designation_get",
     "designation_list",
+    "notice_entry_list",
+    "notice_get",
+    "notice_list",
+    "objection_counts",
+    "objection_get_by_receipt",
+    "objection_get_for_user",
+    "objection_list_for_user",
+    "rating_list_proposed",
 ]

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 
-from ..choices import AssessmentStatus, EventAction, ItemStatus, RatingStatus, YearStatus
+from ..choices import (
+    AssessmentStatus,
+    EventAction,
+    ItemStatus,
+    NoticePhase,
+    RatingStatus,
+    YearStatus,
+)
 from ..models import STAR_COUNT
 
 register = template.Library()
@@ -69,3 +77,9 @@ def width_of(value: float | int | None, whole: float | int | None = 1) -> str:
     if not value or not whole:
         return "0"
     return f"{min(100.0, value / whole * 100):.1f}"
+
+
+@register.simple_tag
+def notice_phase(notice) -> NoticePhase:
+    """Where a notice stands today: upcoming, open or closed."""
+    return notice.phase(timezone.localdate())

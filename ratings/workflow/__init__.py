@@ -26,6 +26,18 @@ from .assessments import (
 )
 from .common import Conflict, TransitionNotAllowed, WorkflowError, event_committed
 from .guidance import guidance_close, guidance_note_add, guidance_open, guidance_update
+from .notices import (
+    NoticeText,
+    ObjectionInput,
+    naming_candidates,
+    notice_holds,
+    notice_name_batch,
+    notice_open_for_batch,
+    notice_open_for_year,
+    objection_assign,
+    objection_find,
+    objection_submit,
+)
 from .plaques import (
     eligibility_reinstate,
     eligibility_revoke,
@@ -59,6 +71,16 @@ __all__ = [
     "guidance_update",
     "item_decide",
     "items_decide",
+    "NoticeText",
+    "ObjectionInput",
+    "naming_candidates",
+    "notice_holds",
+    "notice_name_batch",
+    "notice_open_for_batch",
+    "notice_open_for_year",
+    "objection_assign",
+    "objection_find",
+    "objection_submit",
     "plaque_issue",
     "plaque_revoke",
     "plaques_issue_for_year",

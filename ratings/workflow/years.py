@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import coverage, statistics
-from ..choices import EventAction, RatingStatus, YearStatus
+from ..choices import EventAction, NoticeKind, RatingStatus, YearStatus
 from ..models import STAR_COUNT, CoverageSnapshot, RatingYear, StarRating, StarSnapshot, User
 from .common import TransitionNotAllowed, record_event
+from .notices import require_ten_star_notice_settled
 
 
 def year_open(*, user: User | None, year: int) -> RatingYear:
@@ -68,7 +69,9 @@ def year_publish(*, user: User, year: RatingYear) -> RatingYear:
                 _("还有 %(count)s 份评定尚未认定完成，不能公布。请先处理完毕，或取消其评星资格。")
                 % {"count": undecided}
             )
+        require_ten_star_notice_settled(year, action=_("公布年度结果"))
         year.status, year.published_at = YearStatus.PUBLISHED, timezone.now()
+        year.notices.filter(kind=NoticeKind.TEN_STAR).update(concluded_at=year.published_at)
         year.save(update_fields=["status", "published_at"])
         commended = keep_as_published(year)
         record_event(
