@@ -14,6 +14,7 @@ from ratings.models import (
     Designation,
     Event,
     GuidanceCase,
+    Notice,
     Plaque,
     RatingYear,
     Region,
@@ -84,6 +85,21 @@ def assert_lived_in(out: str) -> None:
     revoked = plaques.filter(revoked_at__isnull=False)
     assert revoked.count() == 2
     assert revoked.filter(rating__status=RatingStatus.REVOKED).count() == 1
+
+    # Public notices: the past year's list (closed, an objection upheld and one not, both
+    # found) before publication; a naming batch of the open year with an objection waiting.
+    past_notice = Notice.objects.get(year=2025, kind="ten_star")
+    assert sorted(past_notice.objections.values_list("status", flat=True)) == [
+        "dismissed",
+        "upheld",
+    ]
+    removed = past_notice.entries.get(removed_at__isnull=False)
+    assert removed.rating.status == RatingStatus.REVOKED
+    # (Late in December the window reaches a year the calendar has no holidays for yet.)
+    if "No open notice in the demo" not in out:
+        batch = Notice.objects.get(year=2026, kind="naming")
+        assert batch.phase(timezone.localdate()) == "open"
+        assert batch.objections.get().status == "received"
 
     # Guidance cases: opened by certification, one overdue, one closed.
     today = timezone.localdate()

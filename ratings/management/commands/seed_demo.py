@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ratings import permissions, workflow
 from ratings.choices import CodeSource, Decision, RegionKind, RegionLevel, Role, YearStatus
 from ratings.management.commands import _demo_domains as demo_domains
+from ratings.management.commands import _demo_notices as demo_notices
 from ratings.models import (
     Authority,
     GuidanceCase,
@@ -198,6 +199,7 @@ class Command(BaseCommand):
                 stages=["approved", "approved", "approved", "failing", "approved", None],
             )
             workflow.year_close(user=admin, year=year)
+        demo_notices.past_year_notice(admin=admin, year=RatingYear.objects.get(pk=PAST_YEAR))
         self._publish_past_year(admin)
         demo_domains.designate(admin=admin, year=RatingYear.objects.get(pk=PAST_YEAR))
         self._current_year(admin, assessors, certifiers, communities)
@@ -210,6 +212,9 @@ class Command(BaseCommand):
                 certifiers=certifiers,
                 stages=[None, "draft", "submitted", "returned", "approved", "failing", None],
             )
+            note = demo_notices.open_batch_notice(admin=admin, year=current)
+            if note:
+                self.stdout.write(f"No open notice in the demo: {note}")
         self._guidance(assessors)
 
     def _publish_past_year(self, admin: User) -> None:
