@@ -63,6 +63,8 @@ class RatingStatus(models.TextChoices):
     RETURNED = "returned", _("退回补充")
     CERTIFIED = "certified", _("已认定")
     REVOKED = "revoked", _("已取消评星资格")
+    # Neutral: the year closed before the rating was decided. Not a disqualification.
+    INCOMPLETE = "incomplete", _("未完成评定")
 
 
 class ItemStatus(models.TextChoices):
@@ -145,6 +147,7 @@ class EventAction(models.TextChoices):
     YEAR_PUBLISH = "year_publish", _("公布年度结果")
     ELIGIBILITY_REVOKE = "eligibility_revoke", _("取消当年评星资格")
     ELIGIBILITY_REINSTATE = "eligibility_reinstate", _("恢复评星资格")
+    RATING_INCOMPLETE = "rating_incomplete", _("未完成评定")
     PLAQUE_ISSUE = "plaque_issue", _("授牌")
     PLAQUE_REVOKE = "plaque_revoke", _("撤销牌匾")
     GUIDANCE_OPEN = "guidance_open", _("列入督促指导")

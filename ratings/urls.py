@@ -102,6 +102,14 @@ urlpatterns = [
     path("manage/years/", manage.years, name="manage_years"),
     path("manage/years/<year:year>/close/", manage.year_close, name="year_close"),
     path("manage/years/<year:year>/publish/", manage.year_publish, name="year_publish"),
+    path(
+        "manage/years/<year:year>/outstanding.xlsx",
+        manage.year_outstanding_xlsx,
+        name="year_outstanding_xlsx",
+    ),
+    path(
+        "manage/years/<year:year>/incomplete/", manage.ratings_incomplete, name="ratings_incomplete"
+    ),
     path("manage/years/<year:year>/plaques/", manage.year_plaques, name="year_plaques"),
     path("manage/years/<year:year>/plaques/issue/", manage.plaques_issue, name="plaques_issue"),
     path("ratings/<year:year>/<code:code>/plaque/issue/", manage.plaque_issue, name="plaque_issue"),

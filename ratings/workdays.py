@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
+from .choices import CalendarSource
 from .models import CalendarYear, OfficialDay
 
 
@@ -44,3 +45,51 @@ def window_end(start: date, working_days: int) -> date:
             if counted == working_days:
                 return day
         day += timedelta(days=1)
+
+
+# The names chinese-calendar gives its holidays, as the State Council's notices call them.
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
+
+
+def calendar_add_missing_years() -> list[int]:
+    """Add the years chinese-calendar covers that the table does not hold yet, with their
+    holidays on weekdays and their swapped working days; which years were added. A year
+    already there is left as it is, edits included."""
+    from chinese_calendar import holidays, workdays
+
+    have = set(CalendarYear.objects.values_list("year", flat=True))
+    years = sorted(({day.year for day in holidays} | {day.year for day in workdays}) - have)
+    if not years:
+        return []
+    wanted = set(years)
+
+    def name(english: str) -> str:
+        return HOLIDAY_NAMES.get(english, english)[:30]
+
+    OfficialDay.objects.bulk_create(
+        [
+            OfficialDay(date=day, is_working_day=False, name=name(holiday))
+            for day, holiday in holidays.items()
+            # Weekend days inside a holiday are rest days anyway.
+            if day.year in wanted and day.weekday() < 5
+        ]
+        + [
+            OfficialDay(date=day, is_working_day=True, name=name(holiday))
+            for day, holiday in workdays.items()
+            if day.year in wanted
+        ],
+        ignore_conflicts=True,
+    )
+    CalendarYear.objects.bulk_create(
+        [CalendarYear(year=year, source=CalendarSource.PACKAGE) for year in years]
+    )
+    return years

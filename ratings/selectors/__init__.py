@@ -22,6 +22,11 @@ from .notices import (
     objection_list_for_user,
     rating_list_proposed,
 )
+from .outstanding import (
+    community_list_unrated,
+    holders,
+    rating_list_outstanding,
+)
 from .plaques import (
     plaque_get,
     plaque_list_for_rating,
@@ -99,4 +104,7 @@ __all__ = [
     "objection_get_for_user",
     "objection_list_for_user",
     "rating_list_proposed",
+    "community_list_unrated",
+    "holders",
+    "rating_list_outstanding",
 ]

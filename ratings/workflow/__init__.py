@@ -46,7 +46,7 @@ from .plaques import (
     plaques_issue_for_year,
 )
 from .stars import BulkResult, Finding, item_decide, items_decide, rating_save, rating_submit
-from .years import year_close, year_open, year_publish
+from .years import ratings_mark_incomplete, year_close, year_open, year_publish
 
 __all__ = [
     "BulkResult",
@@ -85,6 +85,7 @@ __all__ = [
     "plaque_revoke",
     "plaques_issue_for_year",
     "rating_save",
+    "ratings_mark_incomplete",
     "rating_submit",
     "year_close",
     "year_open",
