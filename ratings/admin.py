@@ -53,12 +53,14 @@ from .imports import (
 from .models import (
     Assessment,
     Authority,
+    CalendarYear,
     CoverageSnapshot,
     Criterion,
     Designation,
     Domain,
     Event,
     GuidanceCase,
+    OfficialDay,
     Plaque,
     PrintJob,
     RatingYear,
@@ -474,6 +476,28 @@ class GuidanceCaseAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     search_fields = ["rating__community__name"]
     list_select_related = ["rating__community"]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(PortalAdmin):
+    """The years whose holidays are entered: a notice window may only reach these."""
+
+    list_display = ["year", "source", "note"]
+
+
+@admin.register(OfficialDay)
+class OfficialDayAdmin(PortalAdmin):
+    """Holidays on weekdays and weekend days worked in exchange. A notice keeps the window it
+    was opened with; a correction here applies to notices opened after it."""
+
+    list_display = ["date", "name", "is_working_day"]
+    list_filter = ["is_working_day"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A day entered by mistake is taken out again; nothing refers to it.
+        return permissions.can_use_admin_site(request.user)
 
 
 @admin.register(Event)

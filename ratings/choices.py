@@ -78,6 +78,8 @@ class RatingStatus(models.TextChoices):
     RETURNED = "returned", _("退回补充")
     CERTIFIED = "certified", _("已认定")
     REVOKED = "revoked", _("已取消评星资格")
+    # Neutral: the year closed before the rating was decided. Not a disqualification.
+    INCOMPLETE = "incomplete", _("未完成评定")
 
 
 class ItemStatus(models.TextChoices):
@@ -160,6 +162,7 @@ class EventAction(models.TextChoices):
     YEAR_PUBLISH = "year_publish", _("公布年度结果")
     ELIGIBILITY_REVOKE = "eligibility_revoke", _("取消当年评星资格")
     ELIGIBILITY_REINSTATE = "eligibility_reinstate", _("恢复评星资格")
+    RATING_INCOMPLETE = "rating_incomplete", _("未完成评定")
     PLAQUE_ISSUE = "plaque_issue", _("授牌")
     PLAQUE_REVOKE = "plaque_revoke", _("撤销牌匾")
     GUIDANCE_OPEN = "guidance_open", _("列入督促指导")
@@ -181,6 +184,12 @@ class EventAction(models.TextChoices):
     TOWN_FORWARD = "town_forward", _("初审通过，报区复核")
     TOWN_RETURN = "town_return", _("初审退回社区")
     DIST_RETURN = "dist_return", _("复核退回街道/镇")
+    NOTICE_OPEN = "notice_open", _("发布公示")
+    NOTICE_ENTRY_REMOVE = "notice_entry_remove", _("移出公示名单")
+    OBJECTION_RECEIVE = "objection_receive", _("受理异议")
+    OBJECTION_ASSIGN = "objection_assign", _("交办异议")
+    OBJECTION_UPHOLD = "objection_uphold", _("认定异议成立")
+    OBJECTION_DISMISS = "objection_dismiss", _("认定异议不成立")
 
 
 DECISION_TO_ACTION = {
@@ -195,3 +204,28 @@ REVIEW_TO_ACTION = {
     ReviewDecision.REJECT: EventAction.ASSESSMENT_REJECT,
     ReviewDecision.RETURN: EventAction.ASSESSMENT_RETURN,
 }
+
+
+class NoticeKind(models.TextChoices):
+    TEN_STAR = "ten_star", _("十星平安社区(村)拟命名名单")
+    NAMING = "naming", _("十小平安创建拟命名批次")
+
+
+class NoticePhase(models.TextChoices):
+    """Where a notice stands on a given day (derived from its dates, never stored)."""
+
+    UPCOMING = "upcoming", _("即将公示")
+    OPEN = "open", _("公示中")
+    CLOSED = "closed", _("公示期满")
+
+
+class ObjectionStatus(models.TextChoices):
+    RECEIVED = "received", _("已受理")
+    ASSIGNED = "assigned", _("核查中")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")
+
+
+class CalendarSource(models.TextChoices):
+    PACKAGE = "package", _("国务院办公厅通知（chinese-calendar）")
+    ADMIN = "admin", _("管理员录入")

@@ -50,6 +50,12 @@ class PlaqueNumberConverter(RegionCodeConverter):
     regex = "[A-Z]{2}-[0-9]{4}-[0-9]{4,6}-[0-9X]"
 
 
+class ReceiptConverter(RegionCodeConverter):
+    """An objection's receipt number (YY-2026-7K3M9QX2P4)."""
+
+    regex = "YY-[0-9]{4}-[2-9A-HJKMNP-Z]{10}"
+
+
 class DownloadFormatConverter(RegionCodeConverter):
     regex = "csv|json"
 
@@ -60,3 +66,4 @@ register_converter(StandardConverter, "standard")
 register_converter(RegionCodeConverter, "code")
 register_converter(PlaqueNumberConverter, "plaque")
 register_converter(DownloadFormatConverter, "fmt")
+register_converter(ReceiptConverter, "receipt")

@@ -23,6 +23,7 @@ from .choices import AssessmentStatus, EventAction, ItemStatus, RatingStatus, Ro
 from .models import (
     Assessment,
     Domain,
+    Objection,
     RatingYear,
     Region,
     StarItem,
@@ -364,6 +365,39 @@ def reviewable_assessments_q(user: User) -> Q:
 
 
 # --------------------------------------------------------------------------------------------
+# Public notices and objections
+
+
+def objections_q(user: User) -> Q:
+    """The objections a user may read (a filter on Objection): administrators all of them; a
+    certifying authority or lead department those handed to it to check."""
+    if not user.is_authenticated:
+        return NOTHING
+    if user.is_portal_admin:
+        return Q()
+    if user.is_certifier:
+        return Q(assigned_to_id=user.authority_id)
+    return NOTHING
+
+
+def can_assign_objection(user: User) -> bool:
+    """Administrators hand objections to the authority concerned."""
+    return can_administer(user)
+
+
+def can_find_objection(user: User, objection: Objection) -> bool:
+    """Administrators, and the authority the objection was handed to, record the finding."""
+    if can_administer(user):
+        return True
+    return (
+        user.is_authenticated
+        and user.is_certifier
+        and objection.assigned_to_id is not None
+        and objection.assigned_to_id == user.authority_id
+    )
+
+
+# --------------------------------------------------------------------------------------------
 # The decorator of views
 
 
@@ -397,4 +431,5 @@ rating_roles_required = role_required(
 )
 assessor_or_admin_required = role_required(Role.ASSESSOR, Role.ADMIN)
 certifier_required = role_required(Role.CERTIFIER)
+certifier_or_admin_required = role_required(Role.CERTIFIER, Role.ADMIN)
 admin_required = role_required(Role.ADMIN)

@@ -10,6 +10,7 @@ from .views import (
     guidance,
     inbox,
     manage,
+    notices,
     public,
     ratings,
     units,
@@ -26,6 +27,9 @@ urlpatterns = [
     path("verify/<str:number>/", public.verify_number, name="verify_number"),
     path("years/<year:year>/commendation/", public.commendation, name="commendation"),
     path("years/<year:year>/commendation.xlsx", public.commendation_xlsx, name="commendation_xlsx"),
+    path("notices/", notices.notice_list, name="notice_list"),
+    path("notices/<id:pk>/", notices.notice_detail, name="notice_detail"),
+    path("notices/objection/<receipt:receipt>/", notices.objection_status, name="objection_status"),
     # Signing in (the password step is wuhai_safety.urls' "login") and one's own account
     path("accounts/login/code/", accounts.login_code, name="login_code"),
     path("accounts/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
@@ -125,6 +129,14 @@ urlpatterns = [
     path("manage/years/<year:year>/close/", manage.year_close, name="year_close"),
     path("manage/years/<year:year>/modes/", applications.district_modes, name="district_modes"),
     path("manage/years/<year:year>/publish/", manage.year_publish, name="year_publish"),
+    path(
+        "manage/years/<year:year>/outstanding.xlsx",
+        manage.year_outstanding_xlsx,
+        name="year_outstanding_xlsx",
+    ),
+    path(
+        "manage/years/<year:year>/incomplete/", manage.ratings_incomplete, name="ratings_incomplete"
+    ),
     path("manage/years/<year:year>/plaques/", manage.year_plaques, name="year_plaques"),
     path("manage/years/<year:year>/plaques/issue/", manage.plaques_issue, name="plaques_issue"),
     path("ratings/<year:year>/<code:code>/plaque/issue/", manage.plaque_issue, name="plaque_issue"),
@@ -150,6 +162,16 @@ urlpatterns = [
         manage.eligibility_reinstate,
         name="eligibility_reinstate",
     ),
+    path("manage/notices/", notices.manage_notices, name="manage_notices"),
+    path("manage/notices/new/", notices.notice_open_batch, name="notice_open_batch"),
+    path("manage/years/<year:year>/notice/", notices.notice_open_year, name="notice_open_year"),
+    path("manage/notices/<id:pk>/name/", notices.notice_name, name="notice_name"),
+    # Objections: administrators, and the authority each is handed to
+    path("objections/", notices.objection_list, name="objection_list"),
+    path("objections/<id:pk>/", notices.objection_detail, name="objection_detail"),
+    path("objections/<id:pk>/assign/", notices.objection_assign, name="objection_assign"),
+    path("objections/<id:pk>/finding/", notices.objection_find, name="objection_find"),
+    path("objections/<id:pk>/evidence/", notices.objection_evidence, name="objection_evidence"),
     path("plaques/<plaque:number>/revoke/", manage.plaque_revoke, name="plaque_revoke"),
     path(
         "plaques/<plaque:number>/certificate.pdf",

@@ -133,3 +133,14 @@ def year(db) -> RatingYear:
 @pytest.fixture
 def community(db) -> Region:
     return Region.objects.get(pk=SAIHANWUSU)
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Set the portal's today (what `timezone.localdate()` answers): `today(date(…))`."""
+    from django.utils import timezone
+
+    def set_today(day) -> None:
+        monkeypatch.setattr(timezone, "localdate", lambda *args: day)
+
+    return set_today

@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ratings import workflow
+from ratings.choices import NoticeKind
 from ratings.models import (
     Authority,
     Criterion,
     Designation,
     EvidenceFile,
     GuidanceCase,
+    Notice,
+    NoticeEntry,
+    Objection,
     Plaque,
     Region,
     StarRating,
@@ -25,6 +29,7 @@ from ratings.models import (
     User,
 )
 from ratings.uploads import PDF
+from ratings.workdays import window_end
 from tests import factories
 from tests.helpers import (
     BAYINTAOHAI,
@@ -60,6 +65,8 @@ class World:
     application_file: EvidenceFile
     applied: StarRating  # waiting for the town's pre-review
     forwarded: StarRating  # waiting for the district's review
+    notice: Notice  # the hotels of 2026 on notice as a naming batch, open from 2026-11-02
+    objection: Objection  # to 黄河宾馆, with a file, handed to 公安 (the "right" certifier)
     users: dict[str, User | None]
     certifiers: dict[str, User]
     # The filer of each community with a rating, and the reviewer of each town with one.
@@ -179,6 +186,11 @@ def build_world() -> World:
     forwarded = workflow.application_forward(
         user=prereviewers[BAYINTAOHAI], rating=applied("150303104705")
     )
+    notice, objection = _notice_with_objection(admin, hotel)
+    workflow.objection_assign(
+        user=admin, objection=objection, authority=Authority.objects.get(pk="gongan")
+    )
+    objection.refresh_from_db()
     return World(
         application=application,
         application_file=EvidenceFile.objects.get(item__rating=application),
@@ -186,6 +198,8 @@ def build_world() -> World:
         forwarded=forwarded,
         filers=filers,
         prereviewers=prereviewers,
+        notice=notice,
+        objection=objection,
         draft=draft,
         submitted=submitted,
         draft_file=EvidenceFile.objects.get(item__rating=draft),
@@ -206,3 +220,40 @@ def build_world() -> World:
             "admin": admin,
         },
     )
+
+
+def _notice_with_objection(admin: User, hotel: Unit) -> tuple[Notice, Objection]:
+    """A naming batch on notice (made directly: the hotel's assessment is still under review)
+    with one objection, received on the notice's first day."""
+    starts_on = datetime.date(2026, 11, 2)
+    notice = Notice.objects.create(
+        kind=NoticeKind.NAMING,
+        year_id=2026,
+        domain_id="hotel",
+        title="2026年度平安宾馆拟命名名单公示",
+        body="以下单位拟命名为平安宾馆(旅店)。",
+        naming_title="平安宾馆(旅店)",
+        naming_batch="首批",
+        starts_on=starts_on,
+        working_days=5,
+        ends_on=window_end(starts_on, 5),
+        created_by=admin,
+    )
+    entry = NoticeEntry.objects.create(
+        notice=notice,
+        assessment=hotel.assessments.get(),
+        name=hotel.name,
+        region_id=hotel.region_id,
+    )
+    objection = workflow.objection_submit(
+        notice=notice,
+        entry=entry,
+        objection=workflow.ObjectionInput(
+            facts="该宾馆2026年8月曾发生消防通道堵塞，未整改到位。",
+            name="王建国",
+            phone="13904731234",
+            evidence=(SimpleUploadedFile("现场照片.pdf", PDF_BYTES), PDF),
+        ),
+        today=starts_on,
+    )
+    return notice, objection

@@ -26,12 +26,23 @@ from .filters import (
     GuidanceFilterForm,
     HonoursFilterForm,
     InboxFilterForm,
+    OutstandingFilterForm,
     QueueFilterForm,
     UnitFilterForm,
     VerifyForm,
     WorkFilterForm,
 )
 from .guidance import GuidanceCloseForm, GuidanceForm, GuidanceNoteForm
+from .notices import (
+    BatchNoticeForm,
+    NamingDocumentForm,
+    NoticeFilterForm,
+    NoticeForm,
+    ObjectionAssignForm,
+    ObjectionFilterForm,
+    ObjectionFindForm,
+    ObjectionForm,
+)
 from .ratings import (
     MET_CHOICES,
     BulkDecisionForm,
@@ -43,6 +54,14 @@ from .ratings import (
 )
 
 __all__ = [
+    "BatchNoticeForm",
+    "NamingDocumentForm",
+    "NoticeFilterForm",
+    "NoticeForm",
+    "ObjectionAssignForm",
+    "ObjectionFilterForm",
+    "ObjectionFindForm",
+    "ObjectionForm",
     "ACCEPT",
     "ID_PATTERN",
     "ModelIdsField",
@@ -63,6 +82,7 @@ __all__ = [
     "GuidanceFilterForm",
     "HonoursFilterForm",
     "InboxFilterForm",
+    "OutstandingFilterForm",
     "QueueFilterForm",
     "UnitFilterForm",
     "VerifyForm",

@@ -141,5 +141,15 @@ class HonoursFilterForm(DomainFilterMixin, FilterForm):
     batch = forms.CharField(label=_("批次"), required=False, max_length=30)
 
 
+class OutstandingFilterForm(FilterForm):
+    """The publish page's lists: undecided ratings, or communities with no rating."""
+
+    show = forms.ChoiceField(
+        label=_("名单"),
+        required=False,
+        choices=[("undecided", _("尚未认定完成")), ("unrated", _("未参评"))],
+    )
+
+
 class VerifyForm(forms.Form):
     number = forms.CharField(label=_("牌匾编号"), required=False, max_length=40)

@@ -12,6 +12,15 @@ from .designations import Designation
 from .events import Event
 from .evidence import EvidenceFile, evidence_path
 from .guidance import GuidanceCase, GuidanceNote
+from .notices import (
+    CalendarYear,
+    Notice,
+    NoticeEntry,
+    Objection,
+    OfficialDay,
+    new_receipt,
+    objection_path,
+)
 from .plaques import Plaque, PrintJob, print_path
 from .programme import STAR_COUNT, Authority, Criterion, Domain, RatingYear, StarStandard, WorkArea
 from .publication import CoverageSnapshot, PublicDataVersion, StarSnapshot
@@ -40,6 +49,13 @@ __all__ = [
     "evidence_path",
     "GuidanceCase",
     "GuidanceNote",
+    "CalendarYear",
+    "Notice",
+    "NoticeEntry",
+    "Objection",
+    "OfficialDay",
+    "new_receipt",
+    "objection_path",
     "Plaque",
     "PrintJob",
     "print_path",

@@ -10,6 +10,7 @@ from .accounts import User
 from .assessments import Assessment
 from .designations import Designation
 from .guidance import GuidanceCase
+from .notices import Notice, Objection
 from .plaques import Plaque
 from .programme import RatingYear
 from .stars import StarItem, StarRating
@@ -52,6 +53,12 @@ class Event(models.Model):
     )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    notice = models.ForeignKey(
+        Notice, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    objection = models.ForeignKey(
+        Objection, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
 
     class Meta:

@@ -52,6 +52,9 @@ class StarRating(models.Model):
         related_name="+",
     )
     revoked_reason = models.TextField(_("取消资格理由"), blank=True)
+    # Why a rating still undecided when its year closed was given 未完成评定 (who and when are
+    # in its event).
+    incomplete_reason = models.TextField(_("未完成评定说明"), blank=True)
     # On the commendation list (通报表扬) as it was published with the year: set once, at
     # publication, and never cleared, so a later revocation annotates the list, not shortens it.
     commended = models.BooleanField(_("列入通报表扬"), default=False)
@@ -86,6 +89,10 @@ class StarRating(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.status == RatingStatus.REVOKED
+
+    @property
+    def is_incomplete(self) -> bool:
+        return self.status == RatingStatus.INCOMPLETE
 
     @property
     def is_ten_star(self) -> bool:

@@ -14,6 +14,21 @@ from .assessments import (
 from .designations import designation_candidate_list, designation_get, designation_list
 from .guidance import GUIDANCE_STATES, guidance_get_for_user, guidance_list_for_user
 from .inbox import Todo, event_list_for_inbox, rating_count_awaiting, todo_list_for_user
+from .notices import (
+    notice_entry_list,
+    notice_get,
+    notice_list,
+    objection_counts,
+    objection_get_by_receipt,
+    objection_get_for_user,
+    objection_list_for_user,
+    rating_list_proposed,
+)
+from .outstanding import (
+    community_list_unrated,
+    holders,
+    rating_list_outstanding,
+)
 from .plaques import (
     plaque_get,
     plaque_list_for_rating,
@@ -91,4 +106,15 @@ __all__ = [
     "designation_candidate_list",
     "designation_get",
     "designation_list",
+    "notice_entry_list",
+    "notice_get",
+    "notice_list",
+    "objection_counts",
+    "objection_get_by_receipt",
+    "objection_get_for_user",
+    "objection_list_for_user",
+    "rating_list_proposed",
+    "community_list_unrated",
+    "holders",
+    "rating_list_outstanding",
 ]

@@ -200,7 +200,7 @@ def rating_list_undecided(*, year: RatingYear) -> QuerySet[StarRating]:
     """Ratings of `year` not yet certified or revoked: what keeps a year from publication."""
     return (
         StarRating.objects.filter(year=year)
-        .exclude(status__in=[RatingStatus.CERTIFIED, RatingStatus.REVOKED])
+        .exclude(status__in=[RatingStatus.CERTIFIED, RatingStatus.REVOKED, RatingStatus.INCOMPLETE])
         .select_related("community__parent__parent")
         .order_by("community_id")
     )

@@ -34,7 +34,7 @@ def year_get(*, year: int) -> RatingYear:
 
 def year_list_with_figures() -> QuerySet[RatingYear]:
     """Every year with how many of its ratings are in which state (one query)."""
-    decided = [RatingStatus.CERTIFIED, RatingStatus.REVOKED]
+    decided = [RatingStatus.CERTIFIED, RatingStatus.REVOKED, RatingStatus.INCOMPLETE]
     return RatingYear.objects.annotate(
         total=Count("ratings"),
         certified=Count("ratings", filter=Q(ratings__status=RatingStatus.CERTIFIED)),
@@ -42,5 +42,6 @@ def year_list_with_figures() -> QuerySet[RatingYear]:
             "ratings", filter=Q(ratings__status=RatingStatus.CERTIFIED, ratings__stars=10)
         ),
         revoked=Count("ratings", filter=Q(ratings__status=RatingStatus.REVOKED)),
+        incomplete=Count("ratings", filter=Q(ratings__status=RatingStatus.INCOMPLETE)),
         undecided=Count("ratings", filter=~Q(ratings__status__in=decided)),
     ).order_by("-year")

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 
-from ..choices import AssessmentStatus, EventAction, ItemStatus, RatingStatus, YearStatus
+from ..choices import (
+    AssessmentStatus,
+    EventAction,
+    ItemStatus,
+    NoticePhase,
+    RatingStatus,
+    YearStatus,
+)
 from ..models import STAR_COUNT
 
 register = template.Library()
@@ -81,3 +89,9 @@ def todo_total(context) -> int:
     from ..selectors import todo_list_for_user
 
     return sum(todo.count for todo in todo_list_for_user(user=user))
+
+
+@register.simple_tag
+def notice_phase(notice) -> NoticePhase:
+    """Where a notice stands today: upcoming, open or closed."""
+    return notice.phase(timezone.localdate())

@@ -13,10 +13,19 @@ from django.utils.translation import gettext as _
 
 from .. import selectors, services, workflow
 from ..certificates import certificate_pdf
-from ..choices import PrintJobStatus
-from ..forms import FilterForm, ReasonForm, YearOpenForm
+from ..choices import NoticeKind, PrintJobStatus
+from ..forms import FilterForm, OutstandingFilterForm, ReasonForm, YearOpenForm
 from ..permissions import admin_required
-from .common import attempt, confirm_then_act, list_context, read_filters, region_cascade
+from ..spreadsheets import xlsx_bytes
+from .common import (
+    attempt,
+    confirm_then_act,
+    list_context,
+    paginate,
+    read_filters,
+    region_cascade,
+    xlsx_download,
+)
 
 # --------------------------------------------------------------------------------------------
 # Years
@@ -60,17 +69,41 @@ def year_close(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+def _outstanding(request: HttpRequest, rating_year) -> tuple:
+    """The publish page's filters and its two lists in the region asked for."""
+    form = read_filters(request, OutstandingFilterForm)
+    cascade = region_cascade(request.user, form.filters.get("region") or "")
+    region = cascade["selected"] if form.filters.get("region") else None
+    undecided = selectors.rating_list_outstanding(year=rating_year, region=region)
+    unrated = selectors.community_list_unrated(year=rating_year, region=region)
+    return form, cascade, undecided, unrated
+
+
 @admin_required
 def year_publish(request: HttpRequest, year: int) -> HttpResponse:
-    """GET lists what is still undecided (publishing is refused until nothing is)."""
+    """GET lists what is still undecided, with who holds each item, and the communities with
+    no rating (publishing is refused until nothing is undecided)."""
     rating_year = selectors.year_get(year=year)
 
     def context() -> dict:
-        undecided = selectors.rating_list_undecided(year=rating_year)
+        form, cascade, undecided, unrated = _outstanding(request, rating_year)
+        show = form.filters.get("show") or "undecided"
+        page = paginate(request, undecided if show == "undecided" else unrated)
+        if show == "undecided":
+            for rating in page:
+                rating.holders = selectors.holders(rating)
         return {
+            **list_context(request, form),
             "year": rating_year,
-            "undecided": undecided[:50],
+            "cascade": cascade,
+            "show": show,
+            "page": page,
             "undecided_count": undecided.count(),
+            "unrated_count": unrated.count(),
+            "year_undecided_count": selectors.rating_list_undecided(year=rating_year).count(),
+            "notice_holds": workflow.notice_holds(notice)
+            if (notice := rating_year.notices.filter(kind=NoticeKind.TEN_STAR).first())
+            else "",
         }
 
     return confirm_then_act(
@@ -80,6 +113,55 @@ def year_publish(request: HttpRequest, year: int) -> HttpResponse:
         action=lambda data: workflow.year_publish(user=request.user, year=rating_year),
         success=_("%(year)s年度评定结果已公布。") % {"year": year},
         then=reverse("manage_years"),
+    )
+
+
+@admin_required
+def year_outstanding_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    """The publish page's list (undecided ratings or communities with no rating) as XLSX."""
+    rating_year = selectors.year_get(year=year)
+    form, _cascade, undecided, unrated = _outstanding(request, rating_year)
+    if (form.filters.get("show") or "undecided") == "unrated":
+        header = [_("区划代码"), _("社区(村)"), _("乡镇(街道)"), _("旗区")]
+        rows = (
+            [c.code, c.name, c.parent.name, c.parent.parent.name if c.parent.parent else ""]
+            for c in unrated.iterator(chunk_size=2000)
+        )
+        return xlsx_download(xlsx_bytes("unrated", header, rows), f"unrated-{year}.xlsx")
+    header = [_("区划代码"), _("社区(村)"), _("乡镇(街道)"), _("状态"), _("待办")]
+    rows = [
+        [
+            r.community_id,
+            r.community.name,
+            r.community.parent.name,
+            r.get_status_display(),
+            "；".join(
+                f"{h.name} {'、'.join(str(n) for n in h.numbers)}".strip()
+                for h in selectors.holders(r)
+            ),
+        ]
+        for r in undecided
+    ]
+    return xlsx_download(xlsx_bytes("undecided", header, rows), f"undecided-{year}.xlsx")
+
+
+@admin_required
+def ratings_incomplete(request: HttpRequest, year: int) -> HttpResponse:
+    """未完成评定 for every rating still undecided in a closed year, with a reason."""
+    rating_year = selectors.year_get(year=year)
+    return confirm_then_act(
+        request,
+        template="manage/ratings_incomplete_confirm.html",
+        context=lambda: {
+            "year": rating_year,
+            "count": selectors.rating_list_undecided(year=rating_year).count(),
+        },
+        form=ReasonForm(request.POST or None),
+        action=lambda data: workflow.ratings_mark_incomplete(
+            user=request.user, year=rating_year, reason=data["reason"]
+        ),
+        success=lambda count: _("已将 %(count)s 份评定定为未完成评定。") % {"count": count},
+        then=reverse("year_publish", args=[year]),
     )
 
 

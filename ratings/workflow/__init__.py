@@ -34,6 +34,18 @@ from .assessments import (
 )
 from .common import Conflict, TransitionNotAllowed, WorkflowError, event_committed
 from .guidance import guidance_close, guidance_note_add, guidance_open, guidance_update
+from .notices import (
+    NoticeText,
+    ObjectionInput,
+    naming_candidates,
+    notice_holds,
+    notice_name_batch,
+    notice_open_for_batch,
+    notice_open_for_year,
+    objection_assign,
+    objection_find,
+    objection_submit,
+)
 from .plaques import (
     eligibility_reinstate,
     eligibility_revoke,
@@ -42,7 +54,7 @@ from .plaques import (
     plaques_issue_for_year,
 )
 from .stars import BulkResult, Finding, item_decide, items_decide, rating_save, rating_submit
-from .years import year_close, year_open, year_publish
+from .years import ratings_mark_incomplete, year_close, year_open, year_publish
 
 __all__ = [
     "application_forward",
@@ -73,10 +85,21 @@ __all__ = [
     "guidance_update",
     "item_decide",
     "items_decide",
+    "NoticeText",
+    "ObjectionInput",
+    "naming_candidates",
+    "notice_holds",
+    "notice_name_batch",
+    "notice_open_for_batch",
+    "notice_open_for_year",
+    "objection_assign",
+    "objection_find",
+    "objection_submit",
     "plaque_issue",
     "plaque_revoke",
     "plaques_issue_for_year",
     "rating_save",
+    "ratings_mark_incomplete",
     "rating_submit",
     "year_close",
     "year_open",

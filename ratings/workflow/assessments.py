@@ -38,6 +38,7 @@ from .common import (
     require_open,
 )
 from .evidence import evidence_change, files_discarded_on_failure
+from .notices import require_units_not_on_notice
 
 
 @dataclass
@@ -302,6 +303,7 @@ def designations_create(
             bases.append((unit, assessment))
         if refusals:
             raise TransitionNotAllowed(" ".join(refusals))
+        require_units_not_on_notice([assessment.pk for _unit, assessment in bases])
         made = []
         for unit, assessment in bases:
             designation = Designation.objects.create(

@@ -12,6 +12,7 @@ from ..models import Plaque, RatingYear, Region, StarRating, User
 from ..plaques import plaque_number
 from .common import TransitionNotAllowed, local_time, record_event
 from .guidance import guidance_open
+from .notices import require_ten_star_notice_settled
 from .stars import rating_start, settle
 
 
@@ -43,6 +44,7 @@ def plaque_issue(*, user: User, rating: StarRating) -> Plaque:
             raise TransitionNotAllowed(
                 _("%(year)s年度结果尚未公布，不能授牌。") % {"year": year.year}
             )
+        require_ten_star_notice_settled(year, action=_("授牌"))
         if not rating.is_ten_star:
             raise TransitionNotAllowed(
                 _("%(name)s %(year)s年度不是十星平安社区(村)，不能授牌。")

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import coverage, statistics
-from ..choices import EventAction, RatingStatus, YearStatus
+from ..choices import EventAction, NoticeKind, RatingStatus, YearStatus
 from ..models import STAR_COUNT, CoverageSnapshot, RatingYear, StarRating, StarSnapshot, User
 from .common import TransitionNotAllowed, record_event
+from .notices import require_ten_star_notice_settled
 
 
 def year_open(*, user: User | None, year: int) -> RatingYear:
@@ -58,17 +59,18 @@ def year_publish(*, user: User, year: RatingYear) -> RatingYear:
                 _("%(year)s年度当前为“%(status)s”，只有已截止的年度可以公布。")
                 % {"year": year.year, "status": year.get_status_display()}
             )
-        undecided = (
-            StarRating.objects.filter(year=year)
-            .exclude(status__in=[RatingStatus.CERTIFIED, RatingStatus.REVOKED])
-            .count()
-        )
+        undecided = StarRating.objects.filter(year=year).exclude(status__in=DECIDED).count()
         if undecided:
             raise TransitionNotAllowed(
-                _("还有 %(count)s 份评定尚未认定完成，不能公布。请先处理完毕，或取消其评星资格。")
+                _(
+                    "还有 %(count)s 份评定尚未认定完成，不能公布。请先处理完毕，"
+                    "或将其定为“未完成评定”。"
+                )
                 % {"count": undecided}
             )
+        require_ten_star_notice_settled(year, action=_("公布年度结果"))
         year.status, year.published_at = YearStatus.PUBLISHED, timezone.now()
+        year.notices.filter(kind=NoticeKind.TEN_STAR).update(concluded_at=year.published_at)
         year.save(update_fields=["status", "published_at"])
         commended = keep_as_published(year)
         record_event(
@@ -80,6 +82,61 @@ def year_publish(*, user: User, year: RatingYear) -> RatingYear:
             detail=_("通报表扬 %(count)s 个十星平安社区(村)") % {"count": commended},
         )
     return year
+
+
+# Ratings whose outcome is settled: certified, revoked, or not completed when the year closed.
+DECIDED = [RatingStatus.CERTIFIED, RatingStatus.REVOKED, RatingStatus.INCOMPLETE]
+
+
+def ratings_mark_incomplete(*, user: User, year: RatingYear, reason: str) -> int:
+    """未完成评定: give every rating of a closed year still undecided the neutral outcome, with
+    the reason; how many. It is not a disqualification: no stars, no plaque, no penalty."""
+    reason = reason.strip()
+    if not reason:
+        raise TransitionNotAllowed(_("请填写未完成评定的原因。"))
+    with transaction.atomic():
+        year = RatingYear.objects.select_for_update().get(pk=year.pk)
+        if year.status != YearStatus.CLOSED:
+            raise TransitionNotAllowed(
+                _("%(year)s年度当前为“%(status)s”，只有已截止、尚未公布的年度可以定为未完成评定。")
+                % {"year": year.year, "status": year.get_status_display()}
+            )
+        ratings = list(
+            StarRating.objects.select_for_update(of=("self",))
+            .filter(year=year)
+            .exclude(status__in=DECIDED)
+            .order_by("community_id")
+        )
+        if not ratings:
+            raise TransitionNotAllowed(
+                _("%(year)s年度没有尚未认定完成的评定。") % {"year": year.year}
+            )
+        for rating in ratings:
+            before = rating.status
+            rating.status, rating.stars = RatingStatus.INCOMPLETE, 0
+            rating.incomplete_reason = reason
+            rating.version += 1
+            rating.updated_by = user
+            rating.save(
+                update_fields=[
+                    "status",
+                    "stars",
+                    "incomplete_reason",
+                    "version",
+                    "updated_by",
+                    "updated_at",
+                ]
+            )
+            record_event(
+                EventAction.RATING_INCOMPLETE,
+                user,
+                rating=rating,
+                year=year,
+                from_state=before,
+                to_state=rating.status,
+                reason=reason,
+            )
+    return len(ratings)
 
 
 def keep_as_published(year: RatingYear) -> int:

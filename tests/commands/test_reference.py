@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,16 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from ratings.choices import CodeSource, RegionLevel
-from ratings.models import Authority, Criterion, Domain, Region, StarStandard, WorkArea
+from ratings.models import (
+    Authority,
+    CalendarYear,
+    Criterion,
+    Domain,
+    OfficialDay,
+    Region,
+    StarStandard,
+    WorkArea,
+)
 from tests.helpers import BAYINTAOHAI, HAINAN
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +130,16 @@ def test_rows_added_after_loading_get_fresh_ids():
         code="hotel-new", domain_id="hotel", work_area_id="mechanism", text="新条目", points=5
     )
     assert criterion.pk > 140
+
+
+def test_load_reference_adds_missing_calendar_years_and_keeps_entered_ones():
+    # An administrator corrected 2025 by hand; 2026 went missing (an emptied table).
+    OfficialDay.objects.filter(date=date(2025, 10, 8)).update(name="改过的")
+    OfficialDay.objects.filter(date__year=2026).delete()
+    CalendarYear.objects.filter(year=2026).delete()
+    out = io.StringIO()
+    call_command("load_reference", stdout=out)
+    assert "official calendar: added 2026–2026" in out.getvalue()
+    assert OfficialDay.objects.get(date=date(2025, 10, 8)).name == "改过的"
+    assert OfficialDay.objects.get(date=date(2026, 10, 1)).name == "国庆节"
+    assert OfficialDay.objects.get(date=date(2026, 10, 10)).is_working_day

@@ -15,6 +15,7 @@ from ratings.models import (
     DistrictMode,
     Event,
     GuidanceCase,
+    Notice,
     Plaque,
     RatingYear,
     Region,
@@ -90,6 +91,7 @@ def assert_lived_in(out: str) -> None:
     assert set(past.values_list("status", flat=True)) == {
         RatingStatus.CERTIFIED,
         RatingStatus.REVOKED,
+        RatingStatus.INCOMPLETE,  # one rating still undecided when the year closed
     }
 
     # Plaques of the past year: most valid, one revoked on its own, one with its eligibility.
@@ -99,6 +101,21 @@ def assert_lived_in(out: str) -> None:
     assert revoked.count() == 2
     assert revoked.filter(rating__status=RatingStatus.REVOKED).count() == 1
 
+    # Public notices: the past year's list (closed, an objection upheld and one not, both
+    # found) before publication; a naming batch of the open year with an objection waiting.
+    past_notice = Notice.objects.get(year=2025, kind="ten_star")
+    assert sorted(past_notice.objections.values_list("status", flat=True)) == [
+        "dismissed",
+        "upheld",
+    ]
+    removed = past_notice.entries.get(removed_at__isnull=False)
+    assert removed.rating.status == RatingStatus.REVOKED
+    # (Late in December the window reaches a year the calendar has no holidays for yet.)
+    if "No open notice in the demo" not in out:
+        batch = Notice.objects.get(year=2026, kind="naming")
+        assert batch.phase(timezone.localdate()) == "open"
+        assert batch.objections.get().status == "received"
+
     # Guidance cases: opened by certification, one overdue, one closed.
     today = timezone.localdate()
     cases = GuidanceCase.objects.all()
@@ -106,7 +123,10 @@ def assert_lived_in(out: str) -> None:
     assert cases.filter(status="closed").exists()
     assert not cases.filter(rating__stars__gt=5).exclude(rating__status="revoked").exists()
     current_states = set(StarRating.objects.filter(year=2026).values_list("status", flat=True))
-    assert current_states == set(RatingStatus.values) - {RatingStatus.REVOKED}
+    assert current_states == set(RatingStatus.values) - {
+        RatingStatus.REVOKED,
+        RatingStatus.INCOMPLETE,
+    }
     current_stars = set(
         StarRating.objects.filter(year=2026, status=RatingStatus.CERTIFIED).values_list(
             "stars", flat=True

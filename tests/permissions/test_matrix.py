@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from ratings import services
 from ratings import urls as rating_urls
@@ -49,6 +50,9 @@ PUBLIC_URLS = {
     "verify_number",
     "commendation",
     "commendation_xlsx",
+    "notice_list",
+    "notice_detail",
+    "objection_status",
 }
 LOGIN = 302
 
@@ -116,6 +120,20 @@ def print_job_url(name: str, world: World) -> str:
     )
     services.print_job_run(job_id=job.pk)
     return reverse(name, args=[job.pk])
+
+
+def objection_url(name: str, world: World) -> str:
+    return reverse(name, args=[world.objection.pk])
+
+
+def notice_text(**extra) -> dict:
+    return {
+        "title": "拟命名名单公示",
+        "body": "公示说明",
+        "starts_on": timezone.localdate().isoformat(),
+        "working_days": 5,
+        **extra,
+    }
 
 
 def statuses(*codes: int) -> dict[str, int]:
@@ -202,6 +220,12 @@ ROWS = [
     Row("plaque_revoke", "get", lambda w: plaque_url("plaque_revoke", w),              statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
     Row("plaque_revoke", "post", lambda w: plaque_url("plaque_revoke", w),             statuses(LOGIN, 403, 403, 403, 403, 302, 403, 403, 403, 403),
         data=lambda w: {"reason": "损毁"}),
+    Row("year_outstanding_xlsx", "get", lambda w: reverse("year_outstanding_xlsx", args=[2026]),
+        statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+    Row("ratings_incomplete", "get", lambda w: reverse("ratings_incomplete", args=[2026]),
+        statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+    Row("ratings_incomplete", "post", lambda w: reverse("ratings_incomplete", args=[2026]),
+        statuses(LOGIN, 403, 403, 403, 403, 302, 403, 403, 403, 403), data=lambda w: {"reason": "认定未能按期完成"}),
     Row("plaque_certificate", "get", lambda w: plaque_url("plaque_certificate", w),    statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
     Row("print_certificates", "get", lambda w: reverse("print_certificates", args=[2025]),
         statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
@@ -219,6 +243,26 @@ ROWS = [
         statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
     Row("eligibility_reinstate", "post", lambda w: rating_url("eligibility_reinstate", w.ten_star),
         statuses(LOGIN, 403, 403, 403, 403, 302, 403, 403, 403, 403), data=lambda w: {"reason": "复核"}),
+    # Public notices: administrators open them and name a batch after them.
+    Row("manage_notices", "get", lambda w: reverse("manage_notices"),                  statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+    Row("notice_open_batch", "get", lambda w: reverse("notice_open_batch"),            statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+    Row("notice_open_batch", "post", lambda w: reverse("notice_open_batch"),           statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403),
+        data=lambda w: notice_text(domain="hotel", naming_title="平安宾馆")),
+    Row("notice_open_year", "get", lambda w: reverse("notice_open_year", args=[2025]), statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+    Row("notice_open_year", "post", lambda w: reverse("notice_open_year", args=[2025]),
+        statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403), data=lambda w: notice_text()),
+    Row("notice_name", "get", lambda w: reverse("notice_name", args=[w.notice.pk]),   statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+    Row("notice_name", "post", lambda w: reverse("notice_name", args=[w.notice.pk]),  statuses(LOGIN, 403, 403, 403, 403, 302, 403, 403, 403, 403),
+        data=lambda w: {"document_number": "3号", "designated_on": "2026-12-20"}),
+    # Objections: administrators, and the authority one is handed to (公安 here), nobody else.
+    Row("objection_list", "get", lambda w: reverse("objection_list"),                  statuses(LOGIN, 403, 403, 200, 200, 200, 403, 403, 403, 403)),
+    Row("objection_detail", "get", lambda w: objection_url("objection_detail", w),     statuses(LOGIN, 403, 403, 200, 404, 200, 403, 403, 403, 403)),
+    Row("objection_assign", "post", lambda w: objection_url("objection_assign", w),    statuses(LOGIN, 403, 403, 403, 403, 302, 403, 403, 403, 403),
+        data=lambda w: {"authority": "wenlv"}),
+    Row("objection_find", "get", lambda w: objection_url("objection_find", w),         statuses(LOGIN, 403, 403, 200, 404, 200, 403, 403, 403, 403)),
+    Row("objection_find", "post", lambda w: objection_url("objection_find", w),        statuses(LOGIN, 403, 403, 302, 404, 302, 403, 403, 403, 403),
+        data=lambda w: {"finding": "dismissed", "reason": "经核查，已于9月整改到位。"}),
+    Row("objection_evidence", "get", lambda w: objection_url("objection_evidence", w), statuses(LOGIN, 403, 403, 200, 404, 200, 403, 403, 403, 403)),
     # The creation domains. Columns 4 and 5: the lead department of hotels, and of schools.
     domain_row("unit_list", "get", lambda w: reverse("unit_list"),                    statuses(LOGIN, 200, 200, 403, 403, 200, 403, 403, 403, 403)),
     domain_row("unit_create", "get", lambda w: reverse("unit_create"),                statuses(LOGIN, 200, 200, 403, 403, 200, 403, 403, 403, 403)),

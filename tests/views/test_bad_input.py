@@ -91,6 +91,8 @@ def world(module_world, db, settings, monkeypatch) -> World:
         f"{__name__}.recording_middleware",
     )
     settings.MIDDLEWARE = middleware
+    # Every bad value of every field is one objection: more than a person's limit a minute.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "objection": 10_000}
     return module_world
 
 
@@ -133,6 +135,28 @@ PUBLIC = [
     Target("commendation", "get", lambda w: reverse("commendation", args=[2025]), "anonymous"),
     Target(
         "commendation_xlsx", "get", lambda w: reverse("commendation_xlsx", args=[2025]), "anonymous"
+    ),
+    Target("notice_list", "get", lambda w: reverse("notice_list"), "anonymous"),
+    Target(
+        "notice_detail", "get", lambda w: reverse("notice_detail", args=[w.notice.pk]), "anonymous"
+    ),
+    Target(
+        "notice_detail",
+        "post",
+        lambda w: reverse("notice_detail", args=[w.notice.pk]),
+        "anonymous",
+        data=lambda w: {
+            "entry": w.objection.entry_id,
+            "facts": "该宾馆存在消防隐患，多次反映未整改到位。",
+            "name": "李明",
+            "phone": "0473-1234567",
+        },
+    ),
+    Target(
+        "objection_status",
+        "get",
+        lambda w: reverse("objection_status", args=[w.objection.receipt]),
+        "anonymous",
     ),
     Target(
         "login",

@@ -1,4 +1,6 @@
-"""Load the reference data in `fixtures/`, adding what is missing and never changing what is there.
+"""Load the reference data in `fixtures/`, adding what is missing and never changing what is there;
+and the official calendar of working days for the years chinese-calendar covers that the table
+lacks (a year already there, perhaps edited by an administrator, is left alone).
 
 `loaddata` would overwrite rows an administrator has since edited (a standard given to another
 authority, a criterion deactivated); this command only inserts, so running it on every start-up
@@ -14,6 +16,8 @@ from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.core.management.color import no_style
 from django.db import connection, transaction
+
+from ratings.workdays import calendar_add_missing_years
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 REFERENCE_FIXTURES = ["regions.json", "programme.json", "criteria.json"]
@@ -46,4 +50,7 @@ class Command(BaseCommand):
                 with connection.cursor() as cursor:
                     for statement in connection.ops.sequence_reset_sql(no_style(), list(touched)):
                         cursor.execute(statement)
+            calendar_years = calendar_add_missing_years()
         self.stdout.write(f"reference data: {added} added, {kept} already present")
+        if calendar_years:
+            self.stdout.write(f"official calendar: added {calendar_years[0]}–{calendar_years[-1]}")

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ratings import permissions, workflow
+from ratings import permissions, selectors, workflow
 from ratings.choices import (
     CodeSource,
     Decision,
@@ -34,6 +34,7 @@ from ratings.choices import (
     YearStatus,
 )
 from ratings.management.commands import _demo_domains as demo_domains
+from ratings.management.commands import _demo_notices as demo_notices
 from ratings.models import (
     Authority,
     GuidanceCase,
@@ -223,7 +224,10 @@ class Command(BaseCommand):
             for index, community in enumerate(communities):
                 rng = random.Random(f"{PAST_YEAR}{community.code}")
                 stars = [10, 10, 10, 9, 8, 10, 7, 5, 10, 6, 4, 10][index % 12]
-                self._rate(community, year, assessors, certifiers, self._certified(rng, stars))
+                plan = self._certified(rng, stars)
+                if index == 13:  # still undecided at close: 未完成评定
+                    plan = Plan(stage="partly")
+                self._rate(community, year, assessors, certifiers, plan)
             demo_domains.assess(
                 units=units,
                 year=year,
@@ -232,6 +236,7 @@ class Command(BaseCommand):
                 stages=["approved", "approved", "approved", "failing", "approved", None],
             )
             workflow.year_close(user=admin, year=year)
+        demo_notices.past_year_notice(admin=admin, year=RatingYear.objects.get(pk=PAST_YEAR))
         self._publish_past_year(admin)
         demo_domains.designate(admin=admin, year=RatingYear.objects.get(pk=PAST_YEAR))
         self._current_year(admin, assessors, certifiers, communities)
@@ -244,11 +249,18 @@ class Command(BaseCommand):
                 certifiers=certifiers,
                 stages=[None, "draft", "submitted", "returned", "approved", "failing", None],
             )
+            note = demo_notices.open_batch_notice(admin=admin, year=current)
+            if note:
+                self.stdout.write(f"No open notice in the demo: {note}")
         self._guidance(assessors)
 
     def _publish_past_year(self, admin: User) -> None:
         """The past year is public, with plaques: one revoked alone, one with its eligibility."""
         year = RatingYear.objects.get(pk=PAST_YEAR)
+        if year.status == YearStatus.CLOSED and selectors.rating_list_undecided(year=year).exists():
+            workflow.ratings_mark_incomplete(
+                user=admin, year=year, reason="认定机关未能在年度截止前完成认定，按未完成评定处理。"
+            )
         if year.status == YearStatus.CLOSED:
             year = workflow.year_publish(user=admin, year=year)
         if year.status != YearStatus.PUBLISHED or year.plaques.exists():
