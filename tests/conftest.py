@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
+from pytest_django.plugin import blocking_manager_key
 
 from ratings import permissions, workflow
 from ratings.models import RatingYear, Region, User
@@ -32,6 +33,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def reference_data(transactional_db):
     """For transactional tests, which empty the database after each test."""
     load_reference()
+
+
+def _transactional(item: pytest.Item | None) -> bool:
+    marker = item.get_closest_marker("django_db") if item else None
+    return bool(marker and marker.kwargs.get("transaction")) or (
+        item is not None and "transactional_db" in item.fixturenames
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """A transactional test empties every table when it ends. pytest-django runs those after
+    all the others, but pytest-xdist hands tests out in its own order: put the reference data
+    back for the next test on this worker."""
+    yield
+    if _transactional(item) and nextitem is not None and not _transactional(nextitem):
+        with item.config.stash[blocking_manager_key].unblock():
+            load_reference()
 
 
 @pytest.fixture(scope="module")
