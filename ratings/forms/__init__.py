@@ -1,6 +1,6 @@
 """Forms validate and clean input; the workflow and service functions write."""
 
-from .administration import ReasonForm, YearOpenForm
+from .administration import ReasonForm, StarRemoveForm, TakeBackForm, YearOpenForm
 from .domains import (
     REGION_SELECT_LIMIT,
     AssessmentEditForm,
@@ -76,6 +76,8 @@ __all__ = [
     "VerifyForm",
     "WorkFilterForm",
     "ReasonForm",
+    "StarRemoveForm",
+    "TakeBackForm",
     "YearOpenForm",
     "GuidanceCloseForm",
     "GuidanceForm",

@@ -138,6 +138,18 @@ class StarItem(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
+    # 摘星: when, by whom, why and under which document a star was taken away.
+    removed_at = models.DateTimeField(_("摘星时间"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        User,
+        verbose_name=_("摘星操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    removed_reason = models.TextField(_("摘星理由"), blank=True)
+    removed_document = models.CharField(_("摘星文号"), max_length=60, blank=True)
     # When the item last entered an authority's queue; the queue is read in this order.
     pending_since = models.DateTimeField(_("提交认定时间"), null=True, blank=True)
 
@@ -162,4 +174,9 @@ class StarItem(models.Model):
 
     @property
     def is_final(self) -> bool:
-        return self.status in (ItemStatus.ENDORSED, ItemStatus.REJECTED, ItemStatus.NOT_MET)
+        return self.status in (
+            ItemStatus.ENDORSED,
+            ItemStatus.REJECTED,
+            ItemStatus.NOT_MET,
+            ItemStatus.REMOVED,
+        )

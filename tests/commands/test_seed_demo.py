@@ -80,12 +80,16 @@ def assert_lived_in(out: str) -> None:
         RatingStatus.INCOMPLETE,  # one rating still undecided when the year closed
     }
 
-    # Plaques of the past year: most valid, one revoked on its own, one with its eligibility.
+    # Plaques of the past year: most valid, one revoked on its own, one with its eligibility,
+    # one with a star removed (摘星).
     plaques = Plaque.objects.filter(year=2025)
     assert plaques.filter(revoked_at__isnull=True).count() >= 3
     revoked = plaques.filter(revoked_at__isnull=False)
-    assert revoked.count() == 2
+    assert revoked.count() == 3
     assert revoked.filter(rating__status=RatingStatus.REVOKED).count() == 1
+    removed = revoked.get(rating__stars=9, rating__items__status="removed")
+    assert removed.taken_back_on is not None  # 收回
+    assert revoked.filter(taken_back_on__isnull=True).count() == 2
 
     # Public notices: the past year's list (closed, an objection upheld and one not, both
     # found) before publication; a naming batch of the open year with an objection waiting.

@@ -242,6 +242,20 @@ class Command(BaseCommand):
                 year=year,
                 reason="年内发生多起群众投诉，群众口碑较差，经市平安办研究取消当年评星资格。",
             )
+        if len(plaques) >= 4:
+            # 摘星 on the narcotics-control office's request: the title and plaque go with it.
+            workflow.star_remove(
+                user=admin,
+                item=plaques[3].rating.items.get(standard_id=6),
+                reason="辖区内查获吸毒人员一名，经禁毒办认定，该项不再符合“无毒害”标准。",
+                document_number=f"乌禁毒办〔{PAST_YEAR + 1}〕5号",
+            )
+            workflow.plaque_take_back(
+                user=admin,
+                plaque=plaques[3],
+                taken_back_on=timezone.localdate(),
+                taken_back_by="海南区平安办 李强",
+            )
 
     def _current_year(
         self,
