@@ -1,6 +1,12 @@
 """Forms validate and clean input; the workflow and service functions write."""
 
-from .administration import ReasonForm, StarRemoveForm, TakeBackForm, YearOpenForm
+from .administration import (
+    EligibilityRevokeForm,
+    ReasonForm,
+    StarRemoveForm,
+    TakeBackForm,
+    YearOpenForm,
+)
 from .domains import (
     REGION_SELECT_LIMIT,
     AssessmentEditForm,
@@ -75,6 +81,7 @@ __all__ = [
     "UnitFilterForm",
     "VerifyForm",
     "WorkFilterForm",
+    "EligibilityRevokeForm",
     "ReasonForm",
     "StarRemoveForm",
     "TakeBackForm",

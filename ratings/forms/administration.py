@@ -6,6 +6,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+class EligibilityRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写理由，它将记入操作记录。")},
+    )
+    bar_years = forms.IntegerField(
+        label=_("此后不得参评的年数"),
+        required=False,
+        min_value=0,
+        max_value=10,
+        initial=0,
+        help_text=_("0 表示下一年度可以正常参评。"),
+    )
+
+
 class YearOpenForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
 

@@ -47,6 +47,9 @@ class StarRating(models.Model):
         related_name="+",
     )
     revoked_reason = models.TextField(_("取消资格理由"), blank=True)
+    # 不得参评: the last year in which the community may not be rated, after its eligibility
+    # for this year was revoked with a bar of N following years (None: no bar).
+    barred_until = models.PositiveSmallIntegerField(_("不得参评至"), null=True, blank=True)
     # Why a rating still undecided when its year closed was given 未完成评定 (who and when are
     # in its event).
     incomplete_reason = models.TextField(_("未完成评定说明"), blank=True)

@@ -15,6 +15,7 @@ from .. import selectors, services, workflow
 from ..certificates import certificate_pdf
 from ..choices import NoticeKind, PrintJobStatus
 from ..forms import (
+    EligibilityRevokeForm,
     FilterForm,
     OutstandingFilterForm,
     ReasonForm,
@@ -375,9 +376,13 @@ def eligibility_revoke(request: HttpRequest, year: int, code: str) -> HttpRespon
             "rating": rating,
             "plaques": selectors.plaque_list_for_rating(rating=rating) if rating else [],
         },
-        form=ReasonForm(request.POST or None),
+        form=EligibilityRevokeForm(request.POST or None),
         action=lambda data: workflow.eligibility_revoke(
-            user=request.user, community=community, year=rating_year, reason=data["reason"]
+            user=request.user,
+            community=community,
+            year=rating_year,
+            reason=data["reason"],
+            bar_years=data["bar_years"] or 0,
         ),
         success=_("已取消%(name)s %(year)s年度评星资格。") % {"name": community.name, "year": year},
         then=reverse("rating_detail", args=[year, code]),

@@ -9,8 +9,15 @@ from django.urls import reverse
 
 from ratings import workflow
 from ratings.choices import EventAction, ItemStatus
-from ratings.models import Event, Plaque, Region, StarRating
-from tests.helpers import body, decide_all, item, published_year_with, submitted_rating
+from ratings.models import Event, Plaque, RatingYear, Region, StarRating
+from tests.helpers import (
+    body,
+    decide_all,
+    item,
+    published_year_with,
+    save_rating,
+    submitted_rating,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +133,34 @@ def test_revoked_plaque_taken_back_leaves_the_list(client, ten_star, admin_user,
         workflow.plaque_take_back(
             user=admin_user, plaque=plaque, taken_back_on=date(2098, 12, 31), taken_back_by="王"
         )
+
+
+def test_bar_from_rating_is_enforced_in_the_following_years(client, ten_star, admin_user, assessor):
+    rating, _plaque = ten_star
+    community = rating.community
+    workflow.eligibility_revoke(
+        user=admin_user, community=community, year=rating.year, reason="群众口碑差", bar_years=2
+    )
+    for year_number in (2026, 2027):
+        year = workflow.year_open(user=None, year=year_number)
+        with pytest.raises(
+            workflow.TransitionNotAllowed, match="2026至2027年度不得参评：群众口碑差"
+        ):
+            save_rating(assessor, community, year)
+    client.force_login(assessor)
+    page = body(client.get(reverse("work"), {"year": 2026, "q": community.name}))
+    assert "不得参评" in page and "因2025年度被取消评星资格" in page
+    # The bar ends when it says; reinstating the revoked year lifts it at once.
+    assert save_rating(assessor, community, workflow.year_open(user=None, year=2028))
+    workflow.eligibility_reinstate(user=admin_user, rating=rating, reason="复核后恢复")
+    assert save_rating(assessor, community, RatingYear.objects.get(pk=2026))
+
+
+def test_revoke_page_sets_the_bar(client, ten_star, admin_user):
+    rating, _plaque = ten_star
+    client.force_login(admin_user)
+    url = reverse("eligibility_revoke", args=[2025, LIMIN])
+    assert "此后不得参评的年数" in body(client.get(url))
+    client.post(url, {"reason": "群众口碑差", "bar_years": "1"})
+    rating.refresh_from_db()
+    assert rating.is_revoked and rating.barred_until == 2026

@@ -38,6 +38,7 @@ from ratings.models import (
     User,
 )
 from ratings.uploads import PDF
+from ratings.workflow.stars import barring_rating
 
 DEMO_PASSWORD = "pingan2026"
 # The name of the authenticator device seed_demo gives a demo account (demo_code reads only it).
@@ -241,6 +242,7 @@ class Command(BaseCommand):
                 community=plaques[2].rating.community,
                 year=year,
                 reason="年内发生多起群众投诉，群众口碑较差，经市平安办研究取消当年评星资格。",
+                bar_years=1,  # 不得参评 in the open year
             )
         if len(plaques) >= 4:
             # 摘星 on the narcotics-control office's request: the title and plaque go with it.
@@ -275,6 +277,8 @@ class Command(BaseCommand):
             stage = CURRENT_STAGES[index % len(CURRENT_STAGES)]
             if stage is None or community.code in started:
                 continue
+            if barring_rating(community, year) is not None:
+                continue  # 不得参评: the work list says why
             rng = random.Random(f"{CURRENT_YEAR}{community.code}")
             if stage == "certified":
                 plan = self._certified(rng, [10, 8, 5, 3][certified % 4])
