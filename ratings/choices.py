@@ -89,6 +89,8 @@ class ItemStatus(models.TextChoices):
     REJECTED = "rejected", _("不予认可")
     RETURNED = "returned", _("退回补充")
     NOT_MET = "not_met", _("未达标")
+    # 摘星: endorsed, then taken away after publication on the authority's request.
+    REMOVED = "removed", _("已摘星")
 
 
 class AssessmentStatus(models.TextChoices):
@@ -163,8 +165,10 @@ class EventAction(models.TextChoices):
     ELIGIBILITY_REVOKE = "eligibility_revoke", _("取消当年评星资格")
     ELIGIBILITY_REINSTATE = "eligibility_reinstate", _("恢复评星资格")
     RATING_INCOMPLETE = "rating_incomplete", _("未完成评定")
+    STAR_REMOVE = "star_remove", _("摘星")
     PLAQUE_ISSUE = "plaque_issue", _("授牌")
     PLAQUE_REVOKE = "plaque_revoke", _("撤销牌匾")
+    PLAQUE_TAKE_BACK = "plaque_take_back", _("收回牌匾")
     GUIDANCE_OPEN = "guidance_open", _("列入督促指导")
     GUIDANCE_UPDATE = "guidance_update", _("更新督促指导措施")
     GUIDANCE_NOTE = "guidance_note", _("督促指导跟进")

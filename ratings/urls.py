@@ -64,6 +64,11 @@ urlpatterns = [
         ratings.item_decide,
         name="item_decide",
     ),
+    path(
+        "ratings/<year:year>/<code:code>/items/<standard:number>/remove/",
+        manage.star_remove,
+        name="star_remove",
+    ),
     path("evidence/<id:pk>/", ratings.evidence_download, name="evidence_download"),
     # The application-led chain: community, town, district
     path(
@@ -172,6 +177,10 @@ urlpatterns = [
     path("objections/<id:pk>/assign/", notices.objection_assign, name="objection_assign"),
     path("objections/<id:pk>/finding/", notices.objection_find, name="objection_find"),
     path("objections/<id:pk>/evidence/", notices.objection_evidence, name="objection_evidence"),
+    path(
+        "manage/plaques/to-take-back/", manage.plaques_not_taken_back, name="plaques_not_taken_back"
+    ),
+    path("plaques/<plaque:number>/take-back/", manage.plaque_take_back, name="plaque_take_back"),
     path("plaques/<plaque:number>/revoke/", manage.plaque_revoke, name="plaque_revoke"),
     path(
         "plaques/<plaque:number>/certificate.pdf",

@@ -1,6 +1,12 @@
 """Forms validate and clean input; the workflow and service functions write."""
 
-from .administration import ReasonForm, YearOpenForm
+from .administration import (
+    EligibilityRevokeForm,
+    ReasonForm,
+    StarRemoveForm,
+    TakeBackForm,
+    YearOpenForm,
+)
 from .domains import (
     REGION_SELECT_LIMIT,
     AssessmentEditForm,
@@ -87,7 +93,10 @@ __all__ = [
     "UnitFilterForm",
     "VerifyForm",
     "WorkFilterForm",
+    "EligibilityRevokeForm",
     "ReasonForm",
+    "StarRemoveForm",
+    "TakeBackForm",
     "YearOpenForm",
     "GuidanceCloseForm",
     "GuidanceForm",

@@ -31,6 +31,18 @@ class Plaque(Revocable):
     issued_by = models.ForeignKey(
         User, verbose_name=_("授牌操作人"), on_delete=models.PROTECT, related_name="+"
     )
+    # 收回: a revoked plaque is physically taken down and collected; when, by whom (the person
+    # who collected it, named as they signed), and who recorded it.
+    taken_back_on = models.DateField(_("收回日期"), null=True, blank=True)
+    taken_back_by = models.CharField(_("收回人"), max_length=60, blank=True)
+    taken_back_recorded_by = models.ForeignKey(
+        User,
+        verbose_name=_("收回登记人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("牌匾")
@@ -43,6 +55,14 @@ class Plaque(Revocable):
                 fields=["rating"],
                 condition=Q(revoked_at__isnull=True),
                 name="one_valid_plaque_per_rating",
+            ),
+        ]
+        indexes = [
+            # The list of revoked plaques still hanging somewhere.
+            models.Index(
+                fields=["year", "sequence"],
+                condition=Q(revoked_at__isnull=False, taken_back_on__isnull=True),
+                name="plaque_not_taken_back",
             ),
         ]
 

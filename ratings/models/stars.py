@@ -52,6 +52,9 @@ class StarRating(models.Model):
         related_name="+",
     )
     revoked_reason = models.TextField(_("取消资格理由"), blank=True)
+    # 不得参评: the last year in which the community may not be rated, after its eligibility
+    # for this year was revoked with a bar of N following years (None: no bar).
+    barred_until = models.PositiveSmallIntegerField(_("不得参评至"), null=True, blank=True)
     # Why a rating still undecided when its year closed was given 未完成评定 (who and when are
     # in its event).
     incomplete_reason = models.TextField(_("未完成评定说明"), blank=True)
@@ -166,6 +169,18 @@ class StarItem(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
+    # 摘星: when, by whom, why and under which document a star was taken away.
+    removed_at = models.DateTimeField(_("摘星时间"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        User,
+        verbose_name=_("摘星操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    removed_reason = models.TextField(_("摘星理由"), blank=True)
+    removed_document = models.CharField(_("摘星文号"), max_length=60, blank=True)
     # When the item last entered an authority's queue; the queue is read in this order.
     pending_since = models.DateTimeField(_("提交认定时间"), null=True, blank=True)
 
@@ -195,4 +210,9 @@ class StarItem(models.Model):
 
     @property
     def is_final(self) -> bool:
-        return self.status in (ItemStatus.ENDORSED, ItemStatus.REJECTED, ItemStatus.NOT_MET)
+        return self.status in (
+            ItemStatus.ENDORSED,
+            ItemStatus.REJECTED,
+            ItemStatus.NOT_MET,
+            ItemStatus.REMOVED,
+        )

@@ -33,7 +33,12 @@ def rating_list_outstanding(*, year: RatingYear, region: Region | None = None):
             Prefetch(
                 "items",
                 queryset=StarItem.objects.exclude(
-                    status__in=[ItemStatus.ENDORSED, ItemStatus.REJECTED, ItemStatus.NOT_MET]
+                    status__in=[
+                        ItemStatus.ENDORSED,
+                        ItemStatus.REJECTED,
+                        ItemStatus.NOT_MET,
+                        ItemStatus.REMOVED,
+                    ]
                 )
                 .select_related("standard__authority")
                 .order_by("standard_id"),

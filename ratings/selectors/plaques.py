@@ -34,6 +34,16 @@ def rating_list_awaiting_plaque(*, year: RatingYear) -> QuerySet[StarRating]:
     )
 
 
+def plaque_list_not_taken_back(*, year: int | None = None, search: str = "") -> QuerySet[Plaque]:
+    """Revoked plaques not yet recorded as taken back (收回), oldest revocation first."""
+    plaques = Plaque.objects.filter(revoked_at__isnull=False, taken_back_on__isnull=True)
+    if year:
+        plaques = plaques.filter(year_id=year)
+    if search:
+        plaques = plaques.filter(rating__community__name__contains=search)
+    return plaques.select_related("rating__community__parent__parent").order_by("revoked_at", "id")
+
+
 def plaque_list_for_year(*, year: RatingYear) -> QuerySet[Plaque]:
     """Every plaque of `year`, valid and revoked, with its community and who issued it."""
     return Plaque.objects.filter(year=year).select_related(

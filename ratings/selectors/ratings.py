@@ -57,6 +57,17 @@ def community_list_for_user(
             rating_status=F("this_year__status"),
             rating_stars=F("this_year__stars"),
             rating_updated_at=F("this_year__updated_at"),
+            # 不得参评: the earlier year whose revocation bars this one, if any.
+            barred_by=Subquery(
+                StarRating.objects.filter(
+                    community_id=OuterRef("code"),
+                    status=RatingStatus.REVOKED,
+                    year_id__lt=year.pk,
+                    barred_until__gte=year.pk,
+                )
+                .order_by("-year_id")
+                .values("year_id")[:1]
+            ),
         )
         .select_related("parent__parent")
         .order_by("code")

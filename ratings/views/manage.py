@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from .. import selectors, services, workflow
 from ..certificates import certificate_pdf
 from ..choices import NoticeKind, PrintJobStatus
-from ..forms import FilterForm, OutstandingFilterForm, ReasonForm, YearOpenForm
+from ..forms import (
+    EligibilityRevokeForm,
+    FilterForm,
+    OutstandingFilterForm,
+    ReasonForm,
+    StarRemoveForm,
+    TakeBackForm,
+    YearOpenForm,
+)
 from ..permissions import admin_required
 from ..spreadsheets import xlsx_bytes
 from .common import (
@@ -245,6 +253,40 @@ def plaque_revoke(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @admin_required
+def plaque_take_back(request: HttpRequest, number: str) -> HttpResponse:
+    """收回: record that a revoked plaque was collected, when and by whom."""
+    plaque = selectors.plaque_get(number=number)
+    return confirm_then_act(
+        request,
+        template="manage/plaque_take_back_confirm.html",
+        context={"plaque": plaque},
+        form=TakeBackForm(request.POST or None),
+        action=lambda data: workflow.plaque_take_back(
+            user=request.user,
+            plaque=plaque,
+            taken_back_on=data["taken_back_on"],
+            taken_back_by=data["taken_back_by"],
+        ),
+        success=_("已登记收回牌匾 %(number)s。") % {"number": number},
+        then=reverse("plaques_not_taken_back"),
+    )
+
+
+@admin_required
+def plaques_not_taken_back(request: HttpRequest) -> HttpResponse:
+    """Revoked plaques still to be taken back, across years."""
+    form = read_filters(request, FilterForm)
+    plaques = selectors.plaque_list_not_taken_back(
+        year=form.filters.get("year"), search=form.filters.get("q", "")
+    )
+    return render(
+        request,
+        "manage/plaques_not_taken_back.html",
+        {**list_context(request, form), "page": paginate(request, plaques)},
+    )
+
+
+@admin_required
 def plaque_certificate(request: HttpRequest, number: str) -> HttpResponse:
     """The certificate to print; a revoked plaque's copy is for the archive, overprinted 已撤销."""
     plaque = selectors.plaque_get(number=number)
@@ -334,11 +376,45 @@ def eligibility_revoke(request: HttpRequest, year: int, code: str) -> HttpRespon
             "rating": rating,
             "plaques": selectors.plaque_list_for_rating(rating=rating) if rating else [],
         },
-        form=ReasonForm(request.POST or None),
+        form=EligibilityRevokeForm(request.POST or None),
         action=lambda data: workflow.eligibility_revoke(
-            user=request.user, community=community, year=rating_year, reason=data["reason"]
+            user=request.user,
+            community=community,
+            year=rating_year,
+            reason=data["reason"],
+            bar_years=data["bar_years"] or 0,
         ),
         success=_("已取消%(name)s %(year)s年度评星资格。") % {"name": community.name, "year": year},
+        then=reverse("rating_detail", args=[year, code]),
+    )
+
+
+@admin_required
+def star_remove(request: HttpRequest, year: int, code: str, number: int) -> HttpResponse:
+    """摘星, after a page saying what goes with the star (the title, the plaque)."""
+    rating_year, community, rating = _admin_rating(request, year, code)
+    item = selectors.item_get_for_user(
+        user=request.user, year=rating_year, code=code, number=number
+    )
+    return confirm_then_act(
+        request,
+        template="manage/star_remove_confirm.html",
+        context=lambda: {
+            "year": rating_year,
+            "community": community,
+            "rating": rating,
+            "item": item,
+            "plaques": selectors.plaque_list_for_rating(rating=rating),
+        },
+        form=StarRemoveForm(request.POST or None),
+        action=lambda data: workflow.star_remove(
+            user=request.user,
+            item=item,
+            reason=data["reason"],
+            document_number=data["document_number"],
+        ),
+        success=_("已摘除%(name)s第 %(number)s 项星。")
+        % {"name": community.name, "number": number},
         then=reverse("rating_detail", args=[year, code]),
     )
 

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from .. import selectors, statistics
-from ..choices import YearStatus
+from ..choices import ItemStatus, YearStatus
 from ..forms import FilterForm, HonoursFilterForm, VerifyForm
-from ..models import STAR_COUNT, Domain, Plaque, RatingYear, StarStandard
+from ..models import STAR_COUNT, Domain, Plaque, RatingYear, StarItem, StarStandard
 from ..plaques import parse_plaque_number
 from ..ratelimit import rate_limited
 from ..spreadsheets import safe_cell, xlsx_bytes
@@ -79,7 +79,15 @@ def _verify_result(request: HttpRequest, typed: str, parsed) -> HttpResponse:
             .select_related("rating__community__parent__parent", "rating__year")
             .first()
         )
-    context = {"typed": typed[:40], "parsed": parsed, "plaque": plaque}
+    # Stars taken away since (摘星) are shown with their dates: the plaque tells its story.
+    removed = (
+        StarItem.objects.filter(rating_id=plaque.rating_id, status=ItemStatus.REMOVED)
+        .select_related("standard")
+        .order_by("removed_at")
+        if plaque
+        else []
+    )
+    context = {"typed": typed[:40], "parsed": parsed, "plaque": plaque, "removed": removed}
     return render(request, "public/verify.html", context, status=200 if plaque else 404)
 
 

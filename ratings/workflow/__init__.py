@@ -33,6 +33,7 @@ from .assessments import (
     meets_standard,
 )
 from .common import Conflict, TransitionNotAllowed, WorkflowError, event_committed
+from .dynamic import plaque_take_back, star_remove
 from .guidance import guidance_close, guidance_note_add, guidance_open, guidance_update
 from .notices import (
     NoticeText,
@@ -97,8 +98,10 @@ __all__ = [
     "objection_submit",
     "plaque_issue",
     "plaque_revoke",
+    "plaque_take_back",
     "plaques_issue_for_year",
     "rating_save",
+    "star_remove",
     "ratings_mark_incomplete",
     "rating_submit",
     "year_close",

@@ -33,7 +33,7 @@ from .common import (
     require_open,
 )
 from .evidence import evidence_change, files_discarded_on_failure
-from .stars import Finding, _numbers, rating_start
+from .stars import Finding, _numbers, rating_start, require_not_barred
 
 # --------------------------------------------------------------------------------------------
 # Administrator
@@ -102,6 +102,7 @@ def application_save(
             raise TransitionNotAllowed(_refusal(existing, application_led))
         if not permissions.in_scope(user, community):
             raise TransitionNotAllowed(_("只能填报本社区(村)的自评。"))
+        require_not_barred(community, year)
         rating = lock_for_edit(
             StarRating.objects.filter(community=community, year=year),
             expected_version=expected_version,

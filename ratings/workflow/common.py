@@ -89,6 +89,7 @@ PUBLIC_ACTIONS = {
     EventAction.ELIGIBILITY_REINSTATE,
     EventAction.PLAQUE_ISSUE,
     EventAction.PLAQUE_REVOKE,
+    EventAction.STAR_REMOVE,
     EventAction.DESIGNATE,
     EventAction.DESIGNATION_REVOKE,
 }

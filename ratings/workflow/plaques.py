@@ -118,9 +118,10 @@ def _revoke_plaque(*, user: User, plaque: Plaque, reason: str) -> None:
 
 
 def eligibility_revoke(
-    *, user: User, community: Region, year: RatingYear, reason: str
+    *, user: User, community: Region, year: RatingYear, reason: str, bar_years: int = 0
 ) -> StarRating:
     """取消当年评星资格: the rating earns no stars, and a plaque of that year is revoked with it.
+    With `bar_years` the community may not be rated in that many following years (不得参评).
 
     Allowed at any point of the year, also before the rating was started (it is then created,
     already revoked) and after publication.
@@ -146,7 +147,17 @@ def eligibility_revoke(
         before = rating.status
         rating.status, rating.stars = RatingStatus.REVOKED, 0
         rating.revoked_at, rating.revoked_by, rating.revoked_reason = timezone.now(), user, reason
-        rating.save(update_fields=["status", "stars", "revoked_at", "revoked_by", "revoked_reason"])
+        rating.barred_until = year.year + bar_years if bar_years > 0 else None
+        rating.save(
+            update_fields=[
+                "status",
+                "stars",
+                "revoked_at",
+                "revoked_by",
+                "revoked_reason",
+                "barred_until",
+            ]
+        )
         record_event(
             EventAction.ELIGIBILITY_REVOKE,
             user,
@@ -154,6 +165,10 @@ def eligibility_revoke(
             from_state=before,
             to_state=RatingStatus.REVOKED,
             reason=reason,
+            detail=_("%(start)s至%(until)s年度不得参评")
+            % {"start": year.year + 1, "until": rating.barred_until}
+            if bar_years > 0
+            else "",
         )
         for plaque in rating.plaques.select_for_update().filter(revoked_at__isnull=True):
             _revoke_plaque(
@@ -180,6 +195,7 @@ def eligibility_reinstate(*, user: User, rating: StarRating, reason: str) -> Sta
         items = list(rating.items.select_for_update())
         settle(rating, items)
         rating.revoked_at, rating.revoked_by, rating.revoked_reason = None, None, ""
+        rating.barred_until = None  # the bar falls with the revocation it came with
         rating.save(
             update_fields=[
                 "status",
@@ -188,6 +204,7 @@ def eligibility_reinstate(*, user: User, rating: StarRating, reason: str) -> Sta
                 "revoked_at",
                 "revoked_by",
                 "revoked_reason",
+                "barred_until",
             ]
         )
         record_event(

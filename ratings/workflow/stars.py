@@ -95,6 +95,7 @@ def rating_save(
         # The year is read afresh rather than trusting the caller's copy; it is not locked, so
         # that saves across the whole country do not queue behind one row.
         require_open(RatingYear.objects.get(pk=year.pk))
+        require_not_barred(community, year)
         _refuse_assessor_before_review(user=user, community=community, year=year)
         rating = lock_for_edit(
             StarRating.objects.filter(community=community, year=year),
@@ -145,6 +146,37 @@ def _refuse_assessor_before_review(*, user: User, community: Region, year: Ratin
         _("这份申报处于“%(status)s”阶段，待街道/镇初审通过后才能复核。")
         % {"status": rating.get_status_display()}
     )
+
+
+def barring_rating(community: Region, year: RatingYear) -> StarRating | None:
+    """The revoked rating of an earlier year whose bar (不得参评) covers `year`, if any."""
+    return (
+        StarRating.objects.filter(
+            community=community,
+            status=RatingStatus.REVOKED,
+            year_id__lt=year.pk,
+            barred_until__gte=year.pk,
+        )
+        .order_by("-year_id")
+        .first()
+    )
+
+
+def require_not_barred(community: Region, year: RatingYear) -> None:
+    barring = barring_rating(community, year)
+    if barring is not None:
+        raise TransitionNotAllowed(
+            _(
+                "%(name)s 被取消%(revoked)s年度评星资格，%(start)s至%(until)s年度不得参评：%(reason)s"
+            )
+            % {
+                "name": community.name,
+                "revoked": barring.year_id,
+                "start": barring.year_id + 1,
+                "until": barring.barred_until,
+                "reason": barring.revoked_reason,
+            }
+        )
 
 
 def rating_start(

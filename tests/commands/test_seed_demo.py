@@ -94,12 +94,18 @@ def assert_lived_in(out: str) -> None:
         RatingStatus.INCOMPLETE,  # one rating still undecided when the year closed
     }
 
-    # Plaques of the past year: most valid, one revoked on its own, one with its eligibility.
+    # Plaques of the past year: most valid, one revoked on its own, one with its eligibility,
+    # one with a star removed (摘星).
     plaques = Plaque.objects.filter(year=2025)
     assert plaques.filter(revoked_at__isnull=True).count() >= 3
     revoked = plaques.filter(revoked_at__isnull=False)
-    assert revoked.count() == 2
-    assert revoked.filter(rating__status=RatingStatus.REVOKED).count() == 1
+    assert revoked.count() == 3
+    barred = revoked.get(rating__status=RatingStatus.REVOKED).rating
+    assert barred.barred_until == 2026  # 不得参评 in the open year, and not rated in it
+    assert not StarRating.objects.filter(year=2026, community=barred.community).exists()
+    removed = revoked.get(rating__stars=9, rating__items__status="removed")
+    assert removed.taken_back_on is not None  # 收回
+    assert revoked.filter(taken_back_on__isnull=True).count() == 2
 
     # Public notices: the past year's list (closed, an objection upheld and one not, both
     # found) before publication; a naming batch of the open year with an objection waiting.

@@ -46,6 +46,7 @@ from ratings.models import (
     User,
 )
 from ratings.uploads import PDF
+from ratings.workflow.stars import barring_rating
 
 DEMO_PASSWORD = "pingan2026"
 # The name of the authenticator device seed_demo gives a demo account (demo_code reads only it).
@@ -275,6 +276,21 @@ class Command(BaseCommand):
                 community=plaques[2].rating.community,
                 year=year,
                 reason="年内发生多起群众投诉，群众口碑较差，经市平安办研究取消当年评星资格。",
+                bar_years=1,  # 不得参评 in the open year
+            )
+        if len(plaques) >= 4:
+            # 摘星 on the narcotics-control office's request: the title and plaque go with it.
+            workflow.star_remove(
+                user=admin,
+                item=plaques[3].rating.items.get(standard_id=6),
+                reason="辖区内查获吸毒人员一名，经禁毒办认定，该项不再符合“无毒害”标准。",
+                document_number=f"乌禁毒办〔{PAST_YEAR + 1}〕5号",
+            )
+            workflow.plaque_take_back(
+                user=admin,
+                plaque=plaques[3],
+                taken_back_on=timezone.localdate(),
+                taken_back_by="海南区平安办 李强",
             )
 
     def _current_year(
@@ -308,6 +324,8 @@ class Command(BaseCommand):
             stage = CURRENT_STAGES[index % len(CURRENT_STAGES)]
             if stage is None or community.code in started or community in applying:
                 continue
+            if barring_rating(community, year) is not None:
+                continue  # 不得参评: the work list says why
             rng = random.Random(f"{CURRENT_YEAR}{community.code}")
             if stage == "certified":
                 plan = self._certified(rng, [10, 8, 5, 3][certified % 4])
