@@ -49,7 +49,7 @@ def unseed_calendar(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ratings', '0012_print_jobs'),
+        ('ratings', '0013_applications'),
     ]
 
     operations = [
