@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.db.models import (
     Count,
-    F,
-    FilteredRelation,
+    Exists,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
 )
@@ -45,16 +43,20 @@ def community_list_for_user(
     stars: int | None = None,
     search: str = "",
 ) -> QuerySet[Region]:
-    """Communities and villages in scope, each with its rating of `year` (or none yet)."""
+    """Communities and villages in scope, each with its rating of `year` (or none yet).
+
+    The rating's figures are looked up for the rows of the page only, and the filters on them
+    are semi-joins: the database walks the communities in code order, or the ratings of a
+    status in that order, and stops at the end of the page, whatever the size of the scope."""
+    ratings = StarRating.objects.filter(year=year, community=OuterRef("code"))
     rows = (
         Region.objects.villages()
         .filter(active=True)
         .filter(permissions.community_scope_q(user))
-        .annotate(this_year=FilteredRelation("star_ratings", condition=Q(star_ratings__year=year)))
         .annotate(
-            rating_status=F("this_year__status"),
-            rating_stars=F("this_year__stars"),
-            rating_updated_at=F("this_year__updated_at"),
+            rating_status=Subquery(ratings.values("status")[:1]),
+            rating_stars=Subquery(ratings.values("stars")[:1]),
+            rating_updated_at=Subquery(ratings.values("updated_at")[:1]),
         )
         .select_related("parent__parent")
         .order_by("code")
@@ -62,11 +64,13 @@ def community_list_for_user(
     if region is not None:
         rows = rows.filter(within_q(region.prefix))
     if status == NOT_STARTED:
-        rows = rows.filter(rating_status__isnull=True)
+        rows = rows.exclude(Exists(ratings))
     elif status:
-        rows = rows.filter(rating_status=status)
+        ratings = ratings.filter(status=status)
     if stars is not None:
-        rows = rows.filter(rating_stars=stars)
+        ratings = ratings.filter(stars=stars)
+    if (status and status != NOT_STARTED) or stars is not None:
+        rows = rows.filter(Exists(ratings))
     if search:
         rows = rows.filter(name__contains=search)
     return rows
