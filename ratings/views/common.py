@@ -16,11 +16,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.lookups import GreaterThan, LessThan
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .. import selectors, workflow
@@ -339,6 +341,17 @@ def count_rows(rows: QuerySet) -> tuple[int, bool]:
         if estimate > ESTIMATE_ABOVE:
             return estimate, True
     return rows.count(), False
+
+
+class EstimatedPaginator(Paginator):
+    """Django's paginator (the admin's lists) with the count of `count_rows`: a large table is
+    not counted row by row for every page of its changelist."""
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return count_rows(self.object_list)[0]
+        return super().count
 
 
 def paginate(request: HttpRequest, rows: QuerySet, per_page: int = PAGE_SIZE) -> ListPage:

@@ -149,3 +149,27 @@ def test_users_are_not_needed(django_user_model):
     assert [u.username for u in walk_forwards(rows)] == list(
         rows.values_list("username", flat=True)
     )
+
+
+def test_large_lists_show_an_estimate_on_postgresql(monkeypatch, client, admin_user, year):
+    """Above the threshold PostgreSQL's planner estimate is shown as 约 N (no COUNT of every
+    row); SQLite, and any list below it, counts exactly. The admin's lists use the same count."""
+    from django.db import connection
+
+    from ratings.views import common
+
+    factories.communities(BAYINTAOHAI, 40)
+    monkeypatch.setattr(common, "ESTIMATE_ABOVE", 10)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE ratings_region")
+    rows = Region.objects.filter(level=RegionLevel.VILLAGE).order_by("code")
+    total, estimated = common.count_rows(rows)
+    assert estimated == (connection.vendor == "postgresql")
+    if not estimated:
+        assert total == rows.count()
+    assert common.EstimatedPaginator(rows, 20).count == total
+    client.force_login(admin_user)
+    html = client.get("/work/").content.decode()
+    assert ("约 " in html) == estimated
+    assert client.get("/admin/ratings/region/").status_code == 200
