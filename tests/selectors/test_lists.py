@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from ratings import workflow
 from ratings.choices import RegionLevel
@@ -272,3 +273,28 @@ def test_work_and_queue_cost_the_same_on_a_page_reached_by_cursor(client, assess
     client.force_login(gongan)
     first, following = costs(client, reverse("queue"), {})
     assert first == following
+
+
+def _submitted_assessments(admin, year, count: int, start: int = 0) -> None:
+    _units(count, start)
+    units = Unit.objects.filter(name__in=[f"宾馆{start + n}" for n in range(count)])
+    Assessment.objects.bulk_create(
+        Assessment(
+            unit=unit,
+            year=year,
+            status="submitted",
+            submitted_at=timezone.now() - timedelta(minutes=n % 3),
+            updated_by=admin,
+        )
+        for n, unit in enumerate(units)
+    )
+
+
+def test_review_queue_costs_the_same_at_any_size_and_depth(client, admin_user, certifiers, year):
+    client.force_login(certifiers["wenlv"])
+    _submitted_assessments(admin_user, year, 25)
+    url = reverse("review_queue")
+    small = costs(client, url, {})
+    assert small[0] == small[1]
+    _submitted_assessments(admin_user, year, 250, start=100)
+    assert costs(client, url, {}) == small
