@@ -83,8 +83,12 @@ load: install
 soak: install
 	$(PY) bench/load.py --seconds 600 --people $$(( $(LOAD_PEOPLE) / 2 )) --soak
 
+## The benchmark (bench/run.py): the pages that grow with the data and the user's scope against
+## a floor, under gunicorn; SCALE=small (default, a few minutes), moderate or national (use a
+## PostgreSQL DATABASE_URL; building takes about 25 minutes). Results in bench/results/.
+SCALE ?= small
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache

@@ -81,6 +81,7 @@ from .resources import (
     UserResource,
 )
 from .services.second_factor import second_factor_remove
+from .views.common import EstimatedPaginator
 
 
 def _as_shown(moment: datetime | None) -> datetime | None:
@@ -90,7 +91,10 @@ def _as_shown(moment: datetime | None) -> datetime | None:
 
 class PortalAdminAccess:
     """Portal administrators may use these pages whatever their Django permissions; nobody
-    deletes anything."""
+    deletes anything. Large lists show PostgreSQL's estimate of their length rather than
+    counting every row."""
+
+    paginator = EstimatedPaginator
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return permissions.can_use_admin_site(request.user)

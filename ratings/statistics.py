@@ -35,6 +35,7 @@ from .models import (
     StarSnapshot,
     within_q,
 )
+from .selectors.designations import designation_order
 
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -65,7 +66,8 @@ def ten_star_roll(
         .order_by("-year_id", "community_id")
     )
     if year is not None:
-        ratings = ratings.filter(year=year)
+        # One year: the order is the index's (year, stars, community), one range per page.
+        ratings = ratings.filter(year=year).order_by("community_id")
     if region is not None:
         ratings = ratings.filter(within_q(region.prefix, "community_id"))
     if search:
@@ -88,7 +90,7 @@ def designation_roll(
     designations = (
         Designation.objects.filter(year__status=YearStatus.PUBLISHED, revoked_at__isnull=True)
         .select_related("unit__domain", "unit_region__parent__parent")
-        .order_by("-year_id", "unit__domain__order", "unit_region_id", "id")
+        .order_by(*designation_order(year=year, domain=domain))
     )
     if year is not None:
         designations = designations.filter(year=year)

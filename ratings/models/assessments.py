@@ -53,6 +53,12 @@ class Assessment(models.Model):
         ]
         indexes = [
             models.Index(fields=["year", "status"], name="assessment_year_status"),
+            # The review queue, in the order it is read.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status=AssessmentStatus.SUBMITTED),
+                name="assessment_review_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -65,6 +65,12 @@ class Designation(Revocable):
             models.Index(fields=["year", "revoked_at"], name="designation_year"),
             # The public roll filters by the region a unit was named in, and orders by it.
             models.Index(fields=["unit_region", "id"], name="designation_named_region"),
+            # The roll of one year, in its order (region, id), valid designations only.
+            models.Index(
+                fields=["year", "unit_region", "id"],
+                condition=Q(revoked_at__isnull=True),
+                name="designation_roll_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -193,6 +193,13 @@ class StarItem(models.Model):
         ]
         indexes = [
             models.Index(fields=["standard", "status", "pending_since"], name="item_queue"),
+            # The queue of an authority that certifies several standards, in the order it is
+            # read: a page is the next twenty entries of this index, at any depth.
+            models.Index(
+                fields=["pending_since", "id"],
+                condition=Q(status=ItemStatus.PENDING),
+                name="item_pending_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -50,13 +50,23 @@ def designation_candidate_list(
     return units
 
 
+def designation_order(
+    *, year: RatingYear | None, domain: str | None, place: str = "unit_region_id"
+) -> list[str]:
+    """Newest year first, then by domain, place and id; a chosen year or domain is the same on
+    every row, so it is left out and the order is the index's."""
+    keys = ["-year_id"] if year is None else []
+    keys += [] if domain else ["unit__domain__order"]
+    return [*keys, place, "id"]
+
+
 def designation_list(
     *, year: RatingYear | None, domain: str | None, region: Region | None, search: str = ""
 ) -> QuerySet[Designation]:
     """Designations (valid and revoked), filtered like the other staff lists, newest year first."""
     designations = Designation.objects.select_related(
         "unit__domain", "unit__region__parent__parent", "revoked_by"
-    ).order_by("-year", "unit__domain__order", "unit__region_id", "id")
+    ).order_by(*designation_order(year=year, domain=domain, place="unit__region_id"))
     if year is not None:
         designations = designations.filter(year=year)
     if domain:

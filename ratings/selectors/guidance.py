@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import (
     BooleanField,
     Case,
     Count,
-    F,
     QuerySet,
+    Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,12 +28,14 @@ from ..models import (
 )
 
 GUIDANCE_STATES = ("open", "overdue", "closed", "all")
+# Cases without a due date come after every dated one (a key that is never null, for paging).
+NO_DUE_DATE = date(9999, 12, 31)
 
 
 def guidance_list_for_user(
     *, user: User, state: str = "open", region: Region | None = None, search: str = ""
 ) -> QuerySet[GuidanceCase]:
-    """Guidance cases in the user's scope, overdue ones first among the open."""
+    """Guidance cases in the user's scope, by due date: overdue ones first among the open."""
     today = timezone.localdate()
     cases = (
         GuidanceCase.objects.filter(permissions.community_scope_q(user, "rating__community_id"))
@@ -42,8 +47,9 @@ def guidance_list_for_user(
                 output_field=BooleanField(),
             ),
             note_count=Count("notes"),
+            due_key=Coalesce("due_date", Value(NO_DUE_DATE)),
         )
-        .order_by("status", "-overdue", F("due_date").asc(nulls_last=True), "id")
+        .order_by("status", "due_key", "id")
     )
     if state == "open":
         cases = cases.filter(status=GuidanceStatus.OPEN)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.db.models import (
     Count,
-    F,
-    FilteredRelation,
+    Exists,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
 )
@@ -47,16 +45,20 @@ def community_list_for_user(
     awaiting: bool = False,
 ) -> QuerySet[Region]:
     """Communities and villages in scope, each with its rating of `year` (or none yet);
-    `awaiting`: only those whose rating waits for the user (待我处理)."""
+    `awaiting`: only those whose rating waits for the user (待我处理).
+
+    The rating's figures are looked up for the rows of the page only, and the filters on them
+    are semi-joins: the database walks the communities in code order, or the ratings of a
+    status in that order, and stops at the end of the page, whatever the size of the scope."""
+    ratings = StarRating.objects.filter(year=year, community=OuterRef("code"))
     rows = (
         Region.objects.villages()
         .filter(active=True)
         .filter(permissions.community_scope_q(user))
-        .annotate(this_year=FilteredRelation("star_ratings", condition=Q(star_ratings__year=year)))
         .annotate(
-            rating_status=F("this_year__status"),
-            rating_stars=F("this_year__stars"),
-            rating_updated_at=F("this_year__updated_at"),
+            rating_status=Subquery(ratings.values("status")[:1]),
+            rating_stars=Subquery(ratings.values("stars")[:1]),
+            rating_updated_at=Subquery(ratings.values("updated_at")[:1]),
             # 不得参评: the earlier year whose revocation bars this one, if any.
             barred_by=Subquery(
                 StarRating.objects.filter(
@@ -75,13 +77,15 @@ def community_list_for_user(
     if region is not None:
         rows = rows.filter(within_q(region.prefix))
     if status == NOT_STARTED:
-        rows = rows.filter(rating_status__isnull=True)
+        rows = rows.exclude(Exists(ratings))
     elif status:
-        rows = rows.filter(rating_status=status)
+        ratings = ratings.filter(status=status)
     if stars is not None:
-        rows = rows.filter(rating_stars=stars)
+        ratings = ratings.filter(stars=stars)
     if awaiting:
-        rows = rows.filter(permissions.awaiting_ratings_q(user, "this_year__"))
+        ratings = ratings.filter(permissions.awaiting_ratings_q(user))
+    if (status and status != NOT_STARTED) or stars is not None or awaiting:
+        rows = rows.filter(Exists(ratings))
     if search:
         rows = rows.filter(name__contains=search)
     return rows

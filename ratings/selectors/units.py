@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from django.db.models import (
-    F,
-    FilteredRelation,
+    Exists,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.http import Http404
 
 from .. import permissions
 from ..models import (
+    Assessment,
     RatingYear,
     Region,
     Unit,
@@ -37,17 +39,18 @@ def unit_list_for_user(
         .order_by("region_id", "id")
     )
     if year is not None:
+        # Looked up for the rows of the page only; a filter on them is a semi-join (see
+        # `community_list_for_user`).
+        assessments = Assessment.objects.filter(year=year, unit=OuterRef("pk"))
         units = units.annotate(
-            this_year=FilteredRelation("assessments", condition=Q(assessments__year=year))
-        ).annotate(
-            assessment_status=F("this_year__status"),
-            assessment_total=F("this_year__total_points"),
-            assessment_meets=F("this_year__meets_standard"),
+            assessment_status=Subquery(assessments.values("status")[:1]),
+            assessment_total=Subquery(assessments.values("total_points")[:1]),
+            assessment_meets=Subquery(assessments.values("meets_standard")[:1]),
         )
         if status == NOT_STARTED:
-            units = units.filter(assessment_status__isnull=True)
+            units = units.exclude(Exists(assessments))
         elif status:
-            units = units.filter(assessment_status=status)
+            units = units.filter(Exists(assessments.filter(status=status)))
     if domain:
         units = units.filter(domain_id=domain)
     if region is not None:

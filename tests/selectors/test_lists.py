@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import re
+import urllib.parse
+from datetime import date, timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from ratings import workflow
-from ratings.models import Region
+from ratings.choices import RegionLevel
+from ratings.models import (
+    Assessment,
+    Designation,
+    GuidanceCase,
+    Region,
+    StarRating,
+    Unit,
+)
 from tests import factories
 from tests.helpers import (
     BAYINTAOHAI,
@@ -169,3 +182,119 @@ def test_public_pages_cost_the_same_with_more_data(client, assessor, certifiers,
     for url in urls:
         client.get(url)
     assert [queries(client, url) for url in urls] == small
+
+
+# -- every list: the same number of queries on its first page, on a page reached by cursor and
+# with ten times the rows ----------------------------------------------------------------------
+
+
+def next_link(client, url: str, params: dict) -> dict:
+    """The query of the page after the first, as its "next" link has it."""
+    html = body(client.get(url, params))
+    match = re.search(r'href="\?([^"]*cursor=[^"&]*)" rel="next"', html)
+    assert match, f"no next link on {url}"
+    return dict(urllib.parse.parse_qsl(match.group(1).replace("&amp;", "&")))
+
+
+def costs(client, url: str, params: dict) -> tuple[int, int]:
+    return queries(client, url, params), queries(client, url, next_link(client, url, params))
+
+
+def _units(count: int, start: int = 0) -> None:
+    places = Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=HAINAN[:6])
+    codes = list(places.values_list("code", flat=True)[:5])
+    Unit.objects.bulk_create(
+        Unit(domain_id="hotel", region_id=codes[n % len(codes)], name=f"宾馆{start + n}")
+        for n in range(count)
+    )
+
+
+def _designations(admin, year, count: int, start: int = 0) -> None:
+    _units(count, start)
+    units = Unit.objects.filter(name__in=[f"宾馆{start + n}" for n in range(count)])
+    for unit in units:
+        assessment = Assessment.objects.create(
+            unit=unit, year=year, status="approved", meets_standard=True, updated_by=admin
+        )
+        Designation.objects.create(
+            unit=unit,
+            year=year,
+            assessment=assessment,
+            unit_name=unit.name,
+            unit_region_id=unit.region_id,
+            title="平安宾馆",
+            document_number="乌平安办发〔2026〕1号",
+            designated_on=date(2026, 1, 10),
+            created_by=admin,
+        )
+
+
+def _guidance(admin, year, count: int, start: int = 100) -> None:
+    places = factories.communities(BAYINTAOHAI, count, start=start)
+    ratings = StarRating.objects.bulk_create(
+        StarRating(community=c, year=year, status="certified", stars=3, updated_by=admin)
+        for c in places
+    )
+    GuidanceCase.objects.bulk_create(
+        GuidanceCase(rating=r, due_date=date(2026, 1, 1 + n % 28)) for n, r in enumerate(ratings)
+    )
+
+
+def test_units_and_designations_cost_the_same_at_any_size_and_depth(client, admin_user, year):
+    client.force_login(admin_user)
+    _designations(admin_user, year, 25)
+    lists = [
+        (reverse("unit_list"), {}),
+        (reverse("unit_list"), {"domain": "hotel", "status": "approved"}),
+        (reverse("designation_list"), {"year": year.year}),
+        (reverse("designation_list"), {"year": year.year, "domain": "hotel"}),
+    ]
+    small = [costs(client, url, params) for url, params in lists]
+    assert all(first == following for first, following in small)
+    _designations(admin_user, year, 250, start=100)
+    assert [costs(client, url, params) for url, params in lists] == small
+
+
+def test_guidance_costs_the_same_at_any_size_and_depth(client, admin_user, year):
+    client.force_login(admin_user)
+    _guidance(admin_user, year, 25)
+    lists = [(reverse("guidance_list"), {}), (reverse("guidance_list"), {"state": "all"})]
+    small = [costs(client, url, params) for url, params in lists]
+    assert all(first == following for first, following in small)
+    _guidance(admin_user, year, 250, start=400)
+    assert [costs(client, url, params) for url, params in lists] == small
+
+
+def test_work_and_queue_cost_the_same_on_a_page_reached_by_cursor(client, assessor, gongan, year):
+    rate_many(assessor, year, 50)
+    client.force_login(assessor)
+    first, following = costs(client, reverse("work"), {})
+    assert first == following
+    client.force_login(gongan)
+    first, following = costs(client, reverse("queue"), {})
+    assert first == following
+
+
+def _submitted_assessments(admin, year, count: int, start: int = 0) -> None:
+    _units(count, start)
+    units = Unit.objects.filter(name__in=[f"宾馆{start + n}" for n in range(count)])
+    Assessment.objects.bulk_create(
+        Assessment(
+            unit=unit,
+            year=year,
+            status="submitted",
+            submitted_at=timezone.now() - timedelta(minutes=n % 3),
+            updated_by=admin,
+        )
+        for n, unit in enumerate(units)
+    )
+
+
+def test_review_queue_costs_the_same_at_any_size_and_depth(client, admin_user, certifiers, year):
+    client.force_login(certifiers["wenlv"])
+    _submitted_assessments(admin_user, year, 25)
+    url = reverse("review_queue")
+    small = costs(client, url, {})
+    assert small[0] == small[1]
+    _submitted_assessments(admin_user, year, 250, start=100)
+    assert costs(client, url, {}) == small
