@@ -6,6 +6,7 @@ from .views import (
     assessments,
     coverage,
     designations,
+    evidence,
     guidance,
     manage,
     public,
@@ -55,7 +56,9 @@ urlpatterns = [
         ratings.item_decide,
         name="item_decide",
     ),
-    path("evidence/<id:pk>/", ratings.evidence_download, name="evidence_download"),
+    path("evidence/<id:pk>/", evidence.evidence_download, name="evidence_download"),
+    path("evidence/<id:pk>/view/", evidence.evidence_view, name="evidence_view"),
+    path("evidence/<id:pk>/inline/", evidence.evidence_inline, name="evidence_inline"),
     # Supervised guidance
     path("guidance/", guidance.guidance_list, name="guidance_list"),
     path("guidance/<id:pk>/", guidance.guidance_detail, name="guidance_detail"),

@@ -22,6 +22,7 @@ from .fields import (
 )
 
 MET_CHOICES = [("yes", _("达标")), ("no", _("未达标"))]
+TAKE_CHOICES = [("mine", _("采用我填写的")), ("theirs", _("采用对方保存的"))]
 
 
 class FindingForm(EvidenceFilesMixin, forms.Form):
@@ -49,6 +50,10 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
     )
     withdraw = forms.TypedMultipleChoiceField(
         label=_("撤回材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    # After a save conflict: keep what this person typed, or the version saved meanwhile.
+    take = forms.ChoiceField(
+        label=_("保留哪个版本"), choices=TAKE_CHOICES, required=False, widget=forms.RadioSelect
     )
 
     def __init__(
@@ -78,11 +83,26 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
             )
         return cleaned
 
-    def finding(self) -> Finding:
+    @property
+    def decided(self) -> bool:
+        """Whether the form, as shown, answers "met or not" (typed, else saved)."""
+        value = self["met"].value()
+        return value in ("yes", "no", True, False)
+
+    def differs_from_saved(self) -> bool:
+        """Whether what was typed differs from the item as saved (after a conflict)."""
+        typed_met = {"yes": True, "no": False}.get(self["met"].value())
+        saved_met, saved_note = (self.item.met, self.item.note) if self.item else (None, "")
+        return typed_met != saved_met or (self["note"].value() or "").strip() != saved_note
+
+    def finding(self, *, fill_met: bool = False) -> Finding:
         data = self.cleaned_data
+        if data.get("take") == "theirs" and self.item is not None:
+            # The version saved meanwhile, as it is: nothing typed here is applied.
+            return Finding(number=self.standard.number, met=self.item.met, note=self.item.note)
         return Finding(
             number=self.standard.number,
-            met=data["met"],
+            met=True if data["met"] is None and fill_met else data["met"],
             note=data["note"].strip(),
             uploads=data["files"],
             withdraw=data["withdraw"],
@@ -104,6 +124,8 @@ class RatingEditForm(VersionedPage):
     ) -> None:
         super().__init__(version=version)
         self.data = data
+        # "全部达标": the items not yet answered are saved as met; answers stay as they are.
+        self.fill_met = bool(data) and data.get("all_met") == "yes"
         self.rows = []
         for standard in standards:
             item = items.get(standard.number)
@@ -125,7 +147,26 @@ class RatingEditForm(VersionedPage):
         return [row["form"] for row in self.rows if row["form"] is not None]
 
     def findings(self) -> list[Finding]:
-        return [form.finding() for form in self.forms]
+        return [form.finding(fill_met=self.fill_met) for form in self.forms]
+
+    @property
+    def decided_count(self) -> int:
+        """How many standards are answered, as the page shows them (the progress bar)."""
+        return sum(
+            1
+            for row in self.rows
+            if (row["form"].decided if row["form"] else row["item"].met is not None)
+        )
+
+    def mark_conflicts(self) -> int:
+        """After a conflict (the forms bound to what was typed, the items read afresh): mark
+        the rows where the two versions differ, for the page to show side by side."""
+        count = 0
+        for row in self.rows:
+            form = row["form"]
+            row["conflict"] = form is not None and form.differs_from_saved()
+            count += row["conflict"]
+        return count
 
 
 class DecisionForm(ReasonedDecisionForm):

@@ -7,8 +7,10 @@ from django.utils.html import format_html
 
 from ..choices import AssessmentStatus, EventAction, ItemStatus, RatingStatus, YearStatus
 from ..models import STAR_COUNT
+from ..uploads import JPEG, PDF, PNG
 
 register = template.Library()
+VIEWABLE_TYPES = (PDF.content_type, JPEG.content_type, PNG.content_type)
 
 _STATE_LABELS = {
     **dict(ItemStatus.choices),
@@ -69,3 +71,15 @@ def width_of(value: float | int | None, whole: float | int | None = 1) -> str:
     if not value or not whole:
         return "0"
     return f"{min(100.0, value / whole * 100):.1f}"
+
+
+@register.filter
+def viewable(evidence) -> bool:
+    """Whether an evidence file opens in the browser's viewer page (PDF, JPEG, PNG: its type
+    was judged by content on upload, and is judged again when it is served)."""
+    return evidence.content_type in VIEWABLE_TYPES
+
+
+@register.filter
+def is_image(evidence) -> bool:
+    return evidence.content_type in (JPEG.content_type, PNG.content_type)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -196,19 +196,8 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
         messages.error(request, refusal)
         return redirect(_rating_url(year, code))
     standards = list(StarStandard.objects.select_related("authority"))
-    items = (
-        {item.standard_id: item for item in selectors.item_list_for_rating(rating=rating)}
-        if rating
-        else {}
-    )
-    form = RatingEditForm(
-        request.POST or None,
-        request.FILES or None,
-        standards=standards,
-        items=items,
-        version=rating.version if rating else 0,
-        raw_names=request.upload_raw_names,
-    )
+    form = _rating_form(request, rating, standards)
+    edit_url = reverse("rating_edit", args=[year, code])
     draft = save_draft(
         request,
         form,
@@ -219,12 +208,21 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
             expected_version=form.version,
             findings=form.findings(),
         ),
-        saved=_("草稿已保存。"),
-        then=_rating_url(year, code),
+        saved=_("已将未判定的项标为达标并保存草稿，请核对。")
+        if form.fill_met
+        else _("草稿已保存。"),
+        # Without scripts, "全部达标" saves and comes back here for the assessor to check.
+        then=edit_url if form.fill_met else _rating_url(year, code),
         then_submit=reverse("rating_submit", args=[year, code]),
     )
     if draft.response:
         return draft.response
+    if draft.conflict:
+        # Keep what was typed beside what was saved meanwhile: the form is bound to the typed
+        # values again, over the items as they are now, at the version they are now.
+        rating = selectors.rating_get_for_user(user=user, year=rating_year, code=code)[1]
+        form = _rating_form(request, rating, standards, files=False)
+        form.mark_conflicts()
     return render(
         request,
         "ratings/rating_edit.html",
@@ -237,6 +235,24 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "conflict": draft.conflict,
         },
         status=409 if draft.conflict else 200,
+    )
+
+
+def _rating_form(
+    request: HttpRequest, rating: StarRating | None, standards: list, *, files: bool = True
+) -> RatingEditForm:
+    items = (
+        {item.standard_id: item for item in selectors.item_list_for_rating(rating=rating)}
+        if rating
+        else {}
+    )
+    return RatingEditForm(
+        request.POST or None,
+        (request.FILES or None) if files else None,
+        standards=standards,
+        items=items,
+        version=rating.version if rating else 0,
+        raw_names=request.upload_raw_names,
     )
 
 
@@ -271,12 +287,16 @@ def rating_submit(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
     def context() -> dict:
         items = selectors.item_list_for_rating(rating=rating)
+        for item in items:
+            item.active_files = [e for e in item.evidence.all() if not e.is_withdrawn]
+            item.warnings = _submit_warnings(item)
         return {
             "year": rating_year,
             "community": community,
             "rating": rating,
             "items": items,
             "undecided": [item for item in items if item.is_editable and item.met is None],
+            "warned": [item for item in items if item.warnings],
         }
 
     return confirm_then_act(
@@ -293,6 +313,19 @@ def rating_submit(request: HttpRequest, year: int, code: str) -> HttpResponse:
         ),
         then=_rating_url(year, code),
     )
+
+
+def _submit_warnings(item) -> list[str]:
+    """What the assessor may have forgotten in an item about to be submitted (warnings: the
+    submission is still allowed)."""
+    if not item.is_editable or item.met is None:
+        return []
+    warnings = []
+    if item.met and not item.active_files:
+        warnings.append(_("判定为达标，但没有证明材料"))
+    if not item.note.strip():
+        warnings.append(_("没有填写评定说明"))
+    return warnings
 
 
 @staff_required
@@ -338,15 +371,3 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     ):
         return target
     return default
-
-
-@staff_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """A file, to whoever may see the rating or assessment it supports."""
-    evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )

@@ -64,8 +64,8 @@ def domain_row(*args, **kwargs) -> Row:
     return Row(*args, certifiers=("wenlv", "jiaoyu"), **kwargs)
 
 
-def evidence_url(evidence: EvidenceFile) -> str:
-    return reverse("evidence_download", args=[evidence.pk])
+def evidence_url(evidence: EvidenceFile, name: str = "evidence_download") -> str:
+    return reverse(name, args=[evidence.pk])
 
 
 def guidance_url(name: str, world: World) -> str:
@@ -88,10 +88,8 @@ def designation_url(world: World) -> str:
     return reverse("designation_revoke", args=[world.designation.pk])
 
 
-def line_evidence_url(unit: Unit) -> str:
-    return reverse(
-        "evidence_download", args=[EvidenceFile.objects.get(line__assessment__unit=unit).pk]
-    )
+def line_evidence_url(unit: Unit, name: str = "evidence_download") -> str:
+    return reverse(name, args=[EvidenceFile.objects.get(line__assessment__unit=unit).pk])
 
 
 def print_job_url(name: str, world: World) -> str:
@@ -129,6 +127,14 @@ ROWS = [
     Row("item_decide", "get", lambda w: rating_url("item_decide", w.draft, 1),         statuses(LOGIN, 403, 404, 404, 404, 403)),
     Row("evidence_download", "get", lambda w: evidence_url(w.submitted_file),          statuses(LOGIN, 200, 404, 200, 200, 200)),
     Row("evidence_download", "get", lambda w: evidence_url(w.draft_file),              statuses(LOGIN, 200, 404, 404, 404, 200)),
+    Row("evidence_view", "get", lambda w: evidence_url(w.submitted_file, "evidence_view"),
+        statuses(LOGIN, 200, 404, 200, 200, 200)),
+    Row("evidence_view", "get", lambda w: evidence_url(w.draft_file, "evidence_view"),
+        statuses(LOGIN, 200, 404, 404, 404, 200)),
+    Row("evidence_inline", "get", lambda w: evidence_url(w.submitted_file, "evidence_inline"),
+        statuses(LOGIN, 200, 404, 200, 200, 200)),
+    Row("evidence_inline", "get", lambda w: evidence_url(w.draft_file, "evidence_inline"),
+        statuses(LOGIN, 200, 404, 404, 404, 200)),
     # Supervised guidance: assessors of the region and administrators.
     Row("guidance_list", "get", lambda w: reverse("guidance_list"),                    statuses(LOGIN, 200, 200, 403, 403, 200)),
     Row("guidance_detail", "get", lambda w: guidance_url("guidance_detail", w),        statuses(LOGIN, 200, 404, 403, 403, 200)),
@@ -212,6 +218,10 @@ ROWS = [
     domain_row("evidence_download", "get", lambda w: line_evidence_url(w.hotel),      statuses(LOGIN, 200, 404, 200, 404, 200)),
     domain_row("evidence_download", "get", lambda w: line_evidence_url(w.draft_hotel),
                statuses(LOGIN, 200, 404, 404, 404, 200)),
+    domain_row("evidence_view", "get", lambda w: line_evidence_url(w.hotel, "evidence_view"),
+               statuses(LOGIN, 200, 404, 200, 404, 200)),
+    domain_row("evidence_inline", "get", lambda w: line_evidence_url(w.hotel, "evidence_inline"),
+               statuses(LOGIN, 200, 404, 200, 404, 200)),
     # One's own account. Certifiers and administrators have an authenticator app (they must);
     # the assessors have none. The code step without a password step first goes to log in;
     # signed in, there is nothing left to verify.
