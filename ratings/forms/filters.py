@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +41,11 @@ class FilterForm(forms.Form):
     @property
     def filters(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+    @property
+    def query(self) -> str:
+        """The usable filters as a query string (to come back to the same list)."""
+        return urlencode({k: v for k, v in self.filters.items() if v not in (None, "")})
 
     @property
     def problems(self) -> list[str]:

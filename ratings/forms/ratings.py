@@ -174,7 +174,10 @@ class DecisionForm(ReasonedDecisionForm):
     refusal_message = _("不予认可时必须填写理由。")
 
     decision = forms.ChoiceField(
-        label=_("认定结果"), choices=Decision.choices, widget=forms.RadioSelect
+        label=_("认定结果"),
+        choices=Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择认定结果：认可、不予认可或退回补充。")},
     )
     reason = forms.CharField(
         label=_("理由或需补充的内容"),
@@ -186,15 +189,33 @@ class DecisionForm(ReasonedDecisionForm):
 
 
 class BulkDecisionForm(DecisionForm):
+    """The queue's bulk decision: the ticked rows, or every item matching the queue's filters
+    (`all_matching`). For the latter, the confirmation page fixes the moment `as_of`: the
+    decision applies to the matching items that were waiting then, and to no item that
+    arrived after the certifier saw the count."""
+
     items = ModelIdsField(
         queryset=StarItem.objects.none(),
+        required=False,
         error_messages={
-            "required": _("请至少勾选一项。"),
             "invalid_choice": _("勾选的项目中有已不在待认定队列中的，请刷新后重试。"),
             "invalid_pk_value": _("勾选的项目中有已不在待认定队列中的，请刷新后重试。"),
         },
     )
+    all_matching = forms.BooleanField(required=False)
+    as_of = forms.DateTimeField(required=False)
+    shown = forms.IntegerField(required=False, min_value=0, max_value=10**9)
 
     def __init__(self, *args, queue: QuerySet[StarItem], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = queue
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            not cleaned.get("all_matching")
+            and not cleaned.get("items")
+            and "items" not in self.errors
+        ):
+            raise forms.ValidationError(_("请至少勾选一项，或选择全部符合筛选条件的事项。"))
+        return cleaned

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ from ..forms import (
     WorkFilterForm,
     clean_version,
 )
-from ..models import RatingYear, StarRating, StarStandard
+from ..models import RatingYear, StarItem, StarRating, StarStandard
 from ..permissions import certifier_required, staff_required
 from .common import (
     confirm_then_act,
@@ -78,12 +79,17 @@ def work(request: HttpRequest) -> HttpResponse:
     )
 
 
-@certifier_required
-def queue(request: HttpRequest) -> HttpResponse:
-    """The items this certifier's authority has to decide, across its jurisdiction."""
+CONFIRM_ROWS = 20  # rows the confirmation of a bulk decision lists; the count covers the rest
+
+
+def _queue_items(request: HttpRequest, data) -> tuple:
+    """The certifier's queue filtered by `data` (the query string, or the bulk form carrying
+    it): the filter form, the cascade, the standards and the matching items."""
     user = request.user
     standards = list(StarStandard.objects.filter(permissions.certified_standards_q(user)))
-    form = read_filters(request, QueueFilterForm, standards=standards)
+    form = QueueFilterForm(data, standards=standards)
+    if form.not_found:
+        raise Http404
     filters = form.filters
     cascade = region_cascade(user, filters.get("region") or "")
     items = selectors.item_list_for_user(
@@ -92,6 +98,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         standard=filters.get("standard"),
         search=filters.get("q", ""),
     )
+    return form, cascade, standards, items
+
+
+@certifier_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The items this certifier's authority has to decide, across its jurisdiction, oldest
+    first; ticked rows, or all the rows matching the filters, are decided at once."""
+    form, cascade, standards, items = _queue_items(request, request.GET)
+    for problem in form.problems:
+        messages.warning(request, problem)
     return render(
         request,
         "ratings/queue.html",
@@ -109,29 +125,46 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @certifier_required
 def queue_decide(request: HttpRequest) -> HttpResponse:
-    """Decide the ticked items of the queue: first a confirmation page, then the decision."""
+    """Decide the ticked items of the queue, or all those matching its filters: first a
+    confirmation page (the count and the first rows), then the decision."""
     user = request.user
+    filter_form, _cascade, _standards, matching = _queue_items(request, request.POST)
     form = BulkDecisionForm(request.POST, queue=selectors.item_list_for_user(user=user))
+    back = reverse("queue") + ("?" + filter_form.query if filter_form.query else "")
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("queue")
-    chosen = list(form.cleaned_data["items"])
-    decision = Decision(form.cleaned_data["decision"])
-    reason = form.cleaned_data["reason"].strip()
-    if request.POST.get("confirm") != "yes":
+        return redirect(back)
+    data = form.cleaned_data
+    decision = Decision(data["decision"])
+    reason = data["reason"].strip()
+    confirmed = request.POST.get("confirm") == "yes"
+    if data["all_matching"]:
+        # The set is fixed when the confirmation page is shown: what waited then, no later.
+        as_of = data["as_of"] if confirmed and data["as_of"] else timezone.now()
+        chosen = matching.filter(pending_since__lte=as_of)
+    else:
+        as_of = None
+        chosen = data["items"]
+    if not confirmed:
         return render(
             request,
             "ratings/queue_confirm.html",
             {
-                "items": chosen,
+                "rows": list(chosen[:CONFIRM_ROWS]),
+                "count": chosen.count(),
+                "ids": [] if as_of else [item.pk for item in chosen],
+                "all_matching": as_of is not None,
+                "as_of": as_of,
+                "filters": [(n, v) for n, v in filter_form.filters.items() if v not in (None, "")],
                 "decision": decision,
                 "reason": reason,
                 "danger": decision != Decision.ENDORSE,
+                "back": back,
             },
         )
-    result = workflow.items_decide(user=user, items=chosen, decision=decision, reason=reason)
+    result = workflow.items_decide(user=user, items=list(chosen), decision=decision, reason=reason)
     if result.done:
         messages.success(
             request,
@@ -139,8 +172,22 @@ def queue_decide(request: HttpRequest) -> HttpResponse:
             % {"count": len(result.done), "decision": decision.label},
         )
     for item, message in result.refused:
-        messages.warning(request, f"{item.rating.community.name}：{message}")
-    return redirect("queue")
+        messages.warning(request, f"{item.rating.community.name} — {message}")
+    if as_of is not None:
+        gone = (data["shown"] or 0) - len(result.done) - len(result.refused)
+        if gone > 0:
+            messages.info(
+                request,
+                _("确认页列出的事项中，有 %(count)s 项已由他人处理，未再处理。") % {"count": gone},
+            )
+        later = matching.filter(pending_since__gt=as_of).count()
+        if later:
+            messages.info(
+                request,
+                _("有 %(count)s 项是在确认页显示之后提交的，没有处理，仍在队列中。")
+                % {"count": later},
+            )
+    return redirect(back)
 
 
 # --------------------------------------------------------------------------------------------
@@ -354,7 +401,26 @@ def item_decide(request: HttpRequest, year: int, code: str, number: int) -> Http
         ),
         success=_("已处理：%(community)s 第 %(number)s 项。")
         % {"community": item.rating.community.name, "number": number},
-        then=_safe_next(request, reverse("queue")),
+        then=lambda: _after_decision(request, item),
+    )
+
+
+def _after_decision(request: HttpRequest, decided: StarItem) -> str:
+    """Back to the list the certifier came from, or, with "下一项", on to the oldest item
+    still waiting in their queue."""
+    back = _safe_next(request, reverse("queue"))
+    if request.POST.get("then") != "next":
+        return back
+    following = selectors.item_list_for_user(user=request.user).exclude(pk=decided.pk).first()
+    if following is None:
+        return back
+    return (
+        reverse(
+            "item_decide",
+            args=[following.rating.year_id, following.rating.community_id, following.standard_id],
+        )
+        + "?"
+        + urlencode({"next": back})
     )
 
 

@@ -130,4 +130,37 @@
     }
     inputs.forEach(function (input) { input.addEventListener("change", show); });
   });
+  // The certifier's queue: a tap anywhere on a row ticks it; the bar counts the ticked rows;
+  // "all matching" ticks the rows of this page too (the server takes every matching item).
+  document.querySelectorAll("[data-queue]").forEach(function (form) {
+    var count = form.querySelector("[data-selected-count]");
+    var all = form.querySelector("[data-all-matching]");
+    function boxes() { return form.querySelectorAll("input[name=items]"); }
+    function update() {
+      var ticked = 0;
+      boxes().forEach(function (box) {
+        box.closest("tr").classList.toggle("selected", box.checked);
+        if (box.checked) { ticked += 1; }
+      });
+      if (count) { count.textContent = all && all.checked ? all.dataset.count : ticked; }
+    }
+    form.querySelectorAll("[data-select-row]").forEach(function (row) {
+      row.addEventListener("click", function (event) {
+        if (event.target.closest("a, button, input, label, textarea, select")) { return; }
+        var box = row.querySelector("input[name=items]");
+        box.checked = !box.checked;
+        if (!box.checked && all) { all.checked = false; }
+        update();
+      });
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target === all) {
+        boxes().forEach(function (box) { box.checked = all.checked; });
+      } else if (event.target.name === "items" && !event.target.checked && all) {
+        all.checked = false;
+      }
+      update();
+    });
+    update();
+  });
 })();

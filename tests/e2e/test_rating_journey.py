@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ratings import workflow
-from ratings.models import Authority, Region, StarRating
+from ratings.models import Authority, Region, StarItem, StarRating
 from tests import factories
 from tests.e2e.conftest import DESKTOP, PHONE, log_in
-from tests.helpers import HAINAN, SAIHANWUSU, findings
+from tests.helpers import BAYINTAOHAI, HAINAN, SAIHANWUSU, findings, submitted_rating
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -151,3 +151,40 @@ def test_assessor_rates_with_one_thumb_on_a_phone(
     page.click("#item-3 summary")
     screenshot(page, "rating-form-desktop")
     context.close()
+
+
+def test_certifier_clears_every_matching_item_in_one_confirmed_action(
+    live_server, reference_data, browser, screenshot
+):
+    year = workflow.year_open(user=None, year=2026)
+    assessor = factories.assessor(HAINAN, username="hainan")
+    factories.certifier("gongan", username="gongan")
+    for community in factories.communities(BAYINTAOHAI, 12):
+        submitted_rating(assessor, community, year)  # 36 items for 公安 (standards 1, 2, 8)
+    base = live_server.url
+
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    log_in(page, base, "gongan", factories.PASSWORD)
+    page.goto(f"{base}/queue/")
+    assert not page.is_checked("input[name=decision][value=endorse]")
+    second_row = page.locator("tr[data-select-row]").nth(1)
+    second_row.locator("td").nth(2).click()  # a tap on the row, away from the checkbox
+    assert second_row.locator("input[name=items]").is_checked()
+    assert page.text_content("[data-selected-count]") == "1"
+    page.evaluate("window.scrollTo(0, 1200)")
+    assert page.locator(".bulk-bar").bounding_box()["y"] >= 0  # still in view: sticky
+    box = page.locator("input[name=items]").first.bounding_box()
+    label = page.locator("label.row-check").first.bounding_box()
+    assert label["width"] >= 44 and label["height"] >= 44 and box["width"] >= 20
+    page.evaluate("window.scrollTo(0, 0)")
+    page.check("[data-all-matching]")
+    page.check("input[name=decision][value=endorse]")
+    screenshot(page, "queue-all-matching-phone")
+    page.click("text=下一步：确认")
+    assert "确认将以下 36 项处理为“认可”" in page.text_content("h1")
+    screenshot(page, "queue-confirm-all-phone")
+    page.click("button:has-text('确认提交')")
+    page.wait_for_selector("text=已将 36 项处理为“认可”。")
+    context.close()
+    assert StarItem.objects.filter(standard__authority="gongan", status="endorsed").count() == 36

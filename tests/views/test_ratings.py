@@ -10,9 +10,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from ratings import workflow
-from ratings.models import StarRating
+from ratings.models import StarItem, StarRating
 from ratings.uploads import PDF
-from tests.helpers import SAIHANWUSU, body, findings, item, save_rating
+from tests import factories
+from tests.helpers import (
+    BAYINTAOHAI,
+    SAIHANWUSU,
+    body,
+    findings,
+    item,
+    save_rating,
+    submitted_rating,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +173,79 @@ class TestConflict:
         first = item(StarRating.objects.get(), 1)
         assert (first.note, first.met) == (note, met)
         assert item(StarRating.objects.get(), 2).note == "第2项说明"
+
+
+# -- the certifier's queue -----------------------------------------------------------------------
+
+
+class TestQueue:
+    @pytest.fixture
+    def queue(self, client, assessor, gongan, year) -> list[StarRating]:
+        """25 communities of 巴音陶亥镇 submitted: 25 items of standard 1 for 公安 (over two
+        pages), and as many of standards 2 and 8."""
+        client.force_login(gongan)
+        return [
+            submitted_rating(assessor, community, year)
+            for community in factories.communities(BAYINTAOHAI, 25)
+        ]
+
+    def post(self, client, **data):
+        return client.post(reverse("queue_decide"), data)
+
+    def test_oldest_first_no_decision_preselected_bar_above_the_rows(self, client, queue):
+        page = body(client.get(reverse("queue")))
+        assert 'name="decision" value="endorse" checked' not in page
+        assert page.index('class="bulk-bar"') < page.index("<table")
+        assert "选择全部 75 项（含其他页）" in page
+        first_rows = re.findall(r"(测试\d+社区)</a>", page)
+        assert first_rows[:3] == ["测试1社区"] * 3  # the first submitted wait longest
+
+    def test_without_a_decision_nothing_happens_and_says_why(self, client, queue):
+        response = self.post(client, items=[item(queue[0], 1).pk])
+        assert response.status_code == 302
+        assert item(queue[0], 1).status == "pending"
+        assert "请选择认定结果" in body(client.get(response["Location"]))
+
+    def test_all_matching_decides_exactly_what_the_confirmation_counted(
+        self, client, assessor, queue, year
+    ):
+        filters = {"standard": "1", "all_matching": "on", "decision": "endorse"}
+        confirm = self.post(client, **filters)
+        page = body(confirm)
+        assert confirm.status_code == 200
+        assert "确认将以下 25 项处理为“认可”" in page
+        assert "以上是最早提交的 20 项，共 25 项。" in page
+        as_of = re.search(r'name="as_of" value="([^"]+)"', page).group(1)
+
+        # Between the confirmation page and the click: one more community submits, and a
+        # colleague endorses one of the 25.
+        late = submitted_rating(assessor, factories.communities(BAYINTAOHAI, 1, start=300)[0], year)
+        colleague = factories.certifier("gongan", username="gongan-2")
+        workflow.item_decide(user=colleague, item=item(queue[3], 1), decision="endorse")
+
+        response = self.post(client, **filters, as_of=as_of, shown="25", confirm="yes")
+        assert response.status_code == 302 and response["Location"] == "/queue/?standard=1"
+        decided = StarItem.objects.filter(standard_id=1, decided_by__username="cert-gongan")
+        assert decided.count() == 24
+        assert item(late, 1).status == "pending"  # arrived after the count: still waiting
+        assert all(item(r, 2).status == "pending" for r in queue)  # outside the filter
+        messages = body(client.get(response["Location"]))
+        assert "已将 24 项处理为“认可”" in messages
+        assert "有 1 项已由他人处理" in messages
+        assert "有 1 项是在确认页显示之后提交的" in messages
+
+    def test_ticked_rows_are_decided_after_confirmation(self, client, queue):
+        chosen = [item(queue[0], 1).pk, item(queue[1], 2).pk]
+        page = body(self.post(client, items=chosen, decision="return", reason="补充照片"))
+        assert "确认将以下 2 项处理为“退回补充”" in page
+        self.post(client, items=chosen, decision="return", reason="补充照片", confirm="yes")
+        assert StarItem.objects.filter(status="returned").count() == 2
+
+    def test_next_item_after_a_single_decision(self, client, queue):
+        first = item(queue[0], 1)
+        url = reverse("item_decide", args=[2026, queue[0].community_id, 1])
+        response = client.post(url, {"decision": "endorse", "then": "next", "next": "/queue/"})
+        following = reverse("item_decide", args=[2026, queue[0].community_id, 2])
+        assert response["Location"] == following + "?next=%2Fqueue%2F"
+        first.refresh_from_db()
+        assert first.status == "endorsed"
