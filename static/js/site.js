@@ -163,4 +163,14 @@
     });
     update();
   });
+  // A table wider than the screen scrolls inside its wrapper: the wrapper then takes the
+  // keyboard focus, so that it can be scrolled without a mouse.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) { wrap.setAttribute("tabindex", "0"); }
+      else { wrap.removeAttribute("tabindex"); }
+    });
+  }
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
 })();
