@@ -25,6 +25,7 @@ urlpatterns = [
     path("verify/<str:number>/", public.verify_number, name="verify_number"),
     path("years/<year:year>/commendation/", public.commendation, name="commendation"),
     path("years/<year:year>/commendation.xlsx", public.commendation_xlsx, name="commendation_xlsx"),
+    path("statement/", public.statement, name="statement"),
     # Signing in (the password step is wuhai_safety.urls' "login") and one's own account
     path("accounts/login/code/", accounts.login_code, name="login_code"),
     path("accounts/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),

@@ -34,6 +34,7 @@ PUBLIC_URLS = {
     "verify_number",
     "commendation",
     "commendation_xlsx",
+    "statement",
 }
 LOGIN = 302
 
