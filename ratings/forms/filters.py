@@ -59,7 +59,7 @@ class FilterForm(forms.Form):
 
 def _domain_choices(queryset=None) -> list[tuple[str, str]]:
     domains = queryset if queryset is not None else Domain.objects.all()
-    return [("", _("全部领域"))] + [(d.code, d.name) for d in domains]
+    return [("", _("全部领域"))] + [(d.code, d.label) for d in domains]
 
 
 class DomainFilterMixin(forms.Form):
@@ -94,7 +94,7 @@ class QueueFilterForm(FilterForm):
 
     def __init__(self, *args, standards: list[StarStandard], **kwargs) -> None:
         self.base_fields["standard"].choices = [("", _("全部"))] + [
-            (s.number, str(s)) for s in standards
+            (s.number, f"{s.number}. {s.label}") for s in standards
         ]
         super().__init__(*args, **kwargs)
         self.fields["q"].label = _("社区(村)")

@@ -120,3 +120,10 @@ def test_rows_added_after_loading_get_fresh_ids():
         code="hotel-new", domain_id="hotel", work_area_id="mechanism", text="新条目", points=5
     )
     assert criterion.pk > 140
+
+
+def test_reference_data_has_english_names():
+    """Shown instead of the Chinese names whenever the interface is English."""
+    for model in (Domain, WorkArea, StarStandard, Authority):
+        assert not model.objects.filter(name_en="").exists(), model
+    assert not Authority.objects.filter(short_name_en="").exists()
