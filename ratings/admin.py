@@ -332,15 +332,23 @@ class RegionAdmin(SpreadsheetAdmin):
 @admin.register(Authority)
 class AuthorityAdmin(SpreadsheetAdmin):
     resource_classes = [AuthorityResource]
-    list_display = ["code", "name", "short_name", "region", "active"]
+    list_display = ["code", "name", "short_name", "name_en", "region", "active"]
     list_filter = ["active"]
-    search_fields = ["code", "name", "short_name"]
+    search_fields = ["code", "name", "short_name", "name_en"]
     autocomplete_fields = ["region"]
 
 
 @admin.register(Domain)
 class DomainAdmin(PortalAdmin):
-    list_display = ["order", "code", "name", "unit_noun", "pass_threshold", "lead_authority"]
+    list_display = [
+        "order",
+        "code",
+        "name",
+        "name_en",
+        "unit_noun",
+        "pass_threshold",
+        "lead_authority",
+    ]
     list_display_links = ["code", "name"]
     list_select_related = ["lead_authority"]
     search_fields = ["code", "name"]
@@ -348,7 +356,7 @@ class DomainAdmin(PortalAdmin):
 
 @admin.register(WorkArea)
 class WorkAreaAdmin(PortalAdmin):
-    list_display = ["order", "code", "name"]
+    list_display = ["order", "code", "name", "name_en"]
     list_display_links = ["code", "name"]
 
 
@@ -395,7 +403,7 @@ class CriterionAdmin(SpreadsheetAdmin):
 @admin.register(StarStandard)
 class StarStandardAdmin(SpreadsheetAdmin):
     resource_classes = [StarStandardResource]
-    list_display = ["number", "name", "authority"]
+    list_display = ["number", "name", "name_en", "authority"]
     list_select_related = ["authority"]
     search_fields = ["name"]
 

@@ -280,10 +280,15 @@ def _the_one_sheet(workbook: Workbook) -> ReadOnlyWorksheet:
 
 
 def check_columns(resource: PortalResource, dataset: tablib.Dataset) -> None:
-    """The file must have exactly the resource's columns (in any order)."""
+    """The file must have exactly the resource's columns (in any order); an optional column
+    (the English names, added later) may be left out, and its values are then kept."""
     expected = [field.column_name for field in resource.get_import_fields()]
     unknown = [header for header in dataset.headers if header not in expected]
-    missing = [name for name in expected if name not in dataset.headers]
+    missing = [
+        name
+        for name in expected
+        if name not in dataset.headers and name not in resource.optional_columns
+    ]
     problems = []
     if missing:
         problems.append(f"缺少列：{'、'.join(missing)}")

@@ -233,6 +233,8 @@ class PortalResource(resources.ModelResource):
     """What every import here shares: all or nothing, unchanged rows left alone, model
     validation, lines numbered as in the file, and no key given twice."""
 
+    optional_columns: frozenset[str] = frozenset()  # a file may leave these out (kept as they are)
+
     class Meta:
         skip_unchanged = True
         report_skipped = True
@@ -366,21 +368,26 @@ class CriterionResource(PortalResource):
 
 
 class AuthorityResource(PortalResource):
+    optional_columns = frozenset({"英文名称", "英文简称"})
     code = column("代码", "code")
     name = column("名称", "name")
     short_name = column("简称", "short_name")
+    name_en = column("英文名称", "name_en")
+    short_name_en = column("英文简称", "short_name_en")
     region = column("辖区代码", "region", CodeForeignKey(Region, "code", label="区划"))
     active = column("有效", "active", YesNoWidget())
 
     class Meta(PortalResource.Meta):
         model = Authority
         import_id_fields = ["code"]
-        fields = ["code", "name", "short_name", "region", "active"]
+        fields = ["code", "name", "short_name", "name_en", "short_name_en", "region", "active"]
 
 
 class StarStandardResource(PortalResource):
+    optional_columns = frozenset({"英文名称"})
     number = column("序号", "number", IntegerInRange(1, 10))
     name = column("标准", "name")
+    name_en = column("英文名称", "name_en")
     description = column("说明", "description")
     authority = column(
         "认定机关代码",
@@ -391,7 +398,7 @@ class StarStandardResource(PortalResource):
     class Meta(PortalResource.Meta):
         model = StarStandard
         import_id_fields = ["number"]
-        fields = ["number", "name", "description", "authority"]
+        fields = ["number", "name", "name_en", "description", "authority"]
 
 
 class UserResource(PortalResource):

@@ -7,6 +7,7 @@ from .views import (
     assessments,
     coverage,
     designations,
+    evidence,
     guidance,
     inbox,
     manage,
@@ -27,6 +28,7 @@ urlpatterns = [
     path("verify/<str:number>/", public.verify_number, name="verify_number"),
     path("years/<year:year>/commendation/", public.commendation, name="commendation"),
     path("years/<year:year>/commendation.xlsx", public.commendation_xlsx, name="commendation_xlsx"),
+    path("statement/", public.statement, name="statement"),
     path("notices/", notices.notice_list, name="notice_list"),
     path("notices/<id:pk>/", notices.notice_detail, name="notice_detail"),
     path("notices/objection/<receipt:receipt>/", notices.objection_status, name="objection_status"),
@@ -64,12 +66,14 @@ urlpatterns = [
         ratings.item_decide,
         name="item_decide",
     ),
+    path("evidence/<id:pk>/", evidence.evidence_download, name="evidence_download"),
+    path("evidence/<id:pk>/view/", evidence.evidence_view, name="evidence_view"),
+    path("evidence/<id:pk>/inline/", evidence.evidence_inline, name="evidence_inline"),
     path(
         "ratings/<year:year>/<code:code>/items/<standard:number>/remove/",
         manage.star_remove,
         name="star_remove",
     ),
-    path("evidence/<id:pk>/", ratings.evidence_download, name="evidence_download"),
     # The application-led chain: community, town, district
     path(
         "ratings/<year:year>/<code:code>/apply/edit/",

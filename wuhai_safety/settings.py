@@ -58,6 +58,17 @@ CERTIFICATE_FONT_FILE = env.str(
     "CERTIFICATE_FONT_FILE", default="/usr/share/fonts/truetype/arphic/ukai.ttc"
 )
 
+# The footer every Chinese government site carries; each line shows only when set.
+SITE_SPONSOR = env.str("SITE_SPONSOR", default="乌海市平安建设领导小组办公室")  # 主办单位
+SITE_ORGANIZER = env.str("SITE_ORGANIZER", default="")  # 承办单位
+SITE_ADDRESS = env.str("SITE_ADDRESS", default="")  # 联系地址
+SITE_PHONE = env.str("SITE_PHONE", default="")  # 联系电话
+SITE_ICP_NUMBER = env.str("SITE_ICP_NUMBER", default="")  # ICP备案号, linked to the MIIT registry
+SITE_POLICE_RECORD = env.str(
+    "SITE_POLICE_RECORD", default=""
+)  # 公安机关备案号 (…备 15030302000001号)
+SITE_ID_CODE = env.str("SITE_ID_CODE", default="")  # 网站标识码 of the government site census
+
 INSTALLED_APPS = [
     # Django's admin, with a site that only a signed-in, second-factor-verified administrator
     # reaches and whose login page is the portal's own (ratings.admin_site).
@@ -118,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ratings.context_processors.site_footer",
             ],
         },
     },
@@ -302,7 +314,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # blob: for the thumbnails of photos chosen in a file picker, before they are uploaded
+        "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

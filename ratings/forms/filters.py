@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,11 @@ class FilterForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
 
     @property
+    def query(self) -> str:
+        """The usable filters as a query string (to come back to the same list)."""
+        return urlencode({k: v for k, v in self.filters.items() if v not in (None, "")})
+
+    @property
     def problems(self) -> list[str]:
         return [
             _("筛选条件“%(label)s”无效，已忽略：%(error)s")
@@ -52,7 +59,7 @@ class FilterForm(forms.Form):
 
 def _domain_choices(queryset=None) -> list[tuple[str, str]]:
     domains = queryset if queryset is not None else Domain.objects.all()
-    return [("", _("全部领域"))] + [(d.code, d.name) for d in domains]
+    return [("", _("全部领域"))] + [(d.code, d.label) for d in domains]
 
 
 class DomainFilterMixin(forms.Form):
@@ -96,7 +103,7 @@ class QueueFilterForm(FilterForm):
 
     def __init__(self, *args, standards: list[StarStandard], **kwargs) -> None:
         self.base_fields["standard"].choices = [("", _("全部"))] + [
-            (s.number, str(s)) for s in standards
+            (s.number, f"{s.number}. {s.label}") for s in standards
         ]
         super().__init__(*args, **kwargs)
         self.fields["q"].label = _("社区(村)")

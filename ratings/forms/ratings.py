@@ -23,6 +23,7 @@ from .fields import (
 )
 
 MET_CHOICES = [("yes", _("达标")), ("no", _("未达标"))]
+TAKE_CHOICES = [("mine", _("采用我填写的")), ("theirs", _("采用对方保存的"))]
 
 
 class FindingForm(EvidenceFilesMixin, forms.Form):
@@ -58,6 +59,10 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("结论与社区(村)自评不同时必填。"),
+    )
+    # After a save conflict: keep what this person typed, or the version saved meanwhile.
+    take = forms.ChoiceField(
+        label=_("保留哪个版本"), choices=TAKE_CHOICES, required=False, widget=forms.RadioSelect
     )
 
     def __init__(
@@ -110,11 +115,40 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
             )
         return cleaned
 
-    def finding(self) -> Finding:
+    @property
+    def decided(self) -> bool:
+        """Whether the form, as shown, answers "met or not" (typed, else saved)."""
+        value = self["met"].value()
+        return value in ("yes", "no", True, False)
+
+    def differs_from_saved(self) -> bool:
+        """Whether what was typed differs from the item as saved (after a conflict)."""
+        typed_met = {"yes": True, "no": False}.get(self["met"].value())
+        saved_met, saved_note = self._saved()
+        return typed_met != saved_met or (self["note"].value() or "").strip() != saved_note
+
+    def _saved(self) -> tuple[bool | None, str]:
+        """The item's answer as saved: the community's own on its self-assessment."""
+        if self.item is None:
+            return None, ""
+        if self.own:
+            return self.item.self_met, self.item.self_note
+        return self.item.met, self.item.note
+
+    def finding(self, *, fill_met: bool = False) -> Finding:
         data = self.cleaned_data
+        if data.get("take") == "theirs" and self.item is not None:
+            # The version saved meanwhile, as it is: nothing typed here is applied.
+            met, note = self._saved()
+            return Finding(
+                number=self.standard.number,
+                met=met,
+                note=note,
+                reason=self.item.review_reason if self.reviews_application else "",
+            )
         return Finding(
             number=self.standard.number,
-            met=data["met"],
+            met=True if data["met"] is None and fill_met else data["met"],
             note=data["note"].strip(),
             uploads=data["files"],
             withdraw=data["withdraw"],
@@ -138,6 +172,8 @@ class RatingEditForm(VersionedPage):
     ) -> None:
         super().__init__(version=version)
         self.data = data
+        # "全部达标": the items not yet answered are saved as met; answers stay as they are.
+        self.fill_met = bool(data) and data.get("all_met") == "yes"
         self.rows = []
         for standard in standards:
             item = items.get(standard.number)
@@ -160,7 +196,26 @@ class RatingEditForm(VersionedPage):
         return [row["form"] for row in self.rows if row["form"] is not None]
 
     def findings(self) -> list[Finding]:
-        return [form.finding() for form in self.forms]
+        return [form.finding(fill_met=self.fill_met) for form in self.forms]
+
+    @property
+    def decided_count(self) -> int:
+        """How many standards are answered, as the page shows them (the progress bar)."""
+        return sum(
+            1
+            for row in self.rows
+            if (row["form"].decided if row["form"] else row["item"].met is not None)
+        )
+
+    def mark_conflicts(self) -> int:
+        """After a conflict (the forms bound to what was typed, the items read afresh): mark
+        the rows where the two versions differ, for the page to show side by side."""
+        count = 0
+        for row in self.rows:
+            form = row["form"]
+            row["conflict"] = form is not None and form.differs_from_saved()
+            count += row["conflict"]
+        return count
 
 
 class DecisionForm(ReasonedDecisionForm):
@@ -168,7 +223,10 @@ class DecisionForm(ReasonedDecisionForm):
     refusal_message = _("不予认可时必须填写理由。")
 
     decision = forms.ChoiceField(
-        label=_("认定结果"), choices=Decision.choices, widget=forms.RadioSelect
+        label=_("认定结果"),
+        choices=Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择认定结果：认可、不予认可或退回补充。")},
     )
     reason = forms.CharField(
         label=_("理由或需补充的内容"),
@@ -180,18 +238,36 @@ class DecisionForm(ReasonedDecisionForm):
 
 
 class BulkDecisionForm(DecisionForm):
+    """The queue's bulk decision: the ticked rows, or every item matching the queue's filters
+    (`all_matching`). For the latter, the confirmation page fixes the moment `as_of`: the
+    decision applies to the matching items that were waiting then, and to no item that
+    arrived after the certifier saw the count."""
+
     items = ModelIdsField(
         queryset=StarItem.objects.none(),
+        required=False,
         error_messages={
-            "required": _("请至少勾选一项。"),
             "invalid_choice": _("勾选的项目中有已不在待认定队列中的，请刷新后重试。"),
             "invalid_pk_value": _("勾选的项目中有已不在待认定队列中的，请刷新后重试。"),
         },
     )
+    all_matching = forms.BooleanField(required=False)
+    as_of = forms.DateTimeField(required=False)
+    shown = forms.IntegerField(required=False, min_value=0, max_value=10**9)
 
     def __init__(self, *args, queue: QuerySet[StarItem], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = queue
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            not cleaned.get("all_matching")
+            and not cleaned.get("items")
+            and "items" not in self.errors
+        ):
+            raise forms.ValidationError(_("请至少勾选一项，或选择全部符合筛选条件的事项。"))
+        return cleaned
 
 
 class PrereviewForm(forms.Form):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import AssessmentStatus, YearStatus
@@ -15,12 +16,29 @@ from .regions import Region
 STAR_COUNT = 10
 
 
-class Authority(models.Model):
+class EnglishNamed:
+    """Reference data named in Chinese with an English name beside it: `label` is the name in
+    the interface's language (the Chinese one when no English name is set)."""
+
+    def _in_language(self, field: str) -> str:
+        english = getattr(self, f"{field}_en", "")
+        if english and (get_language() or "").startswith("en"):
+            return english
+        return getattr(self, field)
+
+    @property
+    def label(self) -> str:
+        return self._in_language("name")
+
+
+class Authority(EnglishNamed, models.Model):
     """A certifying authority (认定机关), and the lead department (牵头单位) of creation domains."""
 
     code = models.SlugField(_("代码"), max_length=30, primary_key=True)
     name = models.CharField(_("名称"), max_length=60, unique=True)
     short_name = models.CharField(_("简称"), max_length=20)
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
+    short_name_en = models.CharField(_("英文简称"), max_length=40, blank=True)
     region = models.ForeignKey(
         Region,
         verbose_name=_("辖区"),
@@ -38,12 +56,17 @@ class Authority(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def short_label(self) -> str:
+        return self._in_language("short_name")
 
-class Domain(models.Model):
+
+class Domain(EnglishNamed, models.Model):
     """One of the ten creation domains of 十小平安."""
 
     code = models.SlugField(_("代码"), max_length=20, primary_key=True)
     name = models.CharField(_("名称"), max_length=30, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=60, blank=True)
     unit_noun = models.CharField(_("创建对象"), max_length=60)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     pass_threshold = models.PositiveSmallIntegerField(
@@ -71,11 +94,12 @@ class Domain(models.Model):
         return self.name
 
 
-class WorkArea(models.Model):
+class WorkArea(EnglishNamed, models.Model):
     """One of the seven kinds of key work that group the criteria."""
 
     code = models.SlugField(_("代码"), max_length=20, primary_key=True)
     name = models.CharField(_("名称"), max_length=30, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=60, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -159,7 +183,7 @@ class Criterion(models.Model):
             )
 
 
-class StarStandard(models.Model):
+class StarStandard(EnglishNamed, models.Model):
     """One of the ten standards of the ten-star rating, and the authority that certifies it."""
 
     number = models.PositiveSmallIntegerField(
@@ -168,6 +192,7 @@ class StarStandard(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(STAR_COUNT)],
     )
     name = models.CharField(_("标准"), max_length=30, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=60, blank=True)
     description = models.TextField(_("说明"), blank=True)
     authority = models.ForeignKey(
         Authority,

@@ -15,8 +15,10 @@ from ..choices import (
     YearStatus,
 )
 from ..models import STAR_COUNT
+from ..uploads import JPEG, PDF, PNG
 
 register = template.Library()
+VIEWABLE_TYPES = (PDF.content_type, JPEG.content_type, PNG.content_type)
 
 _STATE_LABELS = {
     **dict(ItemStatus.choices),
@@ -95,3 +97,15 @@ def todo_total(context) -> int:
 def notice_phase(notice) -> NoticePhase:
     """Where a notice stands today: upcoming, open or closed."""
     return notice.phase(timezone.localdate())
+
+
+@register.filter
+def viewable(evidence) -> bool:
+    """Whether an evidence file opens in the browser's viewer page (PDF, JPEG, PNG: its type
+    was judged by content on upload, and is judged again when it is served)."""
+    return evidence.content_type in VIEWABLE_TYPES
+
+
+@register.filter
+def is_image(evidence) -> bool:
+    return evidence.content_type in (JPEG.content_type, PNG.content_type)

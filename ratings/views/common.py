@@ -89,16 +89,16 @@ def confirm_then_act(
     context: dict | Callable[[], dict],
     action: Callable[[dict], Any],
     success: str | Callable[[Any], str],
-    then: str,
+    then: str | Callable[[], str],
     form: forms.Form | None = None,
 ) -> HttpResponse:
     """The shape of every action page: GET shows what will happen and asks to confirm (with the
     form asking for a reason, if any); a POST with a valid form runs `action(cleaned_data)`,
-    says how it went, and goes to `then`. `context` may be a function, so that what only the
+    says how it went, and goes to `then` (or where `then()` says, asked after the action). `context` may be a function, so that what only the
     confirmation page shows is not computed for the POST."""
     if request.method == "POST" and (form is None or form.is_valid()):
         attempt(request, lambda: action(form.cleaned_data if form else {}), success=success)
-        return redirect(then)
+        return redirect(then() if callable(then) else then)
     shown = context() if callable(context) else context
     return render(request, template, {**shown, "form": form})
 

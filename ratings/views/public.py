@@ -369,3 +369,12 @@ def commendation_xlsx(request: HttpRequest, year: int) -> HttpResponse:
         f"{year}十星平安社区(村)", ["区", "街道(镇)", "社区(村)", "区划代码", "备注"], rows
     )
     return xlsx_download(content, f"commendation-{year}.xlsx")
+
+
+def statement(request: HttpRequest) -> HttpResponse:
+    """The accessibility and privacy statement: what the site promises and what it keeps."""
+    return render(
+        request,
+        "public/statement.html",
+        {"support": settings.SUPPORT_CONTACT or settings.SITE_PHONE},
+    )

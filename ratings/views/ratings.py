@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ from ..forms import (
     WorkFilterForm,
     clean_version,
 )
-from ..models import RatingYear, Region, StarRating, StarStandard, is_application_led
+from ..models import RatingYear, Region, StarItem, StarRating, StarStandard, is_application_led
 from ..permissions import certifier_required, rating_roles_required, staff_required
 from .common import (
     confirm_then_act,
@@ -83,12 +84,17 @@ def work(request: HttpRequest) -> HttpResponse:
     )
 
 
-@certifier_required
-def queue(request: HttpRequest) -> HttpResponse:
-    """The items this certifier's authority has to decide, across its jurisdiction."""
+CONFIRM_ROWS = 20  # rows the confirmation of a bulk decision lists; the count covers the rest
+
+
+def _queue_items(request: HttpRequest, data) -> tuple:
+    """The certifier's queue filtered by `data` (the query string, or the bulk form carrying
+    it): the filter form, the cascade, the standards and the matching items."""
     user = request.user
     standards = list(StarStandard.objects.filter(permissions.certified_standards_q(user)))
-    form = read_filters(request, QueueFilterForm, standards=standards)
+    form = QueueFilterForm(data, standards=standards)
+    if form.not_found:
+        raise Http404
     filters = form.filters
     cascade = region_cascade(user, filters.get("region") or "")
     items = selectors.item_list_for_user(
@@ -97,6 +103,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         standard=filters.get("standard"),
         search=filters.get("q", ""),
     )
+    return form, cascade, standards, items
+
+
+@certifier_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The items this certifier's authority has to decide, across its jurisdiction, oldest
+    first; ticked rows, or all the rows matching the filters, are decided at once."""
+    form, cascade, standards, items = _queue_items(request, request.GET)
+    for problem in form.problems:
+        messages.warning(request, problem)
     return render(
         request,
         "ratings/queue.html",
@@ -114,29 +130,46 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @certifier_required
 def queue_decide(request: HttpRequest) -> HttpResponse:
-    """Decide the ticked items of the queue: first a confirmation page, then the decision."""
+    """Decide the ticked items of the queue, or all those matching its filters: first a
+    confirmation page (the count and the first rows), then the decision."""
     user = request.user
+    filter_form, _cascade, _standards, matching = _queue_items(request, request.POST)
     form = BulkDecisionForm(request.POST, queue=selectors.item_list_for_user(user=user))
+    back = reverse("queue") + ("?" + filter_form.query if filter_form.query else "")
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("queue")
-    chosen = list(form.cleaned_data["items"])
-    decision = Decision(form.cleaned_data["decision"])
-    reason = form.cleaned_data["reason"].strip()
-    if request.POST.get("confirm") != "yes":
+        return redirect(back)
+    data = form.cleaned_data
+    decision = Decision(data["decision"])
+    reason = data["reason"].strip()
+    confirmed = request.POST.get("confirm") == "yes"
+    if data["all_matching"]:
+        # The set is fixed when the confirmation page is shown: what waited then, no later.
+        as_of = data["as_of"] if confirmed and data["as_of"] else timezone.now()
+        chosen = matching.filter(pending_since__lte=as_of)
+    else:
+        as_of = None
+        chosen = data["items"]
+    if not confirmed:
         return render(
             request,
             "ratings/queue_confirm.html",
             {
-                "items": chosen,
+                "rows": list(chosen[:CONFIRM_ROWS]),
+                "count": chosen.count(),
+                "ids": [] if as_of else [item.pk for item in chosen],
+                "all_matching": as_of is not None,
+                "as_of": as_of,
+                "filters": [(n, v) for n, v in filter_form.filters.items() if v not in (None, "")],
                 "decision": decision,
                 "reason": reason,
                 "danger": decision != Decision.ENDORSE,
+                "back": back,
             },
         )
-    result = workflow.items_decide(user=user, items=chosen, decision=decision, reason=reason)
+    result = workflow.items_decide(user=user, items=list(chosen), decision=decision, reason=reason)
     if result.done:
         messages.success(
             request,
@@ -144,8 +177,22 @@ def queue_decide(request: HttpRequest) -> HttpResponse:
             % {"count": len(result.done), "decision": decision.label},
         )
     for item, message in result.refused:
-        messages.warning(request, f"{item.rating.community.name}：{message}")
-    return redirect("queue")
+        messages.warning(request, f"{item.rating.community.name} — {message}")
+    if as_of is not None:
+        gone = (data["shown"] or 0) - len(result.done) - len(result.refused)
+        if gone > 0:
+            messages.info(
+                request,
+                _("确认页列出的事项中，有 %(count)s 项已由他人处理，未再处理。") % {"count": gone},
+            )
+        later = matching.filter(pending_since__gt=as_of).count()
+        if later:
+            messages.info(
+                request,
+                _("有 %(count)s 项是在确认页显示之后提交的，没有处理，仍在队列中。")
+                % {"count": later},
+            )
+    return redirect(back)
 
 
 # --------------------------------------------------------------------------------------------
@@ -216,19 +263,8 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
         messages.error(request, refusal)
         return redirect(_rating_url(year, code))
     standards = list(StarStandard.objects.select_related("authority"))
-    items = (
-        {item.standard_id: item for item in selectors.item_list_for_rating(rating=rating)}
-        if rating
-        else {}
-    )
-    form = RatingEditForm(
-        request.POST or None,
-        request.FILES or None,
-        standards=standards,
-        items=items,
-        version=rating.version if rating else 0,
-        raw_names=request.upload_raw_names,
-    )
+    form = _rating_form(request, rating, standards)
+    edit_url = reverse("rating_edit", args=[year, code])
     draft = save_draft(
         request,
         form,
@@ -239,12 +275,21 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
             expected_version=form.version,
             findings=form.findings(),
         ),
-        saved=_("草稿已保存。"),
-        then=_rating_url(year, code),
+        saved=_("已将未判定的项标为达标并保存草稿，请核对。")
+        if form.fill_met
+        else _("草稿已保存。"),
+        # Without scripts, "全部达标" saves and comes back here for the assessor to check.
+        then=edit_url if form.fill_met else _rating_url(year, code),
         then_submit=reverse("rating_submit", args=[year, code]),
     )
     if draft.response:
         return draft.response
+    if draft.conflict:
+        # Keep what was typed beside what was saved meanwhile: the form is bound to the typed
+        # values again, over the items as they are now, at the version they are now.
+        rating = selectors.rating_get_for_user(user=user, year=rating_year, code=code)[1]
+        form = _rating_form(request, rating, standards, files=False)
+        form.mark_conflicts()
     return render(
         request,
         "ratings/rating_edit.html",
@@ -257,6 +302,24 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "conflict": draft.conflict,
         },
         status=409 if draft.conflict else 200,
+    )
+
+
+def _rating_form(
+    request: HttpRequest, rating: StarRating | None, standards: list, *, files: bool = True
+) -> RatingEditForm:
+    items = (
+        {item.standard_id: item for item in selectors.item_list_for_rating(rating=rating)}
+        if rating
+        else {}
+    )
+    return RatingEditForm(
+        request.POST or None,
+        (request.FILES or None) if files else None,
+        standards=standards,
+        items=items,
+        version=rating.version if rating else 0,
+        raw_names=request.upload_raw_names,
     )
 
 
@@ -298,12 +361,16 @@ def rating_submit(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
     def context() -> dict:
         items = selectors.item_list_for_rating(rating=rating)
+        for item in items:
+            item.active_files = [e for e in item.evidence.all() if not e.is_withdrawn]
+            item.warnings = _submit_warnings(item)
         return {
             "year": rating_year,
             "community": community,
             "rating": rating,
             "items": items,
             "undecided": [item for item in items if item.is_editable and item.met is None],
+            "warned": [item for item in items if item.warnings],
         }
 
     return confirm_then_act(
@@ -320,6 +387,19 @@ def rating_submit(request: HttpRequest, year: int, code: str) -> HttpResponse:
         ),
         then=_rating_url(year, code),
     )
+
+
+def _submit_warnings(item) -> list[str]:
+    """What the assessor may have forgotten in an item about to be submitted (warnings: the
+    submission is still allowed)."""
+    if not item.is_editable or item.met is None:
+        return []
+    warnings = []
+    if item.met and not item.active_files:
+        warnings.append(_("判定为达标，但没有证明材料"))
+    if not item.note.strip():
+        warnings.append(_("没有填写评定说明"))
+    return warnings
 
 
 @staff_required
@@ -348,7 +428,26 @@ def item_decide(request: HttpRequest, year: int, code: str, number: int) -> Http
         ),
         success=_("已处理：%(community)s 第 %(number)s 项。")
         % {"community": item.rating.community.name, "number": number},
-        then=_safe_next(request, reverse("queue")),
+        then=lambda: _after_decision(request, item),
+    )
+
+
+def _after_decision(request: HttpRequest, decided: StarItem) -> str:
+    """Back to the list the certifier came from, or, with "下一项", on to the oldest item
+    still waiting in their queue."""
+    back = _safe_next(request, reverse("queue"))
+    if request.POST.get("then") != "next":
+        return back
+    following = selectors.item_list_for_user(user=request.user).exclude(pk=decided.pk).first()
+    if following is None:
+        return back
+    return (
+        reverse(
+            "item_decide",
+            args=[following.rating.year_id, following.rating.community_id, following.standard_id],
+        )
+        + "?"
+        + urlencode({"next": back})
     )
 
 
@@ -365,15 +464,3 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     ):
         return target
     return default
-
-
-@rating_roles_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """A file, to whoever may see the rating or assessment it supports."""
-    evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )

@@ -551,6 +551,36 @@ class TestRepeatedKeys:
         assert list(model.objects.values()) == before
 
 
+class TestEnglishNames:
+    """The English names of authorities and standards import and export like the other columns;
+    a file made before they existed (without their columns) still imports and keeps them."""
+
+    HEADER = ["代码", "名称", "简称", "英文名称", "英文简称", "辖区代码", "有效"]
+
+    def test_english_columns_import(self):
+        rows = [["newauth", "新机关", "新", "New office", "New", "150300000000", "是"]]
+        report = import_bytes(
+            AuthorityResource, csv_bytes(rows, header=self.HEADER), "a.csv", dry_run=False
+        )
+        assert not report.errors, report.errors
+        assert Authority.objects.get(pk="newauth").short_name_en == "New"
+
+    def test_a_file_without_them_keeps_them(self):
+        header = ["代码", "名称", "简称", "辖区代码", "有效"]
+        rows = [["gongan", "乌海市公安局", "公安局", "150300000000", "是"]]
+        report = import_bytes(
+            AuthorityResource, csv_bytes(rows, header=header), "a.csv", dry_run=False
+        )
+        assert not report.errors, report.errors
+        gongan = Authority.objects.get(pk="gongan")
+        assert (gongan.short_name, gongan.name_en) == ("公安局", "Wuhai Public Security Bureau")
+
+    def test_export_has_them(self):
+        dataset = StarStandardResource().export()
+        assert "英文名称" in dataset.headers
+        assert "No cult activity" in dataset.get_col(dataset.headers.index("英文名称"))
+
+
 class TestRegionTree:
     """A region's code lies in its parent's range, one level below it, with a kind that fits."""
 

@@ -143,3 +143,10 @@ def test_load_reference_adds_missing_calendar_years_and_keeps_entered_ones():
     assert OfficialDay.objects.get(date=date(2025, 10, 8)).name == "改过的"
     assert OfficialDay.objects.get(date=date(2026, 10, 1)).name == "国庆节"
     assert OfficialDay.objects.get(date=date(2026, 10, 10)).is_working_day
+
+
+def test_reference_data_has_english_names():
+    """Shown instead of the Chinese names whenever the interface is English."""
+    for model in (Domain, WorkArea, StarStandard, Authority):
+        assert not model.objects.filter(name_en="").exists(), model
+    assert not Authority.objects.filter(short_name_en="").exists()

@@ -100,6 +100,7 @@ def test_whole_year_journey(live_server, reference_data, browser, screenshot):
         page = signed_in(authority.code)
         page.goto(f"{base}/queue/")
         page.check("input[data-check-all=items]")
+        page.check("input[name=decision][value=endorse]")  # nothing is preselected
         page.click("text=下一步：确认")
         page.click("button:has-text('确认提交')")
         page.wait_for_selector("text=目前没有等待您认定的事项。")

@@ -24,6 +24,7 @@ from ratings.models import (
     Region,
     StarRating,
     StarSnapshot,
+    StarStandard,
     Unit,
 )
 from tests import factories
@@ -131,3 +132,13 @@ def test_published_years_get_their_figures_commendation_and_named_units_back(ref
 
     assert record() == kept
     assert Unit.objects.filter(name="新宾馆").exists()  # nothing else was lost on the way
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reference_data_loaded_before_english_names_gets_them(reference_data):
+    """A database whose reference data predates the English names gets the shipped ones."""
+    migrate([("ratings", "0012_print_jobs")])
+    migrate()
+    assert Domain.objects.get(pk="school").name_en == "Safe school"
+    assert Authority.objects.get(pk="jindu").short_name_en == "Narcotics control"
+    assert StarStandard.objects.get(pk=3).name_en == "No cult activity"

@@ -53,6 +53,7 @@ PUBLIC_URLS = {
     "notice_list",
     "notice_detail",
     "objection_status",
+    "statement",
 }
 LOGIN = 302
 
@@ -83,8 +84,8 @@ def domain_row(*args, **kwargs) -> Row:
     return Row(*args, certifiers=("wenlv", "jiaoyu"), **kwargs)
 
 
-def evidence_url(evidence: EvidenceFile) -> str:
-    return reverse("evidence_download", args=[evidence.pk])
+def evidence_url(evidence: EvidenceFile, name: str = "evidence_download") -> str:
+    return reverse(name, args=[evidence.pk])
 
 
 def guidance_url(name: str, world: World) -> str:
@@ -107,10 +108,8 @@ def designation_url(world: World) -> str:
     return reverse("designation_revoke", args=[world.designation.pk])
 
 
-def line_evidence_url(unit: Unit) -> str:
-    return reverse(
-        "evidence_download", args=[EvidenceFile.objects.get(line__assessment__unit=unit).pk]
-    )
+def line_evidence_url(unit: Unit, name: str = "evidence_download") -> str:
+    return reverse(name, args=[EvidenceFile.objects.get(line__assessment__unit=unit).pk])
 
 
 def print_job_url(name: str, world: World) -> str:
@@ -194,6 +193,14 @@ ROWS = [
     Row("district_modes", "get", lambda w: reverse("district_modes", args=[2026]),    statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
     Row("district_modes", "post", lambda w: reverse("district_modes", args=[2026]),   statuses(LOGIN, 403, 403, 403, 403, 302, 403, 403, 403, 403),
         data=lambda w: {"district": "150304000000", "mode": "application"}),
+    Row("evidence_view", "get", lambda w: evidence_url(w.submitted_file, "evidence_view"),
+        statuses(LOGIN, 200, 404, 200, 200, 200, 404, 404, 200, 404)),
+    Row("evidence_view", "get", lambda w: evidence_url(w.draft_file, "evidence_view"),
+        statuses(LOGIN, 200, 404, 404, 404, 200, 404, 404, 404, 404)),
+    Row("evidence_inline", "get", lambda w: evidence_url(w.submitted_file, "evidence_inline"),
+        statuses(LOGIN, 200, 404, 200, 200, 200, 404, 404, 200, 404)),
+    Row("evidence_inline", "get", lambda w: evidence_url(w.draft_file, "evidence_inline"),
+        statuses(LOGIN, 200, 404, 404, 404, 200, 404, 404, 404, 404)),
     # Supervised guidance: assessors of the region and administrators.
     Row("guidance_list", "get", lambda w: reverse("guidance_list"),                    statuses(LOGIN, 200, 200, 403, 403, 200, 403, 403, 403, 403)),
     Row("guidance_detail", "get", lambda w: guidance_url("guidance_detail", w),        statuses(LOGIN, 200, 404, 403, 403, 200, 403, 403, 403, 403)),
@@ -310,6 +317,10 @@ ROWS = [
     domain_row("evidence_download", "get", lambda w: line_evidence_url(w.hotel),      statuses(LOGIN, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
     domain_row("evidence_download", "get", lambda w: line_evidence_url(w.draft_hotel),
                statuses(LOGIN, 200, 404, 404, 404, 200, 404, 404, 404, 404)),
+    domain_row("evidence_view", "get", lambda w: line_evidence_url(w.hotel, "evidence_view"),
+               statuses(LOGIN, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
+    domain_row("evidence_inline", "get", lambda w: line_evidence_url(w.hotel, "evidence_inline"),
+               statuses(LOGIN, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
     # One's own account. Certifiers and administrators have an authenticator app (they must);
     # the assessors have none. The code step without a password step first goes to log in;
     # signed in, there is nothing left to verify.

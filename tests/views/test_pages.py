@@ -97,3 +97,14 @@ def test_every_interface_message_has_an_english_translation(tmp_path, settings, 
     catalogue = polib.pofile(str(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in catalogue.untranslated_entries() + catalogue.fuzzy_entries()]
     assert not missing, f"{len(missing)} messages lack English (run `make messages`): {missing[:5]}"
+
+
+def test_reference_data_is_named_in_english_when_the_interface_is(client, assessor, year):
+    switch_to_english(client)
+    page = client.get("/").content.decode()
+    assert "Safe school" in page and "No cult activity" in page
+    assert "平安学校" not in page and "无邪教" not in page
+    client.force_login(assessor)
+    switch_to_english(client)
+    edit = client.get("/ratings/2026/150303104707/edit/").content.decode()
+    assert "3. No cult activity" in edit and "Anti-cult office" in edit

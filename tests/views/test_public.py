@@ -498,3 +498,37 @@ class TestPublishedFiguresStay:
         for model in ("starsnapshot", "coveragesnapshot"):
             assert client.get(f"/admin/ratings/{model}/").status_code == 200
             assert client.get(f"/admin/ratings/{model}/add/").status_code == 403
+
+
+# -- the footer and the statement ----------------------------------------------------------------
+
+
+def test_footer_shows_the_registrations_that_are_set(client, settings):
+    settings.SITE_ORGANIZER = "乌海市大数据中心"
+    settings.SITE_PHONE = "0473-1234567"
+    settings.SITE_ICP_NUMBER = "蒙ICP备12345678号"
+    settings.SITE_POLICE_RECORD = "蒙公网安备 15030302000001号"
+    settings.SITE_ID_CODE = "1503000001"
+    settings.SITE_ADDRESS = ""
+    page = client.get(reverse("home")).content.decode()
+    footer = page[page.index("<footer") :]
+    assert "<dt>主办单位</dt><dd>乌海市平安建设领导小组办公室</dd>" in footer
+    assert "<dt>承办单位</dt><dd>乌海市大数据中心</dd>" in footer
+    assert 'href="https://beian.miit.gov.cn/" rel="noopener">蒙ICP备12345678号</a>' in footer
+    assert "beian.mps.gov.cn/#/query/webSearch?code=15030302000001" in footer
+    assert "<dt>网站标识码</dt>" in footer and 'href="tel:04731234567"' in footer
+    assert "联系地址" not in footer  # not set: not shown
+    assert reverse("statement") in footer
+
+
+def test_statement_in_both_languages_without_full_width_colons_in_english(client, settings):
+    settings.SITE_ICP_NUMBER = "蒙ICP备12345678号"
+    settings.SUPPORT_CONTACT = "0473-7654321"
+    page = client.get(reverse("statement")).content.decode()
+    assert "无障碍与隐私声明" in page and "0473-7654321" in page
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.get(reverse("statement")).content.decode()
+    assert "Accessibility and privacy" in page
+    main = page[page.index("<main") :]
+    # Chinese names and numbers stay as they are; no sentence of the English page ends in "：".
+    assert "：" not in main.replace("蒙ICP备12345678号", "")
