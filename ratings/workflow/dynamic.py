@@ -25,7 +25,7 @@ def star_remove(*, user: User, item: StarItem, reason: str, document_number: str
         raise TransitionNotAllowed(_("摘星须填写理由和认定机关的文号。"))
     with transaction.atomic():
         # The year first, then the rating, as everywhere (see plaques._lock_year).
-        year = RatingYear.objects.select_for_update().get(pk=item.rating.year_id)
+        year = RatingYear.objects.select_for_update(no_key=True).get(pk=item.rating.year_id)
         rating = (
             StarRating.objects.select_for_update(of=("self",))
             .select_related("community")

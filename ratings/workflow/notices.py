@@ -99,7 +99,7 @@ def _opened(user: User, notice: Notice, count: int) -> None:
 def notice_open_for_year(*, user: User, year: RatingYear, text: NoticeText) -> Notice:
     """Put a closed year's ten-star communities on notice as the proposed list (拟命名名单)."""
     with transaction.atomic():
-        year = RatingYear.objects.select_for_update().get(pk=year.pk)
+        year = RatingYear.objects.select_for_update(no_key=True).get(pk=year.pk)
         if year.status != YearStatus.CLOSED:
             raise TransitionNotAllowed(
                 _("%(year)s年度当前为“%(status)s”，只有已截止、尚未公布的年度可以公示拟命名名单。")
@@ -171,7 +171,7 @@ def notice_open_for_batch(
     if not naming_title.strip():
         raise TransitionNotAllowed(_("请填写拟命名的称号。"))
     with transaction.atomic():
-        year = RatingYear.objects.select_for_update().get(pk=year.pk)
+        year = RatingYear.objects.select_for_update(no_key=True).get(pk=year.pk)
         assessments = list(naming_candidates(year=year, domain=domain))
         if not assessments:
             raise TransitionNotAllowed(

@@ -26,15 +26,20 @@ def _require_reason(reason: str, message: str) -> str:
 def _lock_year(year_id: int) -> None:
     """Publication locks the year while it keeps the figures and the commendation list; a
     revocation or reinstatement that takes the same lock falls wholly before or after it, so
-    what is kept agrees with itself. (The year first, then the rating, as everywhere.)"""
-    RatingYear.objects.select_for_update().get(pk=year_id)
+    what is kept agrees with itself. (The year first, then the rating, as everywhere.)
+
+    FOR NO KEY UPDATE, as every lock of a year here: it orders the year's own changes, but
+    lets a rating be inserted meanwhile (its foreign key takes FOR KEY SHARE on the year). A
+    plain FOR UPDATE deadlocked a revocation that starts the rating against an assessor
+    starting the same rating: each waited for the other's row."""
+    RatingYear.objects.select_for_update(no_key=True).get(pk=year_id)
 
 
 def plaque_issue(*, user: User, rating: StarRating) -> Plaque:
     """Give a ten-star community of a published year its plaque, with the next number."""
     with transaction.atomic():
         # Locking the year serialises numbering: two plaques never get the same sequence.
-        year = RatingYear.objects.select_for_update().get(pk=rating.year_id)
+        year = RatingYear.objects.select_for_update(no_key=True).get(pk=rating.year_id)
         rating = (
             StarRating.objects.select_for_update(of=("self",))
             .select_related("community")

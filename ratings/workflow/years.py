@@ -28,7 +28,7 @@ def year_open(*, user: User | None, year: int) -> RatingYear:
 def year_close(*, user: User | None, year: RatingYear) -> RatingYear:
     """Stop accepting findings and decisions for a year; its ratings become read-only."""
     with transaction.atomic():
-        year = RatingYear.objects.select_for_update().get(pk=year.pk)
+        year = RatingYear.objects.select_for_update(no_key=True).get(pk=year.pk)
         if year.status != YearStatus.OPEN:
             raise TransitionNotAllowed(
                 _("%(year)s年度当前为“%(status)s”，只有进行中的年度可以截止。")
@@ -53,7 +53,7 @@ def year_publish(*, user: User, year: RatingYear) -> RatingYear:
     distribution and coverage) and the commendation list (the ten-star ratings). Nothing done
     later changes them; a later revocation is annotated on the list, not removed from it."""
     with transaction.atomic():
-        year = RatingYear.objects.select_for_update().get(pk=year.pk)
+        year = RatingYear.objects.select_for_update(no_key=True).get(pk=year.pk)
         if year.status != YearStatus.CLOSED:
             raise TransitionNotAllowed(
                 _("%(year)s年度当前为“%(status)s”，只有已截止的年度可以公布。")
@@ -95,7 +95,7 @@ def ratings_mark_incomplete(*, user: User, year: RatingYear, reason: str) -> int
     if not reason:
         raise TransitionNotAllowed(_("请填写未完成评定的原因。"))
     with transaction.atomic():
-        year = RatingYear.objects.select_for_update().get(pk=year.pk)
+        year = RatingYear.objects.select_for_update(no_key=True).get(pk=year.pk)
         if year.status != YearStatus.CLOSED:
             raise TransitionNotAllowed(
                 _("%(year)s年度当前为“%(status)s”，只有已截止、尚未公布的年度可以定为未完成评定。")
