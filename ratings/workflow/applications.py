@@ -33,7 +33,7 @@ from .common import (
     require_open,
 )
 from .evidence import evidence_change, files_discarded_on_failure
-from .stars import Finding, _numbers, rating_start, require_not_barred
+from .stars import Finding, _numbers, draft_saved, rating_start, require_not_barred
 
 # --------------------------------------------------------------------------------------------
 # Administrator
@@ -134,18 +134,13 @@ def application_save(
             )
             if differs or files_changed:
                 changed.append(item)
-        rating.version += 1
-        rating.updated_by = user
-        rating.save(update_fields=["version", "updated_by", "updated_at"])
-        if changed:
-            record_event(
-                EventAction.SELF_SAVE,
-                user,
-                rating=rating,
-                from_state=rating.status,
-                to_state=rating.status,
-                detail=_("修改了第 %(numbers)s 项自评") % {"numbers": _numbers(changed)},
-            )
+        draft_saved(
+            rating=rating,
+            user=user,
+            changed=changed,
+            action=EventAction.SELF_SAVE,
+            detail=_("修改了第 %(numbers)s 项自评"),
+        )
     return rating
 
 

@@ -113,19 +113,33 @@ def rating_save(
                 user=user, rating=rating, item=items[finding.number], finding=finding, stored=stored
             )
         ]
-        rating.version += 1
-        rating.updated_by = user
-        rating.save(update_fields=["version", "updated_by", "updated_at"])
-        if changed:
-            record_event(
-                EventAction.DRAFT_SAVE,
-                user,
-                rating=rating,
-                from_state=rating.status,
-                to_state=rating.status,
-                detail=_("修改了第 %(numbers)s 项") % {"numbers": _numbers(changed)},
-            )
+        draft_saved(
+            rating=rating,
+            user=user,
+            changed=changed,
+            action=EventAction.DRAFT_SAVE,
+            detail=_("修改了第 %(numbers)s 项"),
+        )
     return rating
+
+
+def draft_saved(
+    *, rating: StarRating, user: User, changed: list[StarItem], action: str, detail: str
+) -> None:
+    """After a draft's items were written: a new version, and an event naming the changed items
+    (none when nothing changed). `detail` has a %(numbers)s placeholder."""
+    rating.version += 1
+    rating.updated_by = user
+    rating.save(update_fields=["version", "updated_by", "updated_at"])
+    if changed:
+        record_event(
+            action,
+            user,
+            rating=rating,
+            from_state=rating.status,
+            to_state=rating.status,
+            detail=detail % {"numbers": _numbers(changed)},
+        )
 
 
 def _refuse_assessor_before_review(*, user: User, community: Region, year: RatingYear) -> None:
