@@ -179,13 +179,23 @@ def can_edit_rating(
     return rating.is_editable
 
 
+def files_applications(user: User) -> bool:
+    """The community's filer (社区(村)填报员): self-assessments and applications only."""
+    return user.is_filer
+
+
+def prereviews_applications(user: User) -> bool:
+    """The town's reviewer (街道/镇初审员): forwards or returns its communities' applications."""
+    return user.is_prereviewer
+
+
 def can_apply_for(
     user: User, year: RatingYear, rating: StarRating | None, *, application_led: bool
 ) -> bool:
     """The community's filer fills in its self-assessment and applies, in an application-led
     district (`application_led`, for a rating not started yet), in an open year, before it
     applies or after the town returned it. (Scope, the filer's own community, comes first.)"""
-    if not (user.is_filer and year.is_open):
+    if not (files_applications(user) and year.is_open):
         return False
     if rating is None:
         return application_led
@@ -195,7 +205,7 @@ def can_apply_for(
 def can_prereview(user: User, rating: StarRating | None) -> bool:
     """The town's reviewer forwards or returns an application waiting for it, in an open year."""
     return (
-        user.is_prereviewer
+        prereviews_applications(user)
         and rating is not None
         and rating.application_led
         and rating.awaits_prereview
@@ -245,6 +255,12 @@ def certified_standards_q(user: User) -> Q:
     if not user.is_certifier:
         return NOTHING
     return Q(authority_id=user.authority_id)
+
+
+def has_rating_work(user: User) -> bool:
+    """Whether star ratings can wait for the user (待我处理): assessors, filers and town
+    reviewers; `awaiting_ratings_q` says which."""
+    return user.is_assessor or user.is_applicant_side
 
 
 def awaiting_ratings_q(user: User, prefix: str = "") -> Q:

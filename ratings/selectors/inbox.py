@@ -31,7 +31,7 @@ def todo_list_for_user(*, user: User) -> list[Todo]:
     if not user.is_authenticated:
         return []
     todos = []
-    if user.is_certifier:
+    if permissions.works_from_queue(user):
         todos.append(Todo(_("待认定事项"), item_list_for_user(user=user).count(), reverse("queue")))
         todos.append(
             Todo(
@@ -41,7 +41,7 @@ def todo_list_for_user(*, user: User) -> list[Todo]:
             )
         )
     year = year_current()
-    if year is not None and year.is_open and (user.is_assessor or user.is_applicant_side):
+    if year is not None and year.is_open and permissions.has_rating_work(user):
         todos.append(
             Todo(
                 _("待我处理的星级评定"),
@@ -49,7 +49,7 @@ def todo_list_for_user(*, user: User) -> list[Todo]:
                 reverse("work") + "?" + urlencode({"year": year.year, "mine": "on"}),
             )
         )
-    if user.is_portal_admin:
+    if permissions.can_administer(user):
         todos.append(
             Todo(
                 _("已截止待公布的年度"),

@@ -49,7 +49,7 @@ def application_edit(request: HttpRequest, year: int, code: str) -> HttpResponse
     user = request.user
     rating_year = selectors.year_get(year=year)
     community, rating = selectors.rating_get_for_user(user=user, year=rating_year, code=code)
-    if not user.is_filer:
+    if not permissions.files_applications(user):
         raise PermissionDenied
     led = _application_led(rating_year, community, rating)
     if not permissions.can_apply_for(user, rating_year, rating, application_led=led):
@@ -107,7 +107,7 @@ def application_submit(request: HttpRequest, year: int, code: str) -> HttpRespon
     user = request.user
     rating_year = selectors.year_get(year=year)
     community, rating = selectors.rating_get_for_user(user=user, year=rating_year, code=code)
-    if not user.is_filer:
+    if not permissions.files_applications(user):
         raise PermissionDenied
     if rating is None:
         messages.error(request, _("请先填写并保存自评，再申报。"))
@@ -150,7 +150,7 @@ def application_prereview(request: HttpRequest, year: int, code: str) -> HttpRes
     user = request.user
     rating_year = selectors.year_get(year=year)
     community, rating = selectors.rating_get_for_user(user=user, year=rating_year, code=code)
-    if not user.is_prereviewer:
+    if not permissions.prereviews_applications(user):
         raise PermissionDenied
     if not permissions.can_prereview(user, rating):
         messages.error(

@@ -269,7 +269,9 @@ def _lock_for_prereview(user: User, rating: StarRating) -> tuple[StarRating, lis
         .get(pk=rating.pk)
     )
     require_open(rating.year)
-    if not permissions.in_scope(user, rating.community) or not user.is_prereviewer:
+    if not permissions.in_scope(user, rating.community) or not permissions.prereviews_applications(
+        user
+    ):
         raise TransitionNotAllowed(_("该申报不由您所在的街道(镇)初审。"))
     if not permissions.can_prereview(user, rating):
         raise TransitionNotAllowed(
