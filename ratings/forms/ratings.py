@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Decision, RatingMode
+from ..choices import Decision, ItemStatus, RatingMode
 from ..models import (
     Region,
     StarItem,
@@ -120,6 +120,19 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
         """Whether the form, as shown, answers "met or not" (typed, else saved)."""
         value = self["met"].value()
         return value in ("yes", "no", True, False)
+
+    @property
+    def starts_open(self) -> bool:
+        """Whether the item is shown unfolded on a phone: still to answer, in error, compared
+        with the community's answer, or carrying a note to act on (the town's, a return's)."""
+        item = self.item
+        return bool(
+            not self.decided
+            or self.errors
+            or self.reviews_application
+            or (item and self.own and item.town_note)
+            or (item and item.status == ItemStatus.RETURNED)
+        )
 
     def differs_from_saved(self) -> bool:
         """Whether what was typed differs from the item as saved (after a conflict)."""
