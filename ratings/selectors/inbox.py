@@ -13,6 +13,7 @@ from .. import permissions
 from ..choices import YearStatus
 from ..models import Event, RatingYear, StarRating, User
 from .assessments import assessment_review_list_for_user
+from .counting import count_rows
 from .ratings import item_list_for_user
 from .years import year_current
 
@@ -24,6 +25,7 @@ class Todo:
     label: str
     count: int
     url: str
+    estimated: bool = False  # 约: a city's queue is not counted row by row on every page
 
 
 def todo_list_for_user(*, user: User) -> list[Todo]:
@@ -32,14 +34,12 @@ def todo_list_for_user(*, user: User) -> list[Todo]:
         return []
     todos = []
     if permissions.works_from_queue(user):
-        todos.append(Todo(_("待认定事项"), item_list_for_user(user=user).count(), reverse("queue")))
-        todos.append(
-            Todo(
-                _("待审核测评"),
-                assessment_review_list_for_user(user=user).count(),
-                reverse("review_queue"),
-            )
-        )
+        for label, rows, url in (
+            (_("待认定事项"), item_list_for_user(user=user), "queue"),
+            (_("待审核测评"), assessment_review_list_for_user(user=user), "review_queue"),
+        ):
+            count, estimated = count_rows(rows)
+            todos.append(Todo(label, count, reverse(url), estimated=estimated))
     year = year_current()
     if year is not None and year.is_open and permissions.has_rating_work(user):
         todos.append(

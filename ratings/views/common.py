@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import connections, models
+from django.db import models
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.lookups import GreaterThan, LessThan
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,6 +29,7 @@ from .. import selectors, workflow
 from ..choices import RegionLevel
 from ..forms import FilterForm
 from ..models import Domain, RatingYear, Region, User
+from ..selectors.counting import count_rows
 
 PAGE_SIZE = 20
 CURSOR_PARAM = "cursor"
@@ -36,7 +37,6 @@ CURSOR_PARAM = "cursor"
 # page is reached from its neighbour (a cursor), whatever its depth.
 MAX_NUMBERED_PAGE = 50
 # Above this many rows (by the planner's estimate) a list shows "about N" instead of counting.
-ESTIMATE_ABOVE = 5_000
 FORM_HAS_ERRORS = _("有内容需要修改，请查看标红的提示。已填写的内容保留在下方，文件需重新选择。")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -323,24 +323,6 @@ class ListPage:
     @property
     def last_cursor(self) -> str:
         return Cursor("last").token()
-
-
-def planner_estimate(rows: QuerySet) -> int:
-    """How many rows PostgreSQL's planner expects `rows` to hold (one EXPLAIN, no scan)."""
-    plan = json.loads(rows.order_by().explain(format="json"))
-    if isinstance(plan, list):  # the driver may hand over EXPLAIN's output as text
-        plan = plan[0]
-    return int(plan["Plan"]["Plan Rows"])
-
-
-def count_rows(rows: QuerySet) -> tuple[int, bool]:
-    """The number of rows and whether it is an estimate: on PostgreSQL the planner's estimate
-    when it is large (counting would read every row of a city or a country), else exact."""
-    if connections[rows.db].vendor == "postgresql":
-        estimate = planner_estimate(rows)
-        if estimate > ESTIMATE_ABOVE:
-            return estimate, True
-    return rows.count(), False
 
 
 class EstimatedPaginator(Paginator):

@@ -156,15 +156,16 @@ def test_large_lists_show_an_estimate_on_postgresql(monkeypatch, client, admin_u
     row); SQLite, and any list below it, counts exactly. The admin's lists use the same count."""
     from django.db import connection
 
+    from ratings.selectors import counting
     from ratings.views import common
 
     factories.communities(BAYINTAOHAI, 40)
-    monkeypatch.setattr(common, "ESTIMATE_ABOVE", 10)
+    monkeypatch.setattr(counting, "ESTIMATE_ABOVE", 10)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE ratings_region")
     rows = Region.objects.filter(level=RegionLevel.VILLAGE).order_by("code")
-    total, estimated = common.count_rows(rows)
+    total, estimated = counting.count_rows(rows)
     assert estimated == (connection.vendor == "postgresql")
     if not estimated:
         assert total == rows.count()
