@@ -45,6 +45,9 @@ def test_units_assessed_approved_and_named(live_server, reference_data, browser,
         page.wait_for_selector(f"text=已保存：{name}。")
         page.click("text=2026年度测评")
         page.click("text=开始测评")
+        # The submit button ends the form: once it is there, every points field is too
+        # (locator.all() does not wait, and a field missed stays unscored).
+        page.wait_for_selector("text=保存并提交审核…")
         for field in page.locator("input[name$='-points']").all():
             field.fill(field.get_attribute("max"))
         if domain == "hotel":
