@@ -384,11 +384,12 @@ class AuthorityResource(PortalResource):
 
 
 class StarStandardResource(PortalResource):
-    optional_columns = frozenset({"英文名称"})
+    optional_columns = frozenset({"英文名称", "英文说明"})
     number = column("序号", "number", IntegerInRange(1, 10))
     name = column("标准", "name")
     name_en = column("英文名称", "name_en")
     description = column("说明", "description")
+    description_en = column("英文说明", "description_en")
     authority = column(
         "认定机关代码",
         "authority",
@@ -398,7 +399,7 @@ class StarStandardResource(PortalResource):
     class Meta(PortalResource.Meta):
         model = StarStandard
         import_id_fields = ["number"]
-        fields = ["number", "name", "name_en", "description", "authority"]
+        fields = ["number", "name", "name_en", "description", "description_en", "authority"]
 
 
 class UserResource(PortalResource):

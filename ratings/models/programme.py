@@ -194,6 +194,7 @@ class StarStandard(EnglishNamed, models.Model):
     name = models.CharField(_("标准"), max_length=30, unique=True)
     name_en = models.CharField(_("英文名称"), max_length=60, blank=True)
     description = models.TextField(_("说明"), blank=True)
+    description_en = models.TextField(_("英文说明"), blank=True)
     authority = models.ForeignKey(
         Authority,
         verbose_name=_("认定机关"),
@@ -213,6 +214,10 @@ class StarStandard(EnglishNamed, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
+
+    @property
+    def description_label(self) -> str:
+        return self._in_language("description")
 
 
 class RatingYear(models.Model):

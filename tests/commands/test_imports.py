@@ -577,7 +577,7 @@ class TestEnglishNames:
 
     def test_export_has_them(self):
         dataset = StarStandardResource().export()
-        assert "英文名称" in dataset.headers
+        assert "英文名称" in dataset.headers and "英文说明" in dataset.headers
         assert "No cult activity" in dataset.get_col(dataset.headers.index("英文名称"))
 
 

@@ -150,3 +150,4 @@ def test_reference_data_has_english_names():
     for model in (Domain, WorkArea, StarStandard, Authority):
         assert not model.objects.filter(name_en="").exists(), model
     assert not Authority.objects.filter(short_name_en="").exists()
+    assert not StarStandard.objects.filter(description_en="").exists()

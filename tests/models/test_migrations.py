@@ -143,9 +143,11 @@ def test_published_years_get_their_figures_commendation_and_named_units_back(ref
 
 @pytest.mark.django_db(transaction=True)
 def test_reference_data_loaded_before_english_names_gets_them(reference_data):
-    """A database whose reference data predates the English names gets the shipped ones."""
+    """A database whose reference data predates the English names and descriptions gets the
+    shipped ones."""
     migrate([("ratings", "0012_print_jobs")])
     migrate()
     assert Domain.objects.get(pk="school").name_en == "Safe school"
     assert Authority.objects.get(pk="jindu").short_name_en == "Narcotics control"
     assert StarStandard.objects.get(pk=3).name_en == "No cult activity"
+    assert StarStandard.objects.get(pk=3).description_en.startswith("No cult organisation")

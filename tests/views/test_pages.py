@@ -108,3 +108,5 @@ def test_reference_data_is_named_in_english_when_the_interface_is(client, assess
     switch_to_english(client)
     edit = client.get("/ratings/2026/150303104707/edit/").content.decode()
     assert "3. No cult activity" in edit and "Anti-cult office" in edit
+    assert "No cult organisation active in the area" in edit
+    assert "辖区无邪教组织活动" not in edit
