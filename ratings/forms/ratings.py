@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Decision, ItemStatus, RatingMode
@@ -46,8 +47,14 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
     files = MultipleFileField(
         label=_("上传证明材料"),
         required=False,
-        help_text=_("PDF、JPEG、PNG、DOCX、XLSX，单个不超过 10 MB，每项最多 %(max)s 个。")
-        % {"max": MAX_EVIDENCE_PER_ITEM},
+        # Filled in when shown, so that it is read in the language of the request.
+        help_text=lazy(
+            lambda: (
+                _("PDF、JPEG、PNG、DOCX、XLSX，单个不超过 10 MB，每项最多 %(max)s 个。")
+                % {"max": MAX_EVIDENCE_PER_ITEM}
+            ),
+            str,
+        )(),
     )
     withdraw = forms.TypedMultipleChoiceField(
         label=_("撤回材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple

@@ -56,7 +56,7 @@ def holders(rating: StarRating) -> list[Holder]:
     by_holder: dict[str, Holder] = {}
     for item in rating.open_items:
         if item.status == ItemStatus.PENDING:
-            name = item.standard.authority.short_name
+            name = item.standard.authority.short_label
         else:
             name = _("评定员（%(status)s）") % {"status": item.get_status_display()}
         by_holder.setdefault(name, Holder(name=name, numbers=[])).numbers.append(item.standard_id)

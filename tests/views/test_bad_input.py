@@ -1,4 +1,5 @@
-"""Every URL, as a user allowed to use it, with malformed values in every parameter it reads.
+"""Every URL, as a user allowed to use it, with malformed values in every parameter it reads
+(and, first, in English: see CHINESE_PUNCTUATION_IN_ENGLISH).
 
 The parameters are not listed by hand: a middleware records which keys each view reads from
 the query string and the form data (with a valid request first), then each is replaced in turn
@@ -37,6 +38,11 @@ BAD_VALUES = {
 }
 
 SEEN: set[tuple[str, str]] = set()
+
+# The first, valid request is made in English, and its page must read as English: no
+# full-width colon after a Latin word ("Certifying authority：") and no full-width brackets
+# around a number ("海南区（1）"). Stored Chinese text (names, events, criteria) may remain.
+CHINESE_PUNCTUATION_IN_ENGLISH = re.compile(r".{0,40}(?:[A-Za-z)]：|（[0-9]+）).{0,20}")
 
 
 class RecordingQueryDict(QueryDict):
@@ -236,8 +242,11 @@ def _user(world: World, target: Target):
 DOMAIN_NAMES = {row.name for row in ROWS if row.certifiers[0] == "wenlv"}
 
 
-def _send(client, method: str, url: str, query: dict, form: dict) -> tuple[int | None, str]:
-    """One request in a savepoint rolled back after it; the status, or the exception."""
+def _send(
+    client, method: str, url: str, query: dict, form: dict, pages: list[str] | None = None
+) -> tuple[int | None, str]:
+    """One request in a savepoint rolled back after it; the status, or the exception. An
+    HTML page is added to `pages` where one is given."""
     try:
         with transaction.atomic():
             if method == "get":
@@ -247,6 +256,8 @@ def _send(client, method: str, url: str, query: dict, form: dict) -> tuple[int |
                 response = client.post(target, form)
             if response.streaming:
                 b"".join(response.streaming_content)
+            elif pages is not None and response["Content-Type"].startswith("text/html"):
+                pages.append(response.content.decode())
             transaction.set_rollback(True)
     except Exception as error:  # any exception is the finding
         return None, f"{type(error).__name__}: {str(error)[:120]}"
@@ -291,8 +302,11 @@ def test_no_server_error_on_bad_input(client, world, target):
     # A first, valid request tells which keys the view reads ("_" binds forms that read
     # only a non-empty query string).
     SEEN.clear()
-    status, error = _send(client, target.method, path, {**query, "_": "1"}, form)
+    client.cookies["django_language"] = "en"
+    pages: list[str] = []
+    status, error = _send(client, target.method, path, {**query, "_": "1"}, form, pages)
     assert status is not None and status < 500, f"valid request failed: {status} {error}"
+    assert not [bit for page in pages for bit in CHINESE_PUNCTUATION_IN_ENGLISH.findall(page)]
     seen = {item for item in SEEN if item[1] != "_"}
     read = _one_of_each_shape(seen | {("GET", key) for key in query})
     failures = []
