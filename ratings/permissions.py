@@ -82,6 +82,11 @@ def can_set_modes(user: User) -> bool:
     return can_administer(user)
 
 
+def can_set_deadlines(user: User) -> bool:
+    """Stage deadlines, extensions and closing the apply stage: the administrators."""
+    return can_administer(user)
+
+
 def works_from_queue(user: User) -> bool:
     """Certifying authorities work from their queue; everyone else from the work list."""
     return user.is_certifier

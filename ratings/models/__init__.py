@@ -8,6 +8,7 @@ from .accounts import User
 from .applications import DistrictMode, district_code_of, is_application_led
 from .assessments import Assessment, AssessmentLine
 from .base import Revocable
+from .deadlines import DeadlineExtension, extended_q, overdue_q, stage_of, stage_q
 from .designations import Designation
 from .events import Event
 from .evidence import EvidenceFile, evidence_path
@@ -43,6 +44,11 @@ __all__ = [
     "Assessment",
     "AssessmentLine",
     "Revocable",
+    "DeadlineExtension",
+    "extended_q",
+    "overdue_q",
+    "stage_of",
+    "stage_q",
     "Designation",
     "Event",
     "EvidenceFile",

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from .. import permissions
 from ..choices import (
+    SETTLED_RATING_STATUSES,
     ItemStatus,
     RatingStatus,
     YearStatus,
@@ -215,7 +216,7 @@ def rating_list_undecided(*, year: RatingYear) -> QuerySet[StarRating]:
     """Ratings of `year` not yet certified or revoked: what keeps a year from publication."""
     return (
         StarRating.objects.filter(year=year)
-        .exclude(status__in=[RatingStatus.CERTIFIED, RatingStatus.REVOKED, RatingStatus.INCOMPLETE])
+        .exclude(status__in=SETTLED_RATING_STATUSES)
         .select_related("community__parent__parent")
         .order_by("community_id")
     )
