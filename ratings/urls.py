@@ -6,6 +6,7 @@ from .views import (
     applications,
     assessments,
     coverage,
+    deadlines,
     designations,
     evidence,
     guidance,
@@ -138,6 +139,23 @@ urlpatterns = [
     path("manage/years/<year:year>/close/", manage.year_close, name="year_close"),
     path("manage/years/<year:year>/modes/", applications.district_modes, name="district_modes"),
     path("manage/years/<year:year>/publish/", manage.year_publish, name="year_publish"),
+    path("manage/years/<year:year>/deadlines/", deadlines.year_deadlines, name="year_deadlines"),
+    path(
+        "manage/years/<year:year>/deadlines/extend/",
+        deadlines.deadline_extend,
+        name="deadline_extend",
+    ),
+    path("manage/years/<year:year>/progress/", deadlines.year_progress, name="year_progress"),
+    path(
+        "manage/years/<year:year>/progress.xlsx",
+        deadlines.year_progress_xlsx,
+        name="year_progress_xlsx",
+    ),
+    path(
+        "manage/years/<year:year>/deadlines/close-apply/",
+        deadlines.apply_stage_close,
+        name="apply_stage_close",
+    ),
     path(
         "manage/years/<year:year>/outstanding.xlsx",
         manage.year_outstanding_xlsx,

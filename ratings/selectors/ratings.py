@@ -60,6 +60,7 @@ def community_list_for_user(
             rating_status=Subquery(ratings.values("status")[:1]),
             rating_stars=Subquery(ratings.values("stars")[:1]),
             rating_updated_at=Subquery(ratings.values("updated_at")[:1]),
+            rating_application_led=Subquery(ratings.values("application_led")[:1]),
             # 不得参评: the earlier year whose revocation bars this one, if any.
             barred_by=Subquery(
                 StarRating.objects.filter(

@@ -104,7 +104,9 @@ class TestOverdue:
         workflow.application_forward(user=town, rating=rating)
         assert overdue(date(2026, 7, 16)) == set()
 
-    def test_an_extension_keeps_a_community_in_time(self, chain, year, community, admin_user, today):
+    def test_an_extension_keeps_a_community_in_time(
+        self, chain, year, community, admin_user, today
+    ):
         rating = draft(chain["filer"], community, year)
         today(date(2026, 6, 20))
         workflow.deadline_extend(
@@ -121,9 +123,12 @@ class TestLapse:
         self, chain, year, community, admin_user, assessor, today
     ):
         filer = chain["filer"]
-        other = Region.objects.villages().filter(within_q(BAYINTAOHAI[:9])).exclude(
-            pk=community.pk
-        ).first()
+        other = (
+            Region.objects.villages()
+            .filter(within_q(BAYINTAOHAI[:9]))
+            .exclude(pk=community.pk)
+            .first()
+        )
         applied = applied_rating(factories.filer(other.code), other, year)
         unfiled = draft(filer, community, year)
         wuda = Region.objects.villages().filter(within_q(WUDA[:6])).first()
@@ -147,9 +152,7 @@ class TestLapse:
         assert StarRating.objects.get(pk=applied.pk).status == RatingStatus.APPLIED
         assert StarRating.objects.get(pk=assessor_led.pk).status == RatingStatus.DRAFT
         # The assessor-led district is not concerned: no rating started there.
-        assert list(StarRating.objects.filter(within_q(WUDA[:6], "community_id"))) == [
-            assessor_led
-        ]
+        assert list(StarRating.objects.filter(within_q(WUDA[:6], "community_id"))) == [assessor_led]
         year.refresh_from_db()
         assert year.apply_closed_at is not None
         assert Event.objects.filter(action=EventAction.APPLY_CLOSE, year=year).count() == 1
@@ -167,7 +170,9 @@ class TestLapse:
             workflow.application_submit(user=filer, rating=unfiled)
         assert StarRating.objects.get(pk=unfiled.pk).status == RatingStatus.LAPSED
 
-    def test_an_extension_protects_until_it_runs_out(self, chain, year, community, admin_user, today):
+    def test_an_extension_protects_until_it_runs_out(
+        self, chain, year, community, admin_user, today
+    ):
         filer = chain["filer"]
         draft(filer, community, year)
         today(date(2026, 6, 25))
