@@ -313,15 +313,17 @@ INBOX_ACTIONS = {
 
 def inbox_events_q(user: User) -> Q:
     """Events that concern the user (a filter on Event): the actions of `INBOX_ACTIONS` for the
-    user's role, on ratings inside the user's scope, done by someone else."""
+    user's role, on ratings inside the user's scope, done by someone else; and the user's own
+    daily digests (每日待办提醒)."""
     role = Role.ADMIN if user.is_portal_admin else user.role
     actions = INBOX_ACTIONS.get(role)
     if not actions or not user.is_authenticated:
         return NOTHING
     concerns = Q(action__in=actions) & ~Q(actor=user)
+    own_digest = Q(action=EventAction.DIGEST, reminder__user=user)
     if role == Role.ADMIN:
-        return concerns
-    return concerns & community_scope_q(user, "rating__community_id")
+        return concerns | own_digest
+    return (concerns & community_scope_q(user, "rating__community_id")) | own_digest
 
 
 # --------------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ urlpatterns = [
     path("accounts/login/code/", accounts.login_code, name="login_code"),
     path("accounts/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
     path("accounts/", accounts.account, name="account"),
+    path("accounts/reminders/", accounts.reminder_settings, name="reminder_settings"),
     path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/two-factor/recovery-codes/", accounts.recovery_codes, name="recovery_codes"),
     path("accounts/two-factor/off/", accounts.two_factor_disable, name="two_factor_disable"),

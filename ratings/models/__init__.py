@@ -26,6 +26,7 @@ from .plaques import Plaque, PrintJob, print_path
 from .programme import STAR_COUNT, Authority, Criterion, Domain, RatingYear, StarStandard, WorkArea
 from .publication import CoverageSnapshot, PublicDataVersion, StarSnapshot
 from .regions import KINDS_BY_LEVEL, ROOT_LEVELS, Region, RegionQuerySet, code_range, within_q
+from .reminders import Reminder
 from .stars import StarItem, StarRating, outcome_for
 from .units import (
     CREDIT_CODE_CHARS,
@@ -78,6 +79,7 @@ __all__ = [
     "KINDS_BY_LEVEL",
     "ROOT_LEVELS",
     "Region",
+    "Reminder",
     "RegionQuerySet",
     "code_range",
     "within_q",

@@ -344,6 +344,8 @@ ROWS = [
     Row("two_factor_setup", "post", lambda w: reverse("two_factor_setup"),             statuses(LOGIN, 200, 200, 302, 302, 302, 200, 200, 200, 200),
         data=lambda w: {"code": "000000"}),
     Row("account", "get", lambda w: reverse("account"),                                statuses(LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("reminder_settings", "post", lambda w: reverse("reminder_settings"),          statuses(LOGIN, 302, 302, 302, 302, 302, 302, 302, 302, 302),
+        data=lambda w: {"reminder_email": "on"}),
     Row("password_change", "get", lambda w: reverse("password_change"),                statuses(LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     Row("password_change", "post", lambda w: reverse("password_change"),               statuses(LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200),
         data=lambda w: {"old_password": "wrong", "new_password1": "x", "new_password2": "y"}),
