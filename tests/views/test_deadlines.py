@@ -136,3 +136,44 @@ class TestWorkLists:
         today(date(2026, 7, 6))
         page = client.get(reverse("work"), {"q": community.name}).content.decode()
         assert "badge-overdue" in page
+
+
+class TestCertifierAndRefusals:
+    def test_the_queue_and_decision_form_show_the_certification_deadline(
+        self, client, admin_user, year, gongan, today
+    ):
+        from ratings.models import Region, within_q
+        from tests.helpers import WUDA, item, submitted_rating
+
+        set_dues(admin_user, year, certify=date(2026, 9, 30))
+        village = Region.objects.villages().filter(within_q(WUDA[:6])).order_by("code").first()
+        rating = submitted_rating(factories.assessor(WUDA), village, year)
+        client.force_login(gongan)
+        today(date(2026, 9, 30))
+        queue = client.get(reverse("queue")).content.decode()
+        assert "认定截止：2026-09-30" in queue and "badge-overdue" not in queue
+        today(date(2026, 10, 1))
+        assert "badge-overdue" in client.get(reverse("queue")).content.decode()
+        decide = client.get(
+            reverse("item_decide", args=[2026, village.code, item(rating, 1).standard_id])
+        )
+        assert "认定截止：2026-09-30" in decide.content.decode()
+
+    def test_a_lapsed_application_cannot_be_opened_for_editing(
+        self, client, admin_user, year, filer, community, today
+    ):
+        set_dues(admin_user, year, apply=date(2026, 6, 30))
+        workflow.application_save(
+            user=filer, community=community, year=year, expected_version=0, answers=answers()
+        )
+        today(date(2026, 7, 1))
+        workflow.apply_stage_close(user=admin_user, year=year)
+        client.force_login(filer)
+        response = client.get(reverse("application_edit", args=[2026, community.code]), follow=True)
+        assert "逾期未申报" in response.content.decode()
+        response = client.post(
+            reverse("application_submit", args=[2026, community.code]), follow=True
+        )
+        assert StarRating.objects.get(community=community).status == RatingStatus.LAPSED
+        work = client.get(reverse("work")).content.decode()
+        assert "badge-lapsed" in work
