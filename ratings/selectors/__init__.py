@@ -14,6 +14,7 @@ from .assessments import (
 from .deadlines import (
     Deadline,
     deadline_list,
+    deadline_list_for_user,
     extension_list,
     mark_overdue,
     stages_for_user,
@@ -77,6 +78,7 @@ __all__ = [
     "year_progress",
     "Deadline",
     "deadline_list",
+    "deadline_list_for_user",
     "extension_list",
     "mark_overdue",
     "stages_for_user",

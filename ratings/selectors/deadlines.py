@@ -67,6 +67,13 @@ def deadline_list(
     return deadlines
 
 
+def deadline_list_for_user(*, user: User, year: RatingYear) -> list[Deadline]:
+    """The deadlines of the stages the user works in; a filer's with its community's
+    extension."""
+    community = user.region if user.is_filer else None
+    return deadline_list(year=year, stages=stages_for_user(user), community=community)
+
+
 def mark_overdue(*, year: RatingYear, rows) -> None:
     """Set `overdue` (and `due`) on each community of a page of the work list (annotated with
     its rating's status and `rating_application_led`): whether the stage it is in ended before

@@ -79,10 +79,7 @@ def digest_for_user(*, user: User, today: date) -> Digest:
     year = selectors.year_current()
     if year is None or not year.is_open or not (digest.total or user.is_portal_admin):
         return digest
-    community = user.region if user.is_filer else None
-    deadlines = selectors.deadline_list(
-        year=year, stages=selectors.stages_for_user(user), community=community
-    )
+    deadlines = selectors.deadline_list_for_user(user=user, year=year)
     last = today + timedelta(days=DUE_SOON_DAYS)
     digest.due_soon = [d for d in deadlines if today <= d.last_day <= last]
     return digest

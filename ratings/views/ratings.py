@@ -80,7 +80,7 @@ def work(request: HttpRequest) -> HttpResponse:
             "page": page,
             "cascade": cascade,
             "summary": selectors.rating_status_counts_for_user(user=user, year=year),
-            "deadlines": selectors.deadline_list(year=year, stages=selectors.stages_for_user(user)),
+            "deadlines": selectors.deadline_list_for_user(user=user, year=year),
             "statuses": RatingStatus,
         },
     )

@@ -129,6 +129,9 @@ class TestWorkLists:
             user=admin_user, year=year, community=community, until=date(2026, 7, 5), reason="延"
         )
         today(date(2026, 7, 2))
+        client.force_login(filer)
+        page = client.get(reverse("work")).content.decode()
+        assert "自评申报截止：2026-07-05" in page and "（已延期）" in page
         town = factories.prereviewer(BAYINTAOHAI)
         client.force_login(town)
         page = client.get(reverse("work"), {"q": community.name}).content.decode()
