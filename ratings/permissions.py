@@ -296,8 +296,15 @@ INBOX_ACTIONS = {
         EventAction.RETURN,
         EventAction.REJECT,
         EventAction.CERTIFY,
+        EventAction.DEADLINE_EXTEND,
+        EventAction.APPLY_LAPSE,
     ],
-    Role.PREREVIEWER: [EventAction.APPLY, EventAction.DIST_RETURN, EventAction.CERTIFY],
+    Role.PREREVIEWER: [
+        EventAction.APPLY,
+        EventAction.DIST_RETURN,
+        EventAction.CERTIFY,
+        EventAction.APPLY_LAPSE,
+    ],
     Role.ASSESSOR: [
         EventAction.TOWN_FORWARD,
         EventAction.RETURN,

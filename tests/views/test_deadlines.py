@@ -180,3 +180,7 @@ class TestCertifierAndRefusals:
         assert StarRating.objects.get(community=community).status == RatingStatus.LAPSED
         work = client.get(reverse("work")).content.decode()
         assert "badge-lapsed" in work
+        # The filer and its town are told in their inbox.
+        assert "逾期未申报" in client.get(reverse("inbox")).content.decode()
+        client.force_login(factories.prereviewer(BAYINTAOHAI))
+        assert "逾期未申报" in client.get(reverse("inbox")).content.decode()
