@@ -80,6 +80,27 @@ class RatingStatus(models.TextChoices):
     REVOKED = "revoked", _("已取消评星资格")
     # Neutral: the year closed before the rating was decided. Not a disqualification.
     INCOMPLETE = "incomplete", _("未完成评定")
+    # The application-led chain: not filed when the administrator closed the apply stage
+    # (withdrawn; the rating and whatever was drafted are kept).
+    LAPSED = "lapsed", _("逾期未申报")
+
+
+# Ratings whose outcome is settled: nothing more happens to them in their year.
+SETTLED_RATING_STATUSES = (
+    RatingStatus.CERTIFIED,
+    RatingStatus.REVOKED,
+    RatingStatus.INCOMPLETE,
+    RatingStatus.LAPSED,
+)
+
+
+class Stage(models.TextChoices):
+    """The stages of a year's rating, each with its own deadline."""
+
+    APPLY = "apply", _("自评申报")
+    PREREVIEW = "prereview", _("街道/镇初审")
+    REVIEW = "review", _("区复核")
+    CERTIFY = "certify", _("认定")
 
 
 class ItemStatus(models.TextChoices):
@@ -194,6 +215,11 @@ class EventAction(models.TextChoices):
     OBJECTION_ASSIGN = "objection_assign", _("交办异议")
     OBJECTION_UPHOLD = "objection_uphold", _("认定异议成立")
     OBJECTION_DISMISS = "objection_dismiss", _("认定异议不成立")
+    DEADLINES_SET = "deadlines_set", _("设置截止日期")
+    DEADLINE_EXTEND = "deadline_extend", _("延长申报期限")
+    APPLY_CLOSE = "apply_close", _("截止申报")
+    APPLY_LAPSE = "apply_lapse", _("逾期未申报")
+    DIGEST = "digest", _("每日待办提醒")
 
 
 DECISION_TO_ACTION = {

@@ -82,6 +82,11 @@ def can_set_modes(user: User) -> bool:
     return can_administer(user)
 
 
+def can_set_deadlines(user: User) -> bool:
+    """Stage deadlines, extensions and closing the apply stage: the administrators."""
+    return can_administer(user)
+
+
 def works_from_queue(user: User) -> bool:
     """Certifying authorities work from their queue; everyone else from the work list."""
     return user.is_certifier
@@ -291,8 +296,15 @@ INBOX_ACTIONS = {
         EventAction.RETURN,
         EventAction.REJECT,
         EventAction.CERTIFY,
+        EventAction.DEADLINE_EXTEND,
+        EventAction.APPLY_LAPSE,
     ],
-    Role.PREREVIEWER: [EventAction.APPLY, EventAction.DIST_RETURN, EventAction.CERTIFY],
+    Role.PREREVIEWER: [
+        EventAction.APPLY,
+        EventAction.DIST_RETURN,
+        EventAction.CERTIFY,
+        EventAction.APPLY_LAPSE,
+    ],
     Role.ASSESSOR: [
         EventAction.TOWN_FORWARD,
         EventAction.RETURN,
@@ -308,15 +320,17 @@ INBOX_ACTIONS = {
 
 def inbox_events_q(user: User) -> Q:
     """Events that concern the user (a filter on Event): the actions of `INBOX_ACTIONS` for the
-    user's role, on ratings inside the user's scope, done by someone else."""
+    user's role, on ratings inside the user's scope, done by someone else; and the user's own
+    daily digests (每日待办提醒)."""
     role = Role.ADMIN if user.is_portal_admin else user.role
     actions = INBOX_ACTIONS.get(role)
     if not actions or not user.is_authenticated:
         return NOTHING
     concerns = Q(action__in=actions) & ~Q(actor=user)
+    own_digest = Q(action=EventAction.DIGEST, reminder__user=user)
     if role == Role.ADMIN:
-        return concerns
-    return concerns & community_scope_q(user, "rating__community_id")
+        return concerns | own_digest
+    return (concerns & community_scope_q(user, "rating__community_id")) | own_digest
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -296,6 +297,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+# `celery -A wuhai_safety beat` sends the daily digest (每日待办提醒) at 07:30; without a broker,
+# cron runs `manage.py send_reminders` instead. Sending twice on a day sends once.
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "ratings.tasks.reminders.reminders_send_daily",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

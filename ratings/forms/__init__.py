@@ -7,6 +7,7 @@ from .administration import (
     TakeBackForm,
     YearOpenForm,
 )
+from .deadlines import DeadlinesForm, ExtensionForm
 from .domains import (
     REGION_SELECT_LIMIT,
     AssessmentEditForm,
@@ -60,6 +61,8 @@ from .ratings import (
 )
 
 __all__ = [
+    "DeadlinesForm",
+    "ExtensionForm",
     "BatchNoticeForm",
     "NamingDocumentForm",
     "NoticeFilterForm",

@@ -50,3 +50,9 @@ class CodeForm(forms.Form):
         if self.app_only:
             raise forms.ValidationError(_("请输入身份验证器上显示的 6 位数字。"))
         raise forms.ValidationError(_("请输入身份验证器上显示的 6 位数字，或一个 8 位恢复码。"))
+
+
+class ReminderEmailForm(forms.Form):
+    """Whether the daily digest is also sent by e-mail."""
+
+    reminder_email = forms.BooleanField(label=_("接收每日提醒邮件"), required=False)

@@ -28,7 +28,7 @@ def fill_english_descriptions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ratings', '0017_english_names'),
+        ('ratings', '0019_deadlines_reminders'),
     ]
 
     operations = [

@@ -8,6 +8,7 @@ from .accounts import User
 from .applications import DistrictMode, district_code_of, is_application_led
 from .assessments import Assessment, AssessmentLine
 from .base import Revocable
+from .deadlines import DeadlineExtension, extended_q, overdue_q, stage_of, stage_q
 from .designations import Designation
 from .events import Event
 from .evidence import EvidenceFile, evidence_path
@@ -25,6 +26,7 @@ from .plaques import Plaque, PrintJob, print_path
 from .programme import STAR_COUNT, Authority, Criterion, Domain, RatingYear, StarStandard, WorkArea
 from .publication import CoverageSnapshot, PublicDataVersion, StarSnapshot
 from .regions import KINDS_BY_LEVEL, ROOT_LEVELS, Region, RegionQuerySet, code_range, within_q
+from .reminders import Reminder
 from .stars import StarItem, StarRating, outcome_for
 from .units import (
     CREDIT_CODE_CHARS,
@@ -43,6 +45,11 @@ __all__ = [
     "Assessment",
     "AssessmentLine",
     "Revocable",
+    "DeadlineExtension",
+    "extended_q",
+    "overdue_q",
+    "stage_of",
+    "stage_q",
     "Designation",
     "Event",
     "EvidenceFile",
@@ -72,6 +79,7 @@ __all__ = [
     "KINDS_BY_LEVEL",
     "ROOT_LEVELS",
     "Region",
+    "Reminder",
     "RegionQuerySet",
     "code_range",
     "within_q",

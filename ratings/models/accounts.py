@@ -37,6 +37,12 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    # The daily digest (每日待办提醒) always goes to the inbox; by e-mail unless turned off.
+    reminder_email = models.BooleanField(
+        _("接收每日提醒邮件"),
+        default=True,
+        help_text=_("每天把待办事项和三天内到期的截止日期发到邮箱；通知栏始终可见。"),
+    )
 
     class Meta:
         verbose_name = _("用户")

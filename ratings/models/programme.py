@@ -3,6 +3,8 @@ star standards and the rating years."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -230,6 +232,13 @@ class RatingYear(models.Model):
     opened_at = models.DateTimeField(_("开启时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+    # The last day of each stage (inclusive); none set means no deadline for that stage.
+    apply_due = models.DateField(_("自评申报截止日期"), null=True, blank=True)
+    prereview_due = models.DateField(_("街道/镇初审截止日期"), null=True, blank=True)
+    review_due = models.DateField(_("区复核截止日期"), null=True, blank=True)
+    certify_due = models.DateField(_("认定截止日期"), null=True, blank=True)
+    # When the administrator closed the apply stage (applications not filed then lapsed).
+    apply_closed_at = models.DateTimeField(_("申报截止操作时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("评星年度")
@@ -242,3 +251,7 @@ class RatingYear(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == YearStatus.OPEN
+
+    def due(self, stage: str) -> date | None:
+        """The last day of `stage` (a `Stage` value), or None when no deadline is set."""
+        return getattr(self, f"{stage}_due")

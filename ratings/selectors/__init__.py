@@ -11,6 +11,14 @@ from .assessments import (
     assessment_review_list_for_user,
     criterion_list_active,
 )
+from .deadlines import (
+    Deadline,
+    deadline_list,
+    deadline_list_for_user,
+    extension_list,
+    mark_overdue,
+    stages_for_user,
+)
 from .designations import designation_candidate_list, designation_get, designation_list
 from .guidance import GUIDANCE_STATES, guidance_get_for_user, guidance_list_for_user
 from .inbox import Todo, event_list_for_inbox, rating_count_awaiting, todo_list_for_user
@@ -38,6 +46,7 @@ from .plaques import (
     print_job_list,
     rating_list_awaiting_plaque,
 )
+from .progress import AuthorityRow, Progress, ProgressRow, year_progress
 from .ratings import (
     NOT_STARTED,
     community_list_for_user,
@@ -63,6 +72,16 @@ from .units import unit_get_for_user, unit_list_for_user
 from .years import year_current, year_get, year_list_with_figures
 
 __all__ = [
+    "AuthorityRow",
+    "Progress",
+    "ProgressRow",
+    "year_progress",
+    "Deadline",
+    "deadline_list",
+    "deadline_list_for_user",
+    "extension_list",
+    "mark_overdue",
+    "stages_for_user",
     "Todo",
     "event_list_for_inbox",
     "rating_count_awaiting",

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from ..choices import ItemStatus, RatingStatus
+from ..choices import SETTLED_RATING_STATUSES, ItemStatus
 from ..models import RatingYear, Region, StarItem, StarRating, within_q
 
-DECIDED = [RatingStatus.CERTIFIED, RatingStatus.REVOKED, RatingStatus.INCOMPLETE]
+DECIDED = list(SETTLED_RATING_STATUSES)
 
 
 @dataclass

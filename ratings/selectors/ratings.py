@@ -15,6 +15,7 @@ from django.http import Http404
 
 from .. import permissions
 from ..choices import (
+    SETTLED_RATING_STATUSES,
     ItemStatus,
     RatingStatus,
     YearStatus,
@@ -59,6 +60,7 @@ def community_list_for_user(
             rating_status=Subquery(ratings.values("status")[:1]),
             rating_stars=Subquery(ratings.values("stars")[:1]),
             rating_updated_at=Subquery(ratings.values("updated_at")[:1]),
+            rating_application_led=Subquery(ratings.values("application_led")[:1]),
             # 不得参评: the earlier year whose revocation bars this one, if any.
             barred_by=Subquery(
                 StarRating.objects.filter(
@@ -215,7 +217,7 @@ def rating_list_undecided(*, year: RatingYear) -> QuerySet[StarRating]:
     """Ratings of `year` not yet certified or revoked: what keeps a year from publication."""
     return (
         StarRating.objects.filter(year=year)
-        .exclude(status__in=[RatingStatus.CERTIFIED, RatingStatus.REVOKED, RatingStatus.INCOMPLETE])
+        .exclude(status__in=SETTLED_RATING_STATUSES)
         .select_related("community__parent__parent")
         .order_by("community_id")
     )

@@ -10,6 +10,7 @@ from django.db.models import (
 from django.http import Http404
 
 from ..choices import (
+    SETTLED_RATING_STATUSES,
     RatingStatus,
     YearStatus,
 )
@@ -34,7 +35,7 @@ def year_get(*, year: int) -> RatingYear:
 
 def year_list_with_figures() -> QuerySet[RatingYear]:
     """Every year with how many of its ratings are in which state (one query)."""
-    decided = [RatingStatus.CERTIFIED, RatingStatus.REVOKED, RatingStatus.INCOMPLETE]
+    decided = SETTLED_RATING_STATUSES
     return RatingYear.objects.annotate(
         total=Count("ratings"),
         certified=Count("ratings", filter=Q(ratings__status=RatingStatus.CERTIFIED)),

@@ -2,5 +2,6 @@
 each is enqueued only after the transaction that asked for it has committed."""
 
 from .certificates import certificates_print
+from .reminders import reminders_send_daily
 
-__all__ = ["certificates_print"]
+__all__ = ["certificates_print", "reminders_send_daily"]

@@ -12,6 +12,7 @@ from ..choices import (
     ItemStatus,
     NoticePhase,
     RatingStatus,
+    Stage,
     YearStatus,
 )
 from ..models import STAR_COUNT
@@ -109,3 +110,21 @@ def viewable(evidence) -> bool:
 @register.filter
 def is_image(evidence) -> bool:
     return evidence.content_type in (JPEG.content_type, PNG.content_type)
+
+
+@register.inclusion_tag("includes/deadlines.html")
+def stage_deadlines(year, stage: str, community=None) -> dict:
+    """The deadline of `stage` in `year` (the current year when None), with the community's
+    extension of the apply deadline; nothing once the year is no longer open."""
+    from ..selectors import deadline_list, year_current
+
+    year = year or year_current()
+    if year is None or not year.is_open:
+        return {"deadlines": []}
+    return {"deadlines": deadline_list(year=year, stages=[Stage(stage)], community=community)}
+
+
+@register.filter
+def past_due(due) -> bool:
+    """Whether a deadline (a date, or None for none) ended before today."""
+    return due is not None and due < timezone.localdate()

@@ -35,9 +35,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from .. import permissions, security_log, signin
-from ..forms.accounts import CodeForm, SignInForm
+from ..forms.accounts import CodeForm, ReminderEmailForm, SignInForm
 from ..ratelimit import client_address, rate_limited
-from ..services import second_factor
+from ..services import reminders, second_factor
 
 
 def signed_out_message(reason: str) -> str:
@@ -279,8 +279,26 @@ def account(request: HttpRequest) -> HttpResponse:
             "can_turn_off": enabled and permissions.can_turn_off_second_factor(user),
             "can_replace_phone": enabled and _signed_in_with_recovery_code(request),
             "recovery_codes_left": second_factor.recovery_codes_left(user) if enabled else 0,
+            "mail_configured": reminders.mail_configured(),
         },
     )
+
+
+@login_required
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    """POST: turn the daily digest's e-mail on or off (the account page shows the form)."""
+    if request.method == "POST":
+        form = ReminderEmailForm(request.POST)
+        if form.is_valid():
+            enabled = form.cleaned_data["reminder_email"]
+            reminders.reminder_email_set(user=request.user, enabled=enabled)
+            messages.success(
+                request,
+                _("每日提醒邮件已开启。")
+                if enabled
+                else _("每日提醒邮件已关闭，提醒仍会显示在通知中。"),
+            )
+    return redirect("account")
 
 
 @login_required

@@ -68,6 +68,7 @@ def work(request: HttpRequest) -> HttpResponse:
     flagged = selectors.item_list_flagged(year=year, communities=[row.code for row in page])
     for row in page:
         row.flagged = flagged.get(row.code, [])
+    selectors.mark_overdue(year=year, rows=page)
     return render(
         request,
         "ratings/work.html",
@@ -79,6 +80,7 @@ def work(request: HttpRequest) -> HttpResponse:
             "page": page,
             "cascade": cascade,
             "summary": selectors.rating_status_counts_for_user(user=user, year=year),
+            "deadlines": selectors.deadline_list_for_user(user=user, year=year),
             "statuses": RatingStatus,
         },
     )

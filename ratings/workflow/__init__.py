@@ -33,6 +33,7 @@ from .assessments import (
     meets_standard,
 )
 from .common import Conflict, TransitionNotAllowed, WorkflowError, event_committed
+from .deadlines import apply_stage_close, deadline_extend, extension_for, year_deadlines_set
 from .dynamic import plaque_take_back, star_remove
 from .guidance import guidance_close, guidance_note_add, guidance_open, guidance_update
 from .notices import (
@@ -58,6 +59,10 @@ from .stars import BulkResult, Finding, item_decide, items_decide, rating_save, 
 from .years import ratings_mark_incomplete, year_close, year_open, year_publish
 
 __all__ = [
+    "apply_stage_close",
+    "deadline_extend",
+    "extension_for",
+    "year_deadlines_set",
     "application_forward",
     "application_return",
     "application_review_return",

@@ -32,6 +32,7 @@ from .common import (
     record_event,
     require_open,
 )
+from .deadlines import require_apply_window
 from .evidence import evidence_change, files_discarded_on_failure
 from .stars import Finding, _numbers, draft_saved, rating_start, require_not_barred
 
@@ -103,6 +104,7 @@ def application_save(
         if not permissions.in_scope(user, community):
             raise TransitionNotAllowed(_("只能填报本社区(村)的自评。"))
         require_not_barred(community, year)
+        require_apply_window(year, community, existing)
         rating = lock_for_edit(
             StarRating.objects.filter(community=community, year=year),
             expected_version=expected_version,
@@ -174,6 +176,7 @@ def application_submit(
             raise TransitionNotAllowed(_refusal(rating, rating.application_led))
         if not permissions.in_scope(user, rating.community):
             raise TransitionNotAllowed(_("只能申报本社区(村)。"))
+        require_apply_window(rating.year, rating.community, rating)
         items = _locked_items(rating)
         unanswered = [item for item in items if item.self_met is None]
         if unanswered:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import coverage, statistics
-from ..choices import EventAction, NoticeKind, RatingStatus, YearStatus
+from ..choices import SETTLED_RATING_STATUSES, EventAction, NoticeKind, RatingStatus, YearStatus
 from ..models import STAR_COUNT, CoverageSnapshot, RatingYear, StarRating, StarSnapshot, User
 from .common import TransitionNotAllowed, record_event
 from .notices import require_ten_star_notice_settled
@@ -85,7 +85,7 @@ def year_publish(*, user: User, year: RatingYear) -> RatingYear:
 
 
 # Ratings whose outcome is settled: certified, revoked, or not completed when the year closed.
-DECIDED = [RatingStatus.CERTIFIED, RatingStatus.REVOKED, RatingStatus.INCOMPLETE]
+DECIDED = list(SETTLED_RATING_STATUSES)
 
 
 def ratings_mark_incomplete(*, user: User, year: RatingYear, reason: str) -> int:

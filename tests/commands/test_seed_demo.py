@@ -11,6 +11,7 @@ from django.utils import timezone
 from ratings.choices import RatingStatus, Role, YearStatus
 from ratings.models import (
     Assessment,
+    DeadlineExtension,
     Designation,
     DistrictMode,
     Event,
@@ -129,10 +130,15 @@ def assert_lived_in(out: str) -> None:
     assert cases.filter(status="closed").exists()
     assert not cases.filter(rating__stars__gt=5).exclude(rating__status="revoked").exists()
     current_states = set(StarRating.objects.filter(year=2026).values_list("status", flat=True))
+    # Filing is not closed in the demo (an administrator decides that), so nothing has lapsed.
     assert current_states == set(RatingStatus.values) - {
         RatingStatus.REVOKED,
         RatingStatus.INCOMPLETE,
+        RatingStatus.LAPSED,
     }
+    year = RatingYear.objects.get(pk=2026)
+    assert year.apply_due < today < year.prereview_due
+    assert DeadlineExtension.objects.get(year=year).community_id == "150303104707"
     current_stars = set(
         StarRating.objects.filter(year=2026, status=RatingStatus.CERTIFIED).values_list(
             "stars", flat=True

@@ -335,6 +335,35 @@ class Command(BaseCommand):
                 if stage == "returned":
                     plan.returned = {rng.choice(sorted(set(range(1, 11)) - plan.not_met))}
             self._rate(community, year, assessors, certifiers, plan)
+        self._deadlines(admin, year)
+
+    @staticmethod
+    def _deadlines(admin: User, year: RatingYear) -> None:
+        """Stage deadlines around today, set once (an administrator's later dates stay): filing
+        ended three days ago (unfiled applications show 逾期; the stage is not closed), the
+        town's ends in two days (the daily digest tells it), and 赛汗乌素村 has an extension."""
+        if year.apply_due is not None:
+            return
+        today = timezone.localdate()
+        workflow.year_deadlines_set(
+            user=admin,
+            year=year,
+            dues={
+                "apply": today - timedelta(days=3),
+                "prereview": today + timedelta(days=2),
+                "review": today + timedelta(days=21),
+                "certify": today + timedelta(days=45),
+            },
+        )
+        rating = StarRating.objects.filter(year=year, community_id=FILER[1]).first()
+        if rating is None or rating.applied_at is None:
+            workflow.deadline_extend(
+                user=admin,
+                year=year,
+                community=Region.objects.get(pk=FILER[1]),
+                until=today + timedelta(days=7),
+                reason="村“两委”换届，延期一周申报。",
+            )
 
     def _guidance(self, assessors: dict[str, User]) -> None:
         """Fill in the guidance cases opened by certification: one overdue, one closed."""
