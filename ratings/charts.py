@@ -327,10 +327,7 @@ def ten_star_trend(trend: Trend) -> Chart | None:
         rows=[
             [
                 by_year[0].region.name,
-                *(
-                    f"{p.ten_star} / {p.total} ({percent(p.ten_star_share)})" if p.total else "—"
-                    for p in by_year
-                ),
+                *(f"{p.ten_star} / {p.total} ({percent(p.ten_star_share)})" for p in by_year),
             ]
             for by_year in places
         ],
@@ -365,12 +362,7 @@ def coverage_trend(trend: Trend) -> list[Chart]:
         rows=[
             [
                 domain.label,
-                *(
-                    f"{r.meeting} / {r.registered} ({percent(r.meeting_rate)})"
-                    if r.registered
-                    else "—"
-                    for r in rows
-                ),
+                *(f"{r.meeting} / {r.registered} ({percent(r.meeting_rate)})" for r in rows),
             ]
             for domain, rows in trend.coverage
         ],
