@@ -96,7 +96,6 @@ class Chart:
     """One chart: `kind` is "bars" (100% stacked horizontal bars, one per row) or "lines"."""
 
     kind: str
-    ident: str
     title: str
     summary: str  # the chart in a sentence, for screen readers; the table follows
     width: float
@@ -122,7 +121,6 @@ ROW_HEIGHT = 52  # the label line, the bar and a gap
 
 def _stacked(
     *,
-    ident: str,
     title: str,
     summary: str,
     bands: list[tuple[str, str]],
@@ -142,7 +140,6 @@ def _stacked(
         bars.append(BarRow(label, value, n * ROW_HEIGHT + 24, segments, total))
     return Chart(
         kind="bars",
-        ident=ident,
         title=title,
         summary=summary,
         width=BAR_WIDTH,
@@ -187,7 +184,6 @@ def district_comparison(data: YearStatistics) -> Chart:
         total_last=True,
     )
     return _stacked(
-        ident="district-comparison",
         title=_("%(year)s年度各区星级对比") % {"year": data.year},
         summary=_("条形图：%(year)s年度各区社区(村)按星级分组的占比。具体数字见下表。")
         % {"year": data.year},
@@ -232,7 +228,6 @@ def domain_coverage(data: YearStatistics) -> Chart:
         rows=table_rows,
     )
     return _stacked(
-        ident="domain-coverage",
         title=_("%(year)s年度各领域达到创建标准的比例") % {"year": data.year},
         summary=_(
             "条形图：%(year)s年度各创建领域登记单位中达标、已测评未达标和未测评的占比。"
@@ -251,7 +246,6 @@ def domain_coverage(data: YearStatistics) -> Chart:
 
 def _lines(
     *,
-    ident: str,
     title: str,
     summary: str,
     years: list[int],
@@ -297,7 +291,6 @@ def _lines(
         drawn.append(Series(name, colour, dash, line_width, points))
     return Chart(
         kind="lines",
-        ident=ident,
         title=title,
         summary=summary,
         width=width,
@@ -334,7 +327,6 @@ def ten_star_trend(trend: Trend) -> Chart | None:
         total_last=True,
     )
     return _lines(
-        ident="ten-star-trend",
         title=_("十星平安社区(村)占比的变化"),
         summary=_("折线图：%(years)s年各区和全市十星平安社区(村)的占比。具体数字见下表。")
         % {"years": _span(trend.years)},
@@ -369,7 +361,6 @@ def coverage_trend(trend: Trend) -> list[Chart]:
     )
     return [
         _lines(
-            ident=f"coverage-trend-{domain.code}",
             title=domain.label,
             summary=_("折线图：%(domain)s %(years)s年的达标率。具体数字见下表。")
             % {"domain": domain.label, "years": _span(trend.years)},
