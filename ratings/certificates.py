@@ -67,13 +67,15 @@ def certificates_pdf(
 
 
 def _canvas(out: BinaryIO) -> canvas.Canvas:
-    _register_fonts()
+    register_fonts()
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1)
     pdf.setAuthor("、".join(settings.PLAQUE_ISSUER_LINES))
     return pdf
 
 
-def _register_fonts() -> None:
+def register_fonts() -> None:
+    """The typefaces the portal's PDFs embed (certificates, the statistics report), once per
+    process."""
     registered = pdfmetrics.getRegisteredFontNames()
     if SANS not in registered:
         pdfmetrics.registerFont(TTFont(SANS, str(FONT_PATH), subfontIndex=0))

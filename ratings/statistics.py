@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from .choices import PREFIX_LENGTH, RatingStatus, RegionLevel, YearStatus
@@ -26,6 +26,7 @@ from .coverage import CoverageRow, grouped_counts
 from .models import (
     FAMILY_DOMAIN,
     STAR_COUNT,
+    CoverageSnapshot,
     Designation,
     Domain,
     PublicDataVersion,
@@ -222,6 +223,72 @@ def year_statistics(year: RatingYear) -> YearStatistics:
         statistics = _compute(year)
         cache.set(key, statistics, CACHE_SECONDS)
     return statistics
+
+
+@dataclass
+class Trend:
+    """The published years side by side, oldest first: each place's star distribution and each
+    domain's coverage of the whole tree (registered and meeting), as kept at publication. A
+    place or a domain missing from a year has an empty entry for it (no share, not zero)."""
+
+    years: list[int]
+    places: list[list[DistrictStars]]  # the top of the tree first, then the regions below it
+    coverage: list[tuple[Domain, list[CoverageRow]]]
+
+
+def _compute_trend(years: list[RatingYear]) -> Trend:
+    """Every published year's figures in three queries, whatever the number of years and
+    regions: the kept star counts, the kept coverage added up per year and domain, the
+    domains."""
+    numbers = sorted(year.year for year in years)
+    index = {number: i for i, number in enumerate(numbers)}
+    places: dict[str, list[DistrictStars]] = {}
+    kept = StarSnapshot.objects.filter(year__in=numbers).select_related("region")
+    for row in kept:
+        if row.region_id not in places:
+            places[row.region_id] = [DistrictStars(region=row.region) for _n in numbers]
+        places[row.region_id][index[row.year_id]].counts[row.stars] = row.count
+    ordered = sorted(places.values(), key=lambda p: (p[0].region.level, p[0].region.code))
+    if not ordered:
+        return Trend(years=numbers, places=[], coverage=[])
+    root = ordered[0][0].region
+    sums = (
+        CoverageSnapshot.objects.filter(year__in=numbers)
+        .filter(within_q(root.prefix, "region_id"))
+        .values("year_id", "domain_id")
+        .annotate(registered=Sum("registered"), meeting=Sum("meeting"))
+        .order_by()
+    )
+    figures = {(row["year_id"], row["domain_id"]): row for row in sums}
+    coverage = []
+    for domain in Domain.objects.all():
+        rows = []
+        for number in numbers:
+            row = figures.get((number, domain.code), {})
+            rows.append(
+                CoverageRow(
+                    domain=domain,
+                    region=root,
+                    registered=row.get("registered", 0),
+                    meeting=row.get("meeting", 0),
+                )
+            )
+        coverage.append((domain, rows))
+    return Trend(years=numbers, places=ordered, coverage=coverage)
+
+
+def trend(years: list[RatingYear]) -> Trend:
+    """The figures of the given published years as published, from the cache when nothing
+    public has changed since."""
+    if any(year.status != YearStatus.PUBLISHED for year in years):
+        raise ValueError("only published years have public statistics")
+    numbers = "-".join(str(year.year) for year in sorted(years, key=lambda y: y.year))
+    key = f"public-trend:{numbers}:{public_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = _compute_trend(years)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def headline(year: RatingYear) -> dict:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("honours/export.<fmt:fmt>", public.honours_export, name="honours_export"),
     path("stats/", public.stats, name="stats"),
     path("stats/export.<fmt:fmt>", public.stats_export, name="stats_export"),
+    path("stats/<year:year>/report.pdf", public.stats_report, name="stats_report"),
     path("verify/", public.verify, name="verify"),
     path("verify/<str:number>/", public.verify_number, name="verify_number"),
     path("years/<year:year>/commendation/", public.commendation, name="commendation"),

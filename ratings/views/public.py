@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .. import selectors, statistics
+from .. import charts, reports, selectors, statistics
 from ..choices import ItemStatus, YearStatus
 from ..forms import FilterForm, HonoursFilterForm, VerifyForm
 from ..models import STAR_COUNT, Domain, Plaque, RatingYear, StarItem, StarStandard
@@ -264,14 +264,34 @@ def _stats_year(request: HttpRequest) -> tuple[list[RatingYear], RatingYear | No
 
 
 def stats(request: HttpRequest) -> HttpResponse:
-    """A published year's star distribution and coverage, as charts and tables."""
+    """A published year's star distribution and coverage, and every published year's, as
+    charts and tables."""
     years, year = _stats_year(request)
     data = statistics.year_statistics(year) if year else None
     return render(
         request,
         "public/stats.html",
-        {"years": years, "year": year, "data": data, "star_range": range(STAR_COUNT, -1, -1)},
+        {
+            "years": years,
+            "year": year,
+            "data": data,
+            "charts": charts.statistics_charts(data, statistics.trend(years)) if data else None,
+            "star_range": range(STAR_COUNT, -1, -1),
+        },
     )
+
+
+def stats_report(request: HttpRequest, year: int) -> HttpResponse:
+    """A published year's statistics as a printable A4 PDF: the page's charts and tables, the
+    trend up to that year."""
+    rating_year = _published_year(year)
+    earlier = [y for y in statistics.published_years() if y.year <= year]
+    content = reports.statistics_report_pdf(
+        statistics.year_statistics(rating_year), statistics.trend(earlier), rating_year
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="stats-{year}.pdf"'
+    return response
 
 
 def _stats_records(data) -> tuple[list[str], list[list]]:

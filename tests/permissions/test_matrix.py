@@ -46,6 +46,7 @@ PUBLIC_URLS = {
     "honours_export",
     "stats",
     "stats_export",
+    "stats_report",
     "verify",
     "verify_number",
     "commendation",

@@ -131,6 +131,7 @@ PUBLIC = [
     ),
     Target("stats", "get", lambda w: reverse("stats"), "anonymous"),
     Target("stats_export", "get", lambda w: reverse("stats_export", args=["csv"]), "anonymous"),
+    Target("stats_report", "get", lambda w: reverse("stats_report", args=[2025]), "anonymous"),
     Target("verify", "get", lambda w: reverse("verify"), "anonymous"),
     Target(
         "verify_number",

@@ -5,23 +5,27 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+import subprocess
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from ratings import coverage, services, statistics, workflow
-from ratings.choices import EventAction
+from ratings.choices import EventAction, YearStatus
 from ratings.models import (
     Authority,
+    CoverageSnapshot,
     Designation,
     Domain,
     Event,
     RatingYear,
     Region,
+    StarSnapshot,
     Unit,
 )
 from ratings.ratelimit import client_address
@@ -501,6 +505,135 @@ class TestPublishedFiguresStay:
 
 
 # -- the footer and the statement ----------------------------------------------------------------
+
+
+def published_earlier(number: int, *, more: int) -> RatingYear:
+    """An earlier published year whose kept figures are 2025's with `more` communities at
+    every star count and `more` units registered in every place: different, and known."""
+    year = RatingYear.objects.create(
+        year=number,
+        status=YearStatus.PUBLISHED,
+        published_at=timezone.now() - timedelta(days=365 * (2025 - number)),
+    )
+    StarSnapshot.objects.bulk_create(
+        StarSnapshot(year=year, region_id=row.region_id, stars=row.stars, count=row.count + more)
+        for row in StarSnapshot.objects.filter(year_id=2025)
+    )
+    CoverageSnapshot.objects.bulk_create(
+        CoverageSnapshot(
+            year=year,
+            domain_id=row.domain_id,
+            region_id=row.region_id,
+            registered=row.registered + more,
+            assessed=row.assessed,
+            meeting=row.meeting,
+        )
+        for row in CoverageSnapshot.objects.filter(year_id=2025)
+    )
+    cache.clear()  # the public data version did not move: these rows were written directly
+    return year
+
+
+def kept_stars(year: int) -> dict[str, tuple[int, int, int, int]]:
+    """Region name → ten stars, six to nine, five or fewer, all: from the kept rows."""
+    figures: dict[str, list[int]] = {}
+    for row in StarSnapshot.objects.filter(year_id=year).select_related("region"):
+        counts = figures.setdefault(row.region.name, [0] * 11)
+        counts[row.stars] = row.count
+    return {name: (c[10], sum(c[6:10]), sum(c[:6]), sum(c)) for name, c in figures.items()}
+
+
+def pdf_text(content: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+
+
+class TestStatisticsCharts:
+    """/stats/: districts compared and the published years side by side, each chart with the
+    table of what it draws; the same as an A4 PDF."""
+
+    def test_chart_tables_hold_the_figures_kept_at_publication(self, client, published):
+        published_earlier(2024, more=2)
+        response = client.get("/stats/")
+        charts = response.context["charts"]
+        kept = {2024: kept_stars(2024), 2025: kept_stars(2025)}
+
+        comparison = {row[0]: row[1:] for row in charts.comparison.table.rows}
+        assert comparison.keys() == kept[2025].keys()
+        for name, (ten, middle, low, total) in kept[2025].items():
+            assert comparison[name][:4] == [str(ten), str(middle), str(low), str(total)]
+        assert comparison["乌海市"][:4] == ["2", "1", "0", "3"]  # as published, revoked or not
+
+        assert charts.ten_star_trend.table.header[1:] == ["2024", "2025"]
+        for name, *cells in charts.ten_star_trend.table.rows:
+            for cell, number in zip(cells, (2024, 2025), strict=True):
+                ten, _middle, _low, total = kept[number][name]
+                assert cell.startswith(f"{ten} / {total} (")
+        assert charts.ten_star_trend.table.rows[-1][0] == "乌海市"  # the city last, as a total
+
+        hotel = next(r for r in charts.coverage_trend[0].table.rows if r[0] == "平安宾馆(旅店)")
+        assert hotel[1:] == ["2 / 4 (50.0%)", "2 / 2 (100.0%)"]
+        coverage = {r[0]: r[1:] for r in charts.coverage.table.rows}
+        assert coverage["平安宾馆(旅店)"] == ["2", "2", "2", "1", "100.0%"]
+
+        page = body(response)
+        for table in (charts.comparison.table, charts.ten_star_trend.table):
+            for row in table.rows:
+                for cell in row:
+                    assert f">{cell}<" in page
+
+    def test_charts_are_labelled_svg_without_inline_styles(self, client, published):
+        page = body(client.get("/stats/?year=2025"))
+        assert page.count('role="img"') >= 4 and page.count("<title>") >= 4
+        assert 'aria-label="条形图：2025年度各区社区(村)按星级分组的占比。' in page
+        assert "style=" not in page.split("<main", 1)[1]
+        client.cookies["django_language"] = "en"
+        english = body(client.get("/stats/"))
+        assert "Stars by district, 2025" in english and "Ten-star share over the years" in english
+
+    def test_queries_do_not_grow_with_the_years(self, client, published):
+        cache.clear()
+        one_year = count_queries(client, "/stats/")
+        for number in (2021, 2022, 2023, 2024):
+            published_earlier(number, more=number - 2020)
+        assert count_queries(client, "/stats/") == one_year
+        assert len(client.get("/stats/").context["charts"].ten_star_trend.table.header) == 6
+
+    def test_report_is_an_a4_pdf_of_the_year(self, client, published):
+        published_earlier(2024, more=1)
+        response = client.get(reverse("stats_report", args=[2025]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"] == 'attachment; filename="stats-2025.pdf"'
+        assert response.content.startswith(b"%PDF-")
+        text = pdf_text(response.content)
+        assert "2025年度平安乌海统计报告" in text and "海南区" in text
+        # The trend up to the report's year, in Chinese whatever the interface language.
+        assert "十星平安社区(村)占比的变化" in text and "2024" in text
+        earlier = pdf_text(client.get(reverse("stats_report", args=[2024])).content)
+        assert "2024年度平安乌海统计报告" in earlier and "\n2025\n" not in earlier
+
+    def test_report_costs_the_same_whatever_the_years(self, client, published):
+        def queries() -> int:
+            cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get("/stats/2025/report.pdf").status_code == 200
+            return len(captured)
+
+        one_year = queries()
+        for number in (2022, 2023, 2024):
+            published_earlier(number, more=1)
+        assert queries() == one_year
+
+    @pytest.mark.parametrize(
+        "url", ["/stats/2026/report.pdf", "/stats/1999/report.pdf", "/stats/20x5/report.pdf"]
+    )
+    def test_report_of_a_year_not_published_is_not_found(self, client, published, url):
+        assert client.get(url).status_code == 404
+
+    def test_the_page_links_the_report(self, client, published):
+        assert 'href="/stats/2025/report.pdf"' in body(client.get("/stats/"))
 
 
 def test_footer_shows_the_registrations_that_are_set(client, settings):
