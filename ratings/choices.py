@@ -194,6 +194,9 @@ class EventAction(models.TextChoices):
     OBJECTION_ASSIGN = "objection_assign", _("交办异议")
     OBJECTION_UPHOLD = "objection_uphold", _("认定异议成立")
     OBJECTION_DISMISS = "objection_dismiss", _("认定异议不成立")
+    REREVIEW_OPEN = "rereview_open", _("开展复查")
+    REREVIEW_PASS = "rereview_pass", _("复查通过")
+    REREVIEW_FAIL = "rereview_fail", _("复查未通过")
 
 
 DECISION_TO_ACTION = {
@@ -233,3 +236,11 @@ class ObjectionStatus(models.TextChoices):
 class CalendarSource(models.TextChoices):
     PACKAGE = "package", _("国务院办公厅通知（chinese-calendar）")
     ADMIN = "admin", _("管理员录入")
+
+
+class RereviewStatus(models.TextChoices):
+    """Where one community of a re-review (复查) stands."""
+
+    PENDING = "pending", _("待复查")
+    PASSED = "passed", _("复查通过")
+    FAILED = "failed", _("复查未通过")

@@ -26,6 +26,7 @@ from .models import (
     Objection,
     RatingYear,
     Region,
+    RereviewEntry,
     StarItem,
     StarRating,
     Unit,
@@ -411,6 +412,32 @@ def can_find_objection(user: User, objection: Objection) -> bool:
         and objection.assigned_to_id is not None
         and objection.assigned_to_id == user.authority_id
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Re-review (复查) of ten-star communities
+
+
+def rereview_entries_q(user: User) -> Q:
+    """The communities of re-reviews a user may see (a filter on RereviewEntry):
+    administrators all of them; an assessor those inside their region."""
+    if not user.is_authenticated:
+        return NOTHING
+    if user.is_portal_admin:
+        return Q()
+    if user.is_assessor:
+        return community_scope_q(user, "community_id")
+    return NOTHING
+
+
+def can_open_rereview(user: User) -> bool:
+    """Administrators open re-reviews and, after a failed one, take the stars away."""
+    return can_administer(user)
+
+
+def can_find_rereview(user: User, entry: RereviewEntry) -> bool:
+    """The assessors of the community's district record the re-review's finding."""
+    return user.is_authenticated and can_score(user) and in_scope(user, entry.community)
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from .views import (
     notices,
     public,
     ratings,
+    rereviews,
     units,
 )
 
@@ -181,6 +182,17 @@ urlpatterns = [
     path("objections/<id:pk>/assign/", notices.objection_assign, name="objection_assign"),
     path("objections/<id:pk>/finding/", notices.objection_find, name="objection_find"),
     path("objections/<id:pk>/evidence/", notices.objection_evidence, name="objection_evidence"),
+    # Re-review (复查) of ten-star communities
+    path("manage/rereviews/", rereviews.rereview_list, name="rereview_list"),
+    path("manage/rereviews/new/", rereviews.rereview_open, name="rereview_open"),
+    path("manage/rereviews/<id:pk>/", rereviews.rereview_detail, name="rereview_detail"),
+    path("rereviews/", rereviews.rereview_work, name="rereview_work"),
+    path("rereviews/<id:pk>/", rereviews.rereview_find, name="rereview_find"),
+    path(
+        "rereviews/<id:pk>/remove-stars/",
+        rereviews.rereview_stars_remove,
+        name="rereview_stars_remove",
+    ),
     path(
         "manage/plaques/to-take-back/", manage.plaques_not_taken_back, name="plaques_not_taken_back"
     ),

@@ -58,8 +58,18 @@ from .ratings import (
     PrereviewForm,
     RatingEditForm,
 )
+from .rereviews import (
+    RereviewFilterForm,
+    RereviewFindForm,
+    RereviewOpenForm,
+    RereviewStarsForm,
+)
 
 __all__ = [
+    "RereviewFilterForm",
+    "RereviewFindForm",
+    "RereviewOpenForm",
+    "RereviewStarsForm",
     "BatchNoticeForm",
     "NamingDocumentForm",
     "NoticeFilterForm",

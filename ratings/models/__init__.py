@@ -25,6 +25,7 @@ from .plaques import Plaque, PrintJob, print_path
 from .programme import STAR_COUNT, Authority, Criterion, Domain, RatingYear, StarStandard, WorkArea
 from .publication import CoverageSnapshot, PublicDataVersion, StarSnapshot
 from .regions import KINDS_BY_LEVEL, ROOT_LEVELS, Region, RegionQuerySet, code_range, within_q
+from .rereviews import Rereview, RereviewEntry
 from .stars import StarItem, StarRating, outcome_for
 from .units import (
     CREDIT_CODE_CHARS,
@@ -69,6 +70,8 @@ __all__ = [
     "CoverageSnapshot",
     "PublicDataVersion",
     "StarSnapshot",
+    "Rereview",
+    "RereviewEntry",
     "KINDS_BY_LEVEL",
     "ROOT_LEVELS",
     "Region",

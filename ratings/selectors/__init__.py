@@ -59,6 +59,14 @@ from .regions import (
     region_scope_root,
     unit_region_list_for_user,
 )
+from .rereviews import (
+    rereview_count_awaiting,
+    rereview_count_to_remove,
+    rereview_entry_get_for_user,
+    rereview_entry_list_for_user,
+    rereview_get,
+    rereview_list,
+)
 from .units import unit_get_for_user, unit_list_for_user
 from .years import year_current, year_get, year_list_with_figures
 
@@ -108,6 +116,12 @@ __all__ = [
     "designation_candidate_list",
     "designation_get",
     "designation_list",
+    "rereview_count_awaiting",
+    "rereview_count_to_remove",
+    "rereview_entry_get_for_user",
+    "rereview_entry_list_for_user",
+    "rereview_get",
+    "rereview_list",
     "notice_entry_list",
     "notice_get",
     "notice_list",

@@ -15,6 +15,7 @@ from ..models import Event, RatingYear, StarRating, User
 from .assessments import assessment_review_list_for_user
 from .counting import count_rows
 from .ratings import item_list_for_user
+from .rereviews import rereview_count_awaiting, rereview_count_to_remove
 from .years import year_current
 
 
@@ -49,12 +50,27 @@ def todo_list_for_user(*, user: User) -> list[Todo]:
                 reverse("work") + "?" + urlencode({"year": year.year, "mine": "on"}),
             )
         )
+    if permissions.can_score(user):
+        todos.append(
+            Todo(
+                _("待复查的十星社区(村)"),
+                rereview_count_awaiting(user=user),
+                reverse("rereview_work") + "?" + urlencode({"status": "pending"}),
+            )
+        )
     if permissions.can_administer(user):
         todos.append(
             Todo(
                 _("已截止待公布的年度"),
                 RatingYear.objects.filter(status=YearStatus.CLOSED).count(),
                 reverse("manage_years"),
+            )
+        )
+        todos.append(
+            Todo(
+                _("复查未通过待摘星"),
+                rereview_count_to_remove(),
+                reverse("rereview_work") + "?" + urlencode({"status": "to_remove"}),
             )
         )
     return todos

@@ -17,8 +17,16 @@ from django.utils import timezone
 
 from ratings import services
 from ratings import urls as rating_urls
-from ratings.choices import ItemStatus, RatingStatus
-from ratings.models import Authority, Event, EvidenceFile, StarRating, Unit
+from ratings.choices import ItemStatus, RatingStatus, RereviewStatus
+from ratings.models import (
+    Authority,
+    Event,
+    EvidenceFile,
+    Rereview,
+    RereviewEntry,
+    StarRating,
+    Unit,
+)
 from tests.factories import UserFactory, certifier
 from tests.helpers import BAYINTAOHAI, WUDA_COMMUNITY, item
 from tests.world import World
@@ -123,6 +131,24 @@ def print_job_url(name: str, world: World) -> str:
 
 def objection_url(name: str, world: World) -> str:
     return reverse(name, args=[world.objection.pk])
+
+
+def rereview_entry(world: World, *, failed: bool = False) -> RereviewEntry:
+    """A re-review of 2025 holding 利民社区 (海南区), pending or failed on standard 1. Made
+    directly, without an event: the matrix counts events to see that a refusal changes nothing."""
+    rereview = Rereview.objects.create(
+        year_id=2025, title="2025年度复查", population=1, opened_by=world.users["admin"]
+    )
+    entry = RereviewEntry.objects.create(
+        rereview=rereview,
+        rating=world.ten_star,
+        community_id=world.ten_star.community_id,
+        status=RereviewStatus.FAILED if failed else RereviewStatus.PENDING,
+        finding="辖区发生刑事案件" if failed else "",
+    )
+    if failed:
+        entry.failed_standards.set([1])
+    return entry
 
 
 def notice_text(**extra) -> dict:
@@ -277,6 +303,24 @@ ROWS = [
     Row("objection_find", "post", lambda w: objection_url("objection_find", w),        statuses(LOGIN, 403, 403, 302, 404, 302, 403, 403, 403, 403),
         data=lambda w: {"finding": "dismissed", "reason": "经核查，已于9月整改到位。"}),
     Row("objection_evidence", "get", lambda w: objection_url("objection_evidence", w), statuses(LOGIN, 403, 403, 200, 404, 200, 403, 403, 403, 403)),
+    # Re-review (复查): administrators open and follow it; the assessors of the community's
+    # district record the finding; administrators take the stars of a failed one away.
+    Row("rereview_list", "get", lambda w: reverse("rereview_list"),                    statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+    Row("rereview_open", "get", lambda w: reverse("rereview_open"),                    statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+    Row("rereview_open", "post", lambda w: reverse("rereview_open"),                   statuses(LOGIN, 403, 403, 403, 403, 302, 403, 403, 403, 403),
+        data=lambda w: {"year": 2025, "title": "2025年度复查", "scope": "sample", "size": 1, "seed": "42"}),
+    Row("rereview_detail", "get", lambda w: reverse("rereview_detail", args=[rereview_entry(w).rereview_id]),
+        statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+    Row("rereview_work", "get", lambda w: reverse("rereview_work"),                    statuses(LOGIN, 200, 200, 403, 403, 200, 403, 403, 403, 403)),
+    Row("rereview_find", "get", lambda w: reverse("rereview_find", args=[rereview_entry(w).pk]),
+        statuses(LOGIN, 200, 404, 403, 403, 200, 403, 403, 403, 403)),
+    Row("rereview_find", "post", lambda w: reverse("rereview_find", args=[rereview_entry(w).pk]),
+        statuses(LOGIN, 302, 404, 403, 403, 403, 403, 403, 403, 403),
+        data=lambda w: {"finding": "failed", "standards": [1, 2], "reason": "辖区发生刑事案件"}),
+    Row("rereview_stars_remove", "get", lambda w: reverse("rereview_stars_remove", args=[rereview_entry(w, failed=True).pk]),
+        statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+    Row("rereview_stars_remove", "post", lambda w: reverse("rereview_stars_remove", args=[rereview_entry(w, failed=True).pk]),
+        statuses(LOGIN, 403, 403, 403, 403, 302, 403, 403, 403, 403), data=lambda w: {"document_number": "乌公发〔2026〕9号"}),
     # The creation domains. Columns 4 and 5: the lead department of hotels, and of schools.
     domain_row("unit_list", "get", lambda w: reverse("unit_list"),                    statuses(LOGIN, 200, 200, 403, 403, 200, 403, 403, 403, 403)),
     domain_row("unit_create", "get", lambda w: reverse("unit_create"),                statuses(LOGIN, 200, 200, 403, 403, 200, 403, 403, 403, 403)),
