@@ -197,6 +197,9 @@ class EventAction(models.TextChoices):
     REREVIEW_OPEN = "rereview_open", _("开展复查")
     REREVIEW_PASS = "rereview_pass", _("复查通过")
     REREVIEW_FAIL = "rereview_fail", _("复查未通过")
+    REPORT_RECEIVE = "report_receive", _("受理群众反映")
+    REPORT_UPHOLD = "report_uphold", _("认定群众反映属实")
+    REPORT_DISMISS = "report_dismiss", _("认定群众反映不属实")
 
 
 DECISION_TO_ACTION = {
@@ -244,3 +247,11 @@ class RereviewStatus(models.TextChoices):
     PENDING = "pending", _("待复查")
     PASSED = "passed", _("复查通过")
     FAILED = "failed", _("复查未通过")
+
+
+class ReportStatus(models.TextChoices):
+    """A resident's report (反映问题) about a ten-star community, and its finding."""
+
+    RECEIVED = "received", _("已受理")
+    UPHELD = "upheld", _("反映属实")
+    DISMISSED = "dismissed", _("反映不属实")

@@ -27,6 +27,7 @@ from .models import (
     RatingYear,
     Region,
     RereviewEntry,
+    ResidentReport,
     StarItem,
     StarRating,
     Unit,
@@ -438,6 +439,29 @@ def can_open_rereview(user: User) -> bool:
 def can_find_rereview(user: User, entry: RereviewEntry) -> bool:
     """The assessors of the community's district record the re-review's finding."""
     return user.is_authenticated and can_score(user) and in_scope(user, entry.community)
+
+
+# --------------------------------------------------------------------------------------------
+# Residents' reports (反映问题)
+
+
+def reports_q(user: User) -> Q:
+    """The residents' reports a user may read (a filter on ResidentReport): administrators all
+    of them; an assessor those about communities inside their region."""
+    if not user.is_authenticated:
+        return NOTHING
+    if user.is_portal_admin:
+        return Q()
+    if user.is_assessor:
+        return community_scope_q(user, "community_id")
+    return NOTHING
+
+
+def can_find_report(user: User, report: ResidentReport) -> bool:
+    """Administrators, and the assessors of the community's district, answer a report."""
+    if can_administer(user):
+        return True
+    return user.is_authenticated and user.is_assessor and in_scope(user, report.community)
 
 
 # --------------------------------------------------------------------------------------------

@@ -280,6 +280,8 @@ RATE_LIMITS = {
     "password_reset": 5,
     # Objections to a public notice: a person sends one or two; more is someone flooding.
     "objection": env.int("OBJECTION_RATE_LIMIT", default=3),
+    # Residents' reports through a plaque's verification page: the same rule.
+    "report": env.int("REPORT_RATE_LIMIT", default=3),
 }
 # Behind a reverse proxy, the META key of the header it sets to the client's address
 # (HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP); empty means REMOTE_ADDR. Each proxy appends the

@@ -48,6 +48,9 @@ from .notices import (
     ObjectionFilterForm,
     ObjectionFindForm,
     ObjectionForm,
+    RealNameForm,
+    ReportFilterForm,
+    ReportFindForm,
 )
 from .ratings import (
     MET_CHOICES,
@@ -66,6 +69,9 @@ from .rereviews import (
 )
 
 __all__ = [
+    "RealNameForm",
+    "ReportFilterForm",
+    "ReportFindForm",
     "RereviewFilterForm",
     "RereviewFindForm",
     "RereviewOpenForm",

@@ -25,6 +25,7 @@ from .plaques import Plaque, PrintJob, print_path
 from .programme import STAR_COUNT, Authority, Criterion, Domain, RatingYear, StarStandard, WorkArea
 from .publication import CoverageSnapshot, PublicDataVersion, StarSnapshot
 from .regions import KINDS_BY_LEVEL, ROOT_LEVELS, Region, RegionQuerySet, code_range, within_q
+from .reports import ResidentReport, report_path
 from .rereviews import Rereview, RereviewEntry
 from .stars import StarItem, StarRating, outcome_for
 from .units import (
@@ -70,6 +71,8 @@ __all__ = [
     "CoverageSnapshot",
     "PublicDataVersion",
     "StarSnapshot",
+    "ResidentReport",
+    "report_path",
     "Rereview",
     "RereviewEntry",
     "KINDS_BY_LEVEL",

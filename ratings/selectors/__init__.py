@@ -59,6 +59,12 @@ from .regions import (
     region_scope_root,
     unit_region_list_for_user,
 )
+from .reports import (
+    report_count_awaiting,
+    report_get_by_receipt,
+    report_get_for_user,
+    report_list_for_user,
+)
 from .rereviews import (
     rereview_count_awaiting,
     rereview_count_to_remove,
@@ -116,6 +122,10 @@ __all__ = [
     "designation_candidate_list",
     "designation_get",
     "designation_list",
+    "report_count_awaiting",
+    "report_get_by_receipt",
+    "report_get_for_user",
+    "report_list_for_user",
     "rereview_count_awaiting",
     "rereview_count_to_remove",
     "rereview_entry_get_for_user",

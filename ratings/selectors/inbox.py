@@ -15,6 +15,7 @@ from ..models import Event, RatingYear, StarRating, User
 from .assessments import assessment_review_list_for_user
 from .counting import count_rows
 from .ratings import item_list_for_user
+from .reports import report_count_awaiting
 from .rereviews import rereview_count_awaiting, rereview_count_to_remove
 from .years import year_current
 
@@ -56,6 +57,14 @@ def todo_list_for_user(*, user: User) -> list[Todo]:
                 _("待复查的十星社区(村)"),
                 rereview_count_awaiting(user=user),
                 reverse("rereview_work") + "?" + urlencode({"status": "pending"}),
+            )
+        )
+    if permissions.can_score(user) or permissions.can_administer(user):
+        todos.append(
+            Todo(
+                _("待答复的群众反映"),
+                report_count_awaiting(user=user),
+                reverse("report_list") + "?" + urlencode({"status": "received"}),
             )
         )
     if permissions.can_administer(user):

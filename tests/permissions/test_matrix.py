@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +25,10 @@ from ratings.models import (
     EvidenceFile,
     Rereview,
     RereviewEntry,
+    ResidentReport,
     StarRating,
     Unit,
+    new_receipt,
 )
 from tests.factories import UserFactory, certifier
 from tests.helpers import BAYINTAOHAI, WUDA_COMMUNITY, item
@@ -61,6 +64,8 @@ PUBLIC_URLS = {
     "notice_list",
     "notice_detail",
     "objection_status",
+    "report_new",
+    "report_status",
     "statement",
 }
 LOGIN = 302
@@ -149,6 +154,29 @@ def rereview_entry(world: World, *, failed: bool = False) -> RereviewEntry:
     if failed:
         entry.failed_standards.set([1])
     return entry
+
+
+def resident_report(world: World) -> ResidentReport:
+    """A resident's report about 利民社区 (海南区) with a file, made directly (no event)."""
+    report = ResidentReport(
+        plaque=world.plaque,
+        rating=world.ten_star,
+        community_id=world.ten_star.community_id,
+        receipt=new_receipt(2026, "FY"),
+        facts="社区东门路灯损坏三个月，夜间多次发生盗窃。",
+        name="赵春梅",
+        phone="13847301234",
+        evidence_name="照片.pdf",
+        evidence_type="application/pdf",
+        evidence_ext=".pdf",
+    )
+    report.evidence.save("照片.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    report.save()
+    return report
+
+
+def report_url(name: str, world: World) -> str:
+    return reverse(name, args=[resident_report(world).pk])
 
 
 def notice_text(**extra) -> dict:
@@ -303,6 +331,13 @@ ROWS = [
     Row("objection_find", "post", lambda w: objection_url("objection_find", w),        statuses(LOGIN, 403, 403, 302, 404, 302, 403, 403, 403, 403),
         data=lambda w: {"finding": "dismissed", "reason": "经核查，已于9月整改到位。"}),
     Row("objection_evidence", "get", lambda w: objection_url("objection_evidence", w), statuses(LOGIN, 403, 403, 200, 404, 200, 403, 403, 403, 403)),
+    # Residents' reports: administrators, and the assessors of the community's district.
+    Row("report_list", "get", lambda w: reverse("report_list"),                        statuses(LOGIN, 200, 200, 403, 403, 200, 403, 403, 403, 403)),
+    Row("report_detail", "get", lambda w: report_url("report_detail", w),              statuses(LOGIN, 200, 404, 403, 403, 200, 403, 403, 403, 403)),
+    Row("report_find", "get", lambda w: report_url("report_find", w),                  statuses(LOGIN, 200, 404, 403, 403, 200, 403, 403, 403, 403)),
+    Row("report_find", "post", lambda w: report_url("report_find", w),                 statuses(LOGIN, 302, 404, 403, 403, 302, 403, 403, 403, 403),
+        data=lambda w: {"finding": "dismissed", "reason": "经核实，路灯已修复。"}),
+    Row("report_evidence", "get", lambda w: report_url("report_evidence", w),          statuses(LOGIN, 200, 404, 403, 403, 200, 403, 403, 403, 403)),
     # Re-review (复查): administrators open and follow it; the assessors of the community's
     # district record the finding; administrators take the stars of a failed one away.
     Row("rereview_list", "get", lambda w: reverse("rereview_list"),                    statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
