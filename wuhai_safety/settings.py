@@ -274,6 +274,9 @@ if "redis" in CACHES["default"]["BACKEND"].lower():
         {"socket_connect_timeout": 1, "socket_timeout": 1}
     )
 # Requests a minute per client address; the verification page is reached by scanning QR codes.
+# 群众口碑: a community whose satisfaction rate (per cent) is below this is flagged for the
+# administrators on the year's publish page.
+SATISFACTION_THRESHOLD = env.float("SATISFACTION_THRESHOLD", default=80.0)
 RATE_LIMITS = {
     "verify": env.int("VERIFY_RATE_LIMIT", default=30),
     # Each request may send an e-mail: a handful a minute is plenty for a person.

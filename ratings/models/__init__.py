@@ -28,6 +28,7 @@ from .regions import KINDS_BY_LEVEL, ROOT_LEVELS, Region, RegionQuerySet, code_r
 from .reports import ResidentReport, report_path
 from .rereviews import Rereview, RereviewEntry
 from .stars import StarItem, StarRating, outcome_for
+from .surveys import Rate, SurveyResult
 from .units import (
     CREDIT_CODE_CHARS,
     CREDIT_CODE_WEIGHTS,
@@ -81,6 +82,8 @@ __all__ = [
     "RegionQuerySet",
     "code_range",
     "within_q",
+    "Rate",
+    "SurveyResult",
     "StarItem",
     "StarRating",
     "outcome_for",

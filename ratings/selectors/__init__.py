@@ -73,6 +73,7 @@ from .rereviews import (
     rereview_get,
     rereview_list,
 )
+from .surveys import AreaRate, survey_list_below, survey_rates
 from .units import unit_get_for_user, unit_list_for_user
 from .years import year_current, year_get, year_list_with_figures
 
@@ -122,6 +123,9 @@ __all__ = [
     "designation_candidate_list",
     "designation_get",
     "designation_list",
+    "AreaRate",
+    "survey_list_below",
+    "survey_rates",
     "report_count_awaiting",
     "report_get_by_receipt",
     "report_get_for_user",

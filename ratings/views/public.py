@@ -267,10 +267,18 @@ def stats(request: HttpRequest) -> HttpResponse:
     """A published year's star distribution and coverage, as charts and tables."""
     years, year = _stats_year(request)
     data = statistics.year_statistics(year) if year else None
+    districts, city = selectors.survey_rates(year=year.year) if year else ([], None)
     return render(
         request,
         "public/stats.html",
-        {"years": years, "year": year, "data": data, "star_range": range(STAR_COUNT, -1, -1)},
+        {
+            "years": years,
+            "year": year,
+            "data": data,
+            "star_range": range(STAR_COUNT, -1, -1),
+            "satisfaction": districts,
+            "satisfaction_city": city,
+        },
     )
 
 
