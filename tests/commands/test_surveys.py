@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -115,6 +116,7 @@ def test_below_the_threshold_is_flagged_on_the_publish_page(
 def test_the_public_statistics_show_district_and_city_rates(
     client, admin_user, assessor, certifiers
 ):
+    cache.clear()  # public statistics are cached by year and public data version
     year = workflow.year_open(user=None, year=2025)
     published_year_with(
         assessor, certifiers, admin_user, year, [(Region.objects.get(pk="150303102501"), None)]

@@ -8,6 +8,7 @@ import re
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from ratings import workflow
@@ -101,6 +102,7 @@ def test_incomplete_refused_in_an_open_year(year, admin_user):
 
 
 def test_incomplete_counts_apart_in_the_public_statistics(client, assessor, certifiers, admin_user):
+    cache.clear()  # public statistics are cached by year and public data version
     past = workflow.year_open(user=None, year=2025)
     rating = submitted_rating(assessor, Region.objects.get(pk="150303102501"), past)
     decide_all(rating, certifiers)
