@@ -68,6 +68,7 @@ from .models import (
     StarRating,
     StarSnapshot,
     StarStandard,
+    SurveyResult,
     Unit,
     User,
     WorkArea,
@@ -77,6 +78,7 @@ from .resources import (
     CriterionResource,
     RegionResource,
     StarStandardResource,
+    SurveyResultResource,
     UnitResource,
     UserResource,
 )
@@ -418,6 +420,16 @@ class UnitAdmin(SpreadsheetAdmin):
     list_select_related = ["domain", "region"]
     show_full_result_count = False
     readonly_fields = ["created_by", "created_at"]
+
+
+@admin.register(SurveyResult)
+class SurveyResultAdmin(SpreadsheetAdmin):
+    resource_classes = [SurveyResultResource]
+    list_display = ["community", "year", "sample_size", "satisfied"]
+    list_filter = ["year"]
+    search_fields = ["community__name", "community__code"]
+    autocomplete_fields = ["community"]
+    list_select_related = ["community"]
 
 
 @admin.register(RatingYear)

@@ -220,6 +220,12 @@ class EventAction(models.TextChoices):
     APPLY_CLOSE = "apply_close", _("截止申报")
     APPLY_LAPSE = "apply_lapse", _("逾期未申报")
     DIGEST = "digest", _("每日待办提醒")
+    REREVIEW_OPEN = "rereview_open", _("开展复查")
+    REREVIEW_PASS = "rereview_pass", _("复查通过")
+    REREVIEW_FAIL = "rereview_fail", _("复查未通过")
+    REPORT_RECEIVE = "report_receive", _("受理群众反映")
+    REPORT_UPHOLD = "report_uphold", _("认定群众反映属实")
+    REPORT_DISMISS = "report_dismiss", _("认定群众反映不属实")
 
 
 DECISION_TO_ACTION = {
@@ -259,3 +265,19 @@ class ObjectionStatus(models.TextChoices):
 class CalendarSource(models.TextChoices):
     PACKAGE = "package", _("国务院办公厅通知（chinese-calendar）")
     ADMIN = "admin", _("管理员录入")
+
+
+class RereviewStatus(models.TextChoices):
+    """Where one community of a re-review (复查) stands."""
+
+    PENDING = "pending", _("待复查")
+    PASSED = "passed", _("复查通过")
+    FAILED = "failed", _("复查未通过")
+
+
+class ReportStatus(models.TextChoices):
+    """A resident's report (反映问题) about a ten-star community, and its finding."""
+
+    RECEIVED = "received", _("已受理")
+    UPHELD = "upheld", _("反映属实")
+    DISMISSED = "dismissed", _("反映不属实")

@@ -56,6 +56,12 @@ class ReceiptConverter(RegionCodeConverter):
     regex = "YY-[0-9]{4}-[2-9A-HJKMNP-Z]{10}"
 
 
+class ReportReceiptConverter(RegionCodeConverter):
+    """A resident's report's receipt number (FY-2026-7K3M9QX2P4)."""
+
+    regex = "FY-[0-9]{4}-[2-9A-HJKMNP-Z]{10}"
+
+
 class DownloadFormatConverter(RegionCodeConverter):
     regex = "csv|json"
 
@@ -67,3 +73,4 @@ register_converter(RegionCodeConverter, "code")
 register_converter(PlaqueNumberConverter, "plaque")
 register_converter(DownloadFormatConverter, "fmt")
 register_converter(ReceiptConverter, "receipt")
+register_converter(ReportReceiptConverter, "report_receipt")

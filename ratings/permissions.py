@@ -26,6 +26,8 @@ from .models import (
     Objection,
     RatingYear,
     Region,
+    RereviewEntry,
+    ResidentReport,
     StarItem,
     StarRating,
     Unit,
@@ -425,6 +427,55 @@ def can_find_objection(user: User, objection: Objection) -> bool:
         and objection.assigned_to_id is not None
         and objection.assigned_to_id == user.authority_id
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Re-review (复查) of ten-star communities
+
+
+def rereview_entries_q(user: User) -> Q:
+    """The communities of re-reviews a user may see (a filter on RereviewEntry):
+    administrators all of them; an assessor those inside their region."""
+    if not user.is_authenticated:
+        return NOTHING
+    if user.is_portal_admin:
+        return Q()
+    if user.is_assessor:
+        return community_scope_q(user, "community_id")
+    return NOTHING
+
+
+def can_open_rereview(user: User) -> bool:
+    """Administrators open re-reviews and, after a failed one, take the stars away."""
+    return can_administer(user)
+
+
+def can_find_rereview(user: User, entry: RereviewEntry) -> bool:
+    """The assessors of the community's district record the re-review's finding."""
+    return user.is_authenticated and can_score(user) and in_scope(user, entry.community)
+
+
+# --------------------------------------------------------------------------------------------
+# Residents' reports (反映问题)
+
+
+def reports_q(user: User) -> Q:
+    """The residents' reports a user may read (a filter on ResidentReport): administrators all
+    of them; an assessor those about communities inside their region."""
+    if not user.is_authenticated:
+        return NOTHING
+    if user.is_portal_admin:
+        return Q()
+    if user.is_assessor:
+        return community_scope_q(user, "community_id")
+    return NOTHING
+
+
+def can_find_report(user: User, report: ResidentReport) -> bool:
+    """Administrators, and the assessors of the community's district, answer a report."""
+    if can_administer(user):
+        return True
+    return user.is_authenticated and user.is_assessor and in_scope(user, report.community)
 
 
 # --------------------------------------------------------------------------------------------

@@ -19,7 +19,17 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.resources import Diff
 
 from .choices import CodeSource, RegionKind, RegionLevel, Role
-from .models import Authority, Criterion, Domain, Region, StarStandard, Unit, User, WorkArea
+from .models import (
+    Authority,
+    Criterion,
+    Domain,
+    Region,
+    StarStandard,
+    SurveyResult,
+    Unit,
+    User,
+    WorkArea,
+)
 from .permissions import can_change_account
 
 
@@ -468,6 +478,22 @@ class UnitResource(PortalResource):
             instance.created_by = kwargs["user"]
 
 
+class SurveyResultResource(PortalResource):
+    """Satisfaction survey results (群众安全感满意度), one row per community and year."""
+
+    community = column(
+        "社区(村)代码", "community", CodeForeignKey(Region, "code", label="社区(村)")
+    )
+    year = column("年度", "year", IntegerInRange(2000, 2100))
+    sample_size = column("样本量", "sample_size", IntegerInRange(1, 1_000_000))
+    satisfied = column("满意人数", "satisfied", IntegerInRange(0, 1_000_000))
+
+    class Meta(PortalResource.Meta):
+        model = SurveyResult
+        import_id_fields = ["community", "year"]
+        fields = ["community", "year", "sample_size", "satisfied"]
+
+
 RESOURCES = {
     "regions": RegionResource,
     "criteria": CriterionResource,
@@ -475,4 +501,5 @@ RESOURCES = {
     "standards": StarStandardResource,
     "users": UserResource,
     "units": UnitResource,
+    "surveys": SurveyResultResource,
 }

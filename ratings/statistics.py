@@ -118,6 +118,9 @@ def designation_roll(
 class DistrictStars:
     region: Region
     counts: list[int] = field(default_factory=lambda: [0] * (STAR_COUNT + 1))
+    # 未完成评定: ratings the year closed on undecided; neither stars nor a revocation, so
+    # counted apart from the distribution (given only before publication, so they stay put).
+    incomplete: int = 0
 
     @property
     def total(self) -> int:
@@ -177,7 +180,7 @@ def star_snapshot_rows(year: RatingYear) -> list[StarSnapshot]:
 
 
 def _compute(year: RatingYear) -> YearStatistics:
-    """The figures of a published year as they were published (four queries)."""
+    """The figures of a published year as they were published (five queries)."""
     places: dict[str, DistrictStars] = {}
     kept = StarSnapshot.objects.filter(year=year).select_related("region").order_by("region_id")
     for row in kept:
@@ -190,6 +193,20 @@ def _compute(year: RatingYear) -> YearStatistics:
     city, *districts = sorted(places.values(), key=lambda d: (d.region.level, d.region.code))
     root = city.region
     length = PREFIX_LENGTH[districts[0].region.level] if districts else 12
+
+    incomplete = (
+        StarRating.objects.filter(year=year, status=RatingStatus.INCOMPLETE)
+        .filter(within_q(root.prefix, "community_id"))
+        .annotate(district=Substr("community_id", 1, length))
+        .values("district")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_prefix = {d.region.prefix: d for d in districts}
+    for row in incomplete:
+        city.incomplete += row["n"]
+        if row["district"] in by_prefix:
+            by_prefix[row["district"]].incomplete += row["n"]
 
     city_counts = grouped_counts(year, root, PREFIX_LENGTH[root.level])
     district_counts = grouped_counts(year, root, length)

@@ -15,6 +15,8 @@ from .views import (
     notices,
     public,
     ratings,
+    reports,
+    rereviews,
     units,
 )
 
@@ -34,6 +36,8 @@ urlpatterns = [
     path("notices/", notices.notice_list, name="notice_list"),
     path("notices/<id:pk>/", notices.notice_detail, name="notice_detail"),
     path("notices/objection/<receipt:receipt>/", notices.objection_status, name="objection_status"),
+    path("verify/<plaque:number>/report/", reports.report_new, name="report_new"),
+    path("reports/<report_receipt:receipt>/", reports.report_status, name="report_status"),
     # Signing in (the password step is wuhai_safety.urls' "login") and one's own account
     path("accounts/login/code/", accounts.login_code, name="login_code"),
     path("accounts/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
@@ -201,6 +205,22 @@ urlpatterns = [
     path("objections/<id:pk>/assign/", notices.objection_assign, name="objection_assign"),
     path("objections/<id:pk>/finding/", notices.objection_find, name="objection_find"),
     path("objections/<id:pk>/evidence/", notices.objection_evidence, name="objection_evidence"),
+    # Residents' reports: administrators, and the assessors of the community's district
+    path("resident-reports/", reports.report_list, name="report_list"),
+    path("resident-reports/<id:pk>/", reports.report_detail, name="report_detail"),
+    path("resident-reports/<id:pk>/finding/", reports.report_find, name="report_find"),
+    path("resident-reports/<id:pk>/evidence/", reports.report_evidence, name="report_evidence"),
+    # Re-review (复查) of ten-star communities
+    path("manage/rereviews/", rereviews.rereview_list, name="rereview_list"),
+    path("manage/rereviews/new/", rereviews.rereview_open, name="rereview_open"),
+    path("manage/rereviews/<id:pk>/", rereviews.rereview_detail, name="rereview_detail"),
+    path("rereviews/", rereviews.rereview_work, name="rereview_work"),
+    path("rereviews/<id:pk>/", rereviews.rereview_find, name="rereview_find"),
+    path(
+        "rereviews/<id:pk>/remove-stars/",
+        rereviews.rereview_stars_remove,
+        name="rereview_stars_remove",
+    ),
     path(
         "manage/plaques/to-take-back/", manage.plaques_not_taken_back, name="plaques_not_taken_back"
     ),

@@ -275,12 +275,17 @@ if "redis" in CACHES["default"]["BACKEND"].lower():
         {"socket_connect_timeout": 1, "socket_timeout": 1}
     )
 # Requests a minute per client address; the verification page is reached by scanning QR codes.
+# 群众口碑: a community whose satisfaction rate (per cent) is below this is flagged for the
+# administrators on the year's publish page.
+SATISFACTION_THRESHOLD = env.float("SATISFACTION_THRESHOLD", default=80.0)
 RATE_LIMITS = {
     "verify": env.int("VERIFY_RATE_LIMIT", default=30),
     # Each request may send an e-mail: a handful a minute is plenty for a person.
     "password_reset": 5,
     # Objections to a public notice: a person sends one or two; more is someone flooding.
     "objection": env.int("OBJECTION_RATE_LIMIT", default=3),
+    # Residents' reports through a plaque's verification page: the same rule.
+    "report": env.int("REPORT_RATE_LIMIT", default=3),
 }
 # Behind a reverse proxy, the META key of the header it sets to the client's address
 # (HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP); empty means REMOTE_ADDR. Each proxy appends the

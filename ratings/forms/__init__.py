@@ -49,6 +49,9 @@ from .notices import (
     ObjectionFilterForm,
     ObjectionFindForm,
     ObjectionForm,
+    RealNameForm,
+    ReportFilterForm,
+    ReportFindForm,
 )
 from .ratings import (
     MET_CHOICES,
@@ -59,10 +62,23 @@ from .ratings import (
     PrereviewForm,
     RatingEditForm,
 )
+from .rereviews import (
+    RereviewFilterForm,
+    RereviewFindForm,
+    RereviewOpenForm,
+    RereviewStarsForm,
+)
 
 __all__ = [
     "DeadlinesForm",
     "ExtensionForm",
+    "RealNameForm",
+    "ReportFilterForm",
+    "ReportFindForm",
+    "RereviewFilterForm",
+    "RereviewFindForm",
+    "RereviewOpenForm",
+    "RereviewStarsForm",
     "BatchNoticeForm",
     "NamingDocumentForm",
     "NoticeFilterForm",

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import NoticeKind, ObjectionStatus
+from ..choices import NoticeKind, ObjectionStatus, ReportStatus
 from ..models import Authority, Domain, NoticeEntry
 from ..uploads import inspect_evidence
 from ..workflow import NoticeText, ObjectionInput
@@ -105,17 +105,18 @@ def clean_phone(value: str) -> str:
     )
 
 
-class ObjectionForm(forms.Form):
-    """An objection: which entry, the facts, a real name and phone, optional evidence."""
+class RealNameForm(forms.Form):
+    """What a member of the public sends with their real name: the facts, a name and a phone,
+    optional evidence. Objections to a notice and residents' reports share it; each names its
+    facts field its own way."""
 
-    entry = forms.CharField(label=_("异议对象"), max_length=18)
     facts = forms.CharField(
-        label=_("异议事实和理由"),
+        label=_("反映的问题"),
         min_length=20,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
-            "required": _("请写明异议的具体事实和理由。"),
+            "required": _("请写明反映问题的具体事实。"),
             "min_length": _(
                 "请写明具体事实（时间、地点、经过），至少 20 个字，目前 %(show_value)s 个字。"
             ),
@@ -130,20 +131,9 @@ class ObjectionForm(forms.Form):
         help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX，不超过 10 MB。"),
     )
 
-    def __init__(self, *args, notice, raw_names: dict | None = None, **kwargs) -> None:
+    def __init__(self, *args, raw_names: dict | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.notice, self.raw_names = notice, raw_names or {}
-
-    def clean_entry(self) -> NoticeEntry:
-        value = self.cleaned_data["entry"]
-        entry = None
-        if ID_PATTERN.fullmatch(value):
-            entry = NoticeEntry.objects.filter(
-                notice=self.notice, pk=int(value), removed_at__isnull=True
-            ).first()
-        if entry is None:
-            raise ValidationError(_("请从公示名单中选择异议对象。"))
-        return entry
+        self.raw_names = raw_names or {}
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -160,11 +150,49 @@ class ObjectionForm(forms.Form):
             return None
         return upload, inspect_evidence(upload, raw_names=self.raw_names)
 
-    def objection(self) -> ObjectionInput:
+    def submission(self) -> ObjectionInput:
         data = self.cleaned_data
         return ObjectionInput(
             facts=data["facts"], name=data["name"], phone=data["phone"], evidence=data["evidence"]
         )
+
+
+class ObjectionForm(RealNameForm):
+    """An objection: which entry, the facts, a real name and phone, optional evidence."""
+
+    entry = forms.CharField(label=_("异议对象"), max_length=18)
+    facts = forms.CharField(
+        label=_("异议事实和理由"),
+        min_length=20,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _("请写明异议的具体事实和理由。"),
+            "min_length": _(
+                "请写明具体事实（时间、地点、经过），至少 20 个字，目前 %(show_value)s 个字。"
+            ),
+        },
+    )
+
+    field_order = ["entry", "facts", "name", "phone", "evidence"]
+
+    def __init__(self, *args, notice, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.notice = notice
+
+    def clean_entry(self) -> NoticeEntry:
+        value = self.cleaned_data["entry"]
+        entry = None
+        if ID_PATTERN.fullmatch(value):
+            entry = NoticeEntry.objects.filter(
+                notice=self.notice, pk=int(value), removed_at__isnull=True
+            ).first()
+        if entry is None:
+            raise ValidationError(_("请从公示名单中选择异议对象。"))
+        return entry
+
+    def objection(self) -> ObjectionInput:
+        return self.submission()
 
 
 class ObjectionAssignForm(forms.Form):
@@ -199,6 +227,33 @@ class ObjectionFindForm(forms.Form):
     @property
     def upheld(self) -> bool:
         return self.cleaned_data["finding"] == ObjectionStatus.UPHELD
+
+
+class ReportFindForm(ObjectionFindForm):
+    """The finding on a resident's report: the same form as an objection's, other words."""
+
+    finding = forms.ChoiceField(
+        label=_("认定结论"),
+        choices=[
+            (ReportStatus.UPHELD, _("反映属实")),
+            (ReportStatus.DISMISSED, _("反映不属实")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    @property
+    def upheld(self) -> bool:
+        return self.cleaned_data["finding"] == ReportStatus.UPHELD
+
+
+class ReportFilterForm(FilterForm):
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部"))] + list(ReportStatus.choices)
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = _("回执编号或社区(村)")
 
 
 class NamingDocumentForm(forms.Form):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ratings', '0017_english_names'),
+        ('ratings', '0018_rereviews_reports_surveys'),
     ]
 
     operations = [

@@ -27,7 +27,10 @@ from .programme import STAR_COUNT, Authority, Criterion, Domain, RatingYear, Sta
 from .publication import CoverageSnapshot, PublicDataVersion, StarSnapshot
 from .regions import KINDS_BY_LEVEL, ROOT_LEVELS, Region, RegionQuerySet, code_range, within_q
 from .reminders import Reminder
+from .reports import ResidentReport, report_path
+from .rereviews import Rereview, RereviewEntry
 from .stars import StarItem, StarRating, outcome_for
+from .surveys import Rate, SurveyResult
 from .units import (
     CREDIT_CODE_CHARS,
     CREDIT_CODE_WEIGHTS,
@@ -76,6 +79,10 @@ __all__ = [
     "CoverageSnapshot",
     "PublicDataVersion",
     "StarSnapshot",
+    "ResidentReport",
+    "report_path",
+    "Rereview",
+    "RereviewEntry",
     "KINDS_BY_LEVEL",
     "ROOT_LEVELS",
     "Region",
@@ -83,6 +90,8 @@ __all__ = [
     "RegionQuerySet",
     "code_range",
     "within_q",
+    "Rate",
+    "SurveyResult",
     "StarItem",
     "StarRating",
     "outcome_for",

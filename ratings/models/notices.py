@@ -180,10 +180,11 @@ RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RECEIPT_LENGTH = 10
 
 
-def new_receipt(year: int) -> str:
-    """A receipt number nobody can guess (31^10 ≈ 8×10^14), so that it alone shows the status."""
+def new_receipt(year: int, prefix: str = "YY") -> str:
+    """A receipt number nobody can guess (31^10 ≈ 8×10^14), so that it alone shows the status:
+    YY- for an objection (异议), FY- for a resident's report (反映)."""
     tail = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-    return f"YY-{year}-{tail}"
+    return f"{prefix}-{year}-{tail}"
 
 
 def objection_path(instance: Objection, filename: str) -> str:

@@ -68,6 +68,21 @@ from .regions import (
     region_scope_root,
     unit_region_list_for_user,
 )
+from .reports import (
+    report_count_awaiting,
+    report_get_by_receipt,
+    report_get_for_user,
+    report_list_for_user,
+)
+from .rereviews import (
+    rereview_count_awaiting,
+    rereview_count_to_remove,
+    rereview_entry_get_for_user,
+    rereview_entry_list_for_user,
+    rereview_get,
+    rereview_list,
+)
+from .surveys import AreaRate, survey_list_below, survey_rates
 from .units import unit_get_for_user, unit_list_for_user
 from .years import year_current, year_get, year_list_with_figures
 
@@ -127,6 +142,19 @@ __all__ = [
     "designation_candidate_list",
     "designation_get",
     "designation_list",
+    "AreaRate",
+    "survey_list_below",
+    "survey_rates",
+    "report_count_awaiting",
+    "report_get_by_receipt",
+    "report_get_for_user",
+    "report_list_for_user",
+    "rereview_count_awaiting",
+    "rereview_count_to_remove",
+    "rereview_entry_get_for_user",
+    "rereview_entry_list_for_user",
+    "rereview_get",
+    "rereview_list",
     "notice_entry_list",
     "notice_get",
     "notice_list",

@@ -15,6 +15,8 @@ from ..models import Event, RatingYear, StarRating, User
 from .assessments import assessment_review_list_for_user
 from .counting import count_rows
 from .ratings import item_list_for_user
+from .reports import report_count_awaiting
+from .rereviews import rereview_count_awaiting, rereview_count_to_remove
 from .years import year_current
 
 
@@ -49,12 +51,35 @@ def todo_list_for_user(*, user: User) -> list[Todo]:
                 reverse("work") + "?" + urlencode({"year": year.year, "mine": "on"}),
             )
         )
+    if permissions.can_score(user):
+        todos.append(
+            Todo(
+                _("待复查的十星社区(村)"),
+                rereview_count_awaiting(user=user),
+                reverse("rereview_work") + "?" + urlencode({"status": "pending"}),
+            )
+        )
+    if permissions.can_score(user) or permissions.can_administer(user):
+        todos.append(
+            Todo(
+                _("待答复的群众反映"),
+                report_count_awaiting(user=user),
+                reverse("report_list") + "?" + urlencode({"status": "received"}),
+            )
+        )
     if permissions.can_administer(user):
         todos.append(
             Todo(
                 _("已截止待公布的年度"),
                 RatingYear.objects.filter(status=YearStatus.CLOSED).count(),
                 reverse("manage_years"),
+            )
+        )
+        todos.append(
+            Todo(
+                _("复查未通过待摘星"),
+                rereview_count_to_remove(),
+                reverse("rereview_work") + "?" + urlencode({"status": "to_remove"}),
             )
         )
     return todos

@@ -5,6 +5,7 @@ Every action here is a GET that shows what will happen and a POST that does it.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -109,6 +110,11 @@ def year_publish(request: HttpRequest, year: int) -> HttpResponse:
             "undecided_count": undecided.count(),
             "unrated_count": unrated.count(),
             "year_undecided_count": selectors.rating_list_undecided(year=rating_year).count(),
+            # 群众口碑: communities whose satisfaction is below the threshold, for the decision.
+            "threshold": settings.SATISFACTION_THRESHOLD,
+            "low_satisfaction": selectors.survey_list_below(
+                year=year, threshold=settings.SATISFACTION_THRESHOLD
+            ),
             "notice_holds": workflow.notice_holds(notice)
             if (notice := rating_year.notices.filter(kind=NoticeKind.TEN_STAR).first())
             else "",

@@ -268,6 +268,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     charts and tables."""
     years, year = _stats_year(request)
     data = statistics.year_statistics(year) if year else None
+    districts, city = selectors.survey_rates(year=year.year) if year else ([], None)
     return render(
         request,
         "public/stats.html",
@@ -277,6 +278,8 @@ def stats(request: HttpRequest) -> HttpResponse:
             "data": data,
             "charts": charts.statistics_charts(data, statistics.trend(years)) if data else None,
             "star_range": range(STAR_COUNT, -1, -1),
+            "satisfaction": districts,
+            "satisfaction_city": city,
         },
     )
 

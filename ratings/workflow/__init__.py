@@ -55,6 +55,8 @@ from .plaques import (
     plaque_revoke,
     plaques_issue_for_year,
 )
+from .reports import report_find, report_submit
+from .rereviews import rereview_find, rereview_open, rereview_remove_stars, rereview_sample
 from .stars import BulkResult, Finding, item_decide, items_decide, rating_save, rating_submit
 from .years import ratings_mark_incomplete, year_close, year_open, year_publish
 
@@ -106,6 +108,12 @@ __all__ = [
     "plaque_take_back",
     "plaques_issue_for_year",
     "rating_save",
+    "report_find",
+    "report_submit",
+    "rereview_find",
+    "rereview_open",
+    "rereview_remove_stars",
+    "rereview_sample",
     "star_remove",
     "ratings_mark_incomplete",
     "rating_submit",

@@ -244,18 +244,8 @@ def objection_submit(
                 name=objection.name.strip(),
                 phone=objection.phone,
             )
-            if objection.evidence is not None:
-                upload, kind = objection.evidence
-                digest = hashlib.sha256()
-                for chunk in upload.chunks():
-                    digest.update(chunk)
-                upload.seek(0)
-                made.evidence_name = display_name(upload.name, kind)
-                made.evidence_type, made.evidence_ext = kind.content_type, kind.extension
-                made.evidence_sha256 = digest.hexdigest()
-                made.evidence.save(upload.name, upload, save=False)
-                stored = made.evidence.name
-            made.receipt = _save_with_receipt(made, notice.year_id)
+            stored = store_evidence(made, objection.evidence)
+            made.receipt = save_with_receipt(made, notice.year_id)
             # Nothing of the objector goes into the history: it is read by more people.
             record_event(
                 EventAction.OBJECTION_RECEIVE,
@@ -274,13 +264,31 @@ def objection_submit(
     return made
 
 
-def _save_with_receipt(objection: Objection, year: int) -> str:
+def store_evidence(made, evidence: tuple[UploadedFile, FileKind] | None) -> str | None:
+    """Store the optional evidence of a real-name submission (an objection, a resident's
+    report) under a random name, with its digest; the stored name, for a rollback to delete."""
+    if evidence is None:
+        return None
+    upload, kind = evidence
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    made.evidence_name = display_name(upload.name, kind)
+    made.evidence_type, made.evidence_ext = kind.content_type, kind.extension
+    made.evidence_sha256 = digest.hexdigest()
+    made.evidence.save(upload.name, upload, save=False)
+    return made.evidence.name
+
+
+def save_with_receipt(made, year: int, prefix: str = "YY") -> str:
+    """Save a real-name submission under a new receipt number (a clash is tried again)."""
     for _attempt in range(5):
-        objection.receipt = new_receipt(year)
+        made.receipt = new_receipt(year, prefix)
         try:
             with transaction.atomic():
-                objection.save()
-            return objection.receipt
+                made.save()
+            return made.receipt
         except IntegrityError:
             continue
     raise TransitionNotAllowed(_("暂时无法生成回执编号，请稍后再试。"))

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from ratings import selectors
 from ratings.choices import RatingStatus, Role, YearStatus
 from ratings.models import (
     Assessment,
@@ -20,7 +21,11 @@ from ratings.models import (
     Plaque,
     RatingYear,
     Region,
+    Rereview,
+    RereviewEntry,
+    ResidentReport,
     StarRating,
+    SurveyResult,
     Unit,
     User,
 )
@@ -40,6 +45,9 @@ def counts() -> dict[str, int]:
         "designations": Designation.objects.count(),
         "plaques": Plaque.objects.count(),
         "guidance": GuidanceCase.objects.count(),
+        "rereview_entries": RereviewEntry.objects.count(),
+        "surveys": SurveyResult.objects.count(),
+        "reports": ResidentReport.objects.count(),
     }
 
 
@@ -122,6 +130,20 @@ def assert_lived_in(out: str) -> None:
         batch = Notice.objects.get(year=2026, kind="naming")
         assert batch.phase(timezone.localdate()) == "open"
         assert batch.objections.get().status == "received"
+
+    # Re-review: four of the past year's ten-star communities drawn with a recorded seed, one
+    # found; satisfaction results of 2025 (some below the threshold); a report waiting.
+    rereview = Rereview.objects.get(year=2025)
+    assert rereview.seed == "20261101" and rereview.entries.count() == 4
+    assert sorted(rereview.entries.values_list("status", flat=True)) == [
+        "passed",
+        "pending",
+        "pending",
+        "pending",
+    ]
+    assert SurveyResult.objects.filter(year=2025).count() == past.count()
+    assert selectors.survey_list_below(year=2025, threshold=80).exists()
+    assert ResidentReport.objects.get().status == "received"
 
     # Guidance cases: opened by certification, one overdue, one closed.
     today = timezone.localdate()

@@ -11,14 +11,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from ratings import services
 from ratings import urls as rating_urls
-from ratings.choices import ItemStatus, RatingStatus
-from ratings.models import Authority, Event, EvidenceFile, StarRating, Unit
+from ratings.choices import ItemStatus, RatingStatus, RereviewStatus
+from ratings.models import (
+    Authority,
+    Event,
+    EvidenceFile,
+    Rereview,
+    RereviewEntry,
+    ResidentReport,
+    StarRating,
+    Unit,
+    new_receipt,
+)
 from tests.factories import UserFactory, certifier
 from tests.helpers import BAYINTAOHAI, WUDA_COMMUNITY, item
 from tests.world import World
@@ -54,6 +65,8 @@ PUBLIC_URLS = {
     "notice_list",
     "notice_detail",
     "objection_status",
+    "report_new",
+    "report_status",
     "statement",
 }
 LOGIN = 302
@@ -124,6 +137,47 @@ def print_job_url(name: str, world: World) -> str:
 
 def objection_url(name: str, world: World) -> str:
     return reverse(name, args=[world.objection.pk])
+
+
+def rereview_entry(world: World, *, failed: bool = False) -> RereviewEntry:
+    """A re-review of 2025 holding 利民社区 (海南区), pending or failed on standard 1. Made
+    directly, without an event: the matrix counts events to see that a refusal changes nothing."""
+    rereview = Rereview.objects.create(
+        year_id=2025, title="2025年度复查", population=1, opened_by=world.users["admin"]
+    )
+    entry = RereviewEntry.objects.create(
+        rereview=rereview,
+        rating=world.ten_star,
+        community_id=world.ten_star.community_id,
+        status=RereviewStatus.FAILED if failed else RereviewStatus.PENDING,
+        finding="辖区发生刑事案件" if failed else "",
+    )
+    if failed:
+        entry.failed_standards.set([1])
+    return entry
+
+
+def resident_report(world: World) -> ResidentReport:
+    """A resident's report about 利民社区 (海南区) with a file, made directly (no event)."""
+    report = ResidentReport(
+        plaque=world.plaque,
+        rating=world.ten_star,
+        community_id=world.ten_star.community_id,
+        receipt=new_receipt(2026, "FY"),
+        facts="社区东门路灯损坏三个月，夜间多次发生盗窃。",
+        name="赵春梅",
+        phone="13847301234",
+        evidence_name="照片.pdf",
+        evidence_type="application/pdf",
+        evidence_ext=".pdf",
+    )
+    report.evidence.save("照片.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    report.save()
+    return report
+
+
+def report_url(name: str, world: World) -> str:
+    return reverse(name, args=[resident_report(world).pk])
 
 
 def notice_text(**extra) -> dict:
@@ -291,6 +345,31 @@ ROWS = [
     Row("objection_find", "post", lambda w: objection_url("objection_find", w),        statuses(LOGIN, 403, 403, 302, 404, 302, 403, 403, 403, 403),
         data=lambda w: {"finding": "dismissed", "reason": "经核查，已于9月整改到位。"}),
     Row("objection_evidence", "get", lambda w: objection_url("objection_evidence", w), statuses(LOGIN, 403, 403, 200, 404, 200, 403, 403, 403, 403)),
+    # Residents' reports: administrators, and the assessors of the community's district.
+    Row("report_list", "get", lambda w: reverse("report_list"),                        statuses(LOGIN, 200, 200, 403, 403, 200, 403, 403, 403, 403)),
+    Row("report_detail", "get", lambda w: report_url("report_detail", w),              statuses(LOGIN, 200, 404, 403, 403, 200, 403, 403, 403, 403)),
+    Row("report_find", "get", lambda w: report_url("report_find", w),                  statuses(LOGIN, 200, 404, 403, 403, 200, 403, 403, 403, 403)),
+    Row("report_find", "post", lambda w: report_url("report_find", w),                 statuses(LOGIN, 302, 404, 403, 403, 302, 403, 403, 403, 403),
+        data=lambda w: {"finding": "dismissed", "reason": "经核实，路灯已修复。"}),
+    Row("report_evidence", "get", lambda w: report_url("report_evidence", w),          statuses(LOGIN, 200, 404, 403, 403, 200, 403, 403, 403, 403)),
+    # Re-review (复查): administrators open and follow it; the assessors of the community's
+    # district record the finding; administrators take the stars of a failed one away.
+    Row("rereview_list", "get", lambda w: reverse("rereview_list"),                    statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+    Row("rereview_open", "get", lambda w: reverse("rereview_open"),                    statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+    Row("rereview_open", "post", lambda w: reverse("rereview_open"),                   statuses(LOGIN, 403, 403, 403, 403, 302, 403, 403, 403, 403),
+        data=lambda w: {"year": 2025, "title": "2025年度复查", "scope": "sample", "size": 1, "seed": "42"}),
+    Row("rereview_detail", "get", lambda w: reverse("rereview_detail", args=[rereview_entry(w).rereview_id]),
+        statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+    Row("rereview_work", "get", lambda w: reverse("rereview_work"),                    statuses(LOGIN, 200, 200, 403, 403, 200, 403, 403, 403, 403)),
+    Row("rereview_find", "get", lambda w: reverse("rereview_find", args=[rereview_entry(w).pk]),
+        statuses(LOGIN, 200, 404, 403, 403, 200, 403, 403, 403, 403)),
+    Row("rereview_find", "post", lambda w: reverse("rereview_find", args=[rereview_entry(w).pk]),
+        statuses(LOGIN, 302, 404, 403, 403, 403, 403, 403, 403, 403),
+        data=lambda w: {"finding": "failed", "standards": [1, 2], "reason": "辖区发生刑事案件"}),
+    Row("rereview_stars_remove", "get", lambda w: reverse("rereview_stars_remove", args=[rereview_entry(w, failed=True).pk]),
+        statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+    Row("rereview_stars_remove", "post", lambda w: reverse("rereview_stars_remove", args=[rereview_entry(w, failed=True).pk]),
+        statuses(LOGIN, 403, 403, 403, 403, 302, 403, 403, 403, 403), data=lambda w: {"document_number": "乌公发〔2026〕9号"}),
     # The creation domains. Columns 4 and 5: the lead department of hotels, and of schools.
     domain_row("unit_list", "get", lambda w: reverse("unit_list"),                    statuses(LOGIN, 200, 200, 403, 403, 200, 403, 403, 403, 403)),
     domain_row("unit_create", "get", lambda w: reverse("unit_create"),                statuses(LOGIN, 200, 200, 403, 403, 200, 403, 403, 403, 403)),

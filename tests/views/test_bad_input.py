@@ -20,6 +20,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.urls import Resolver404, resolve, reverse
 
+from ratings import workflow
 from tests.permissions.test_matrix import APPLICANT_SIDE, LOGIN, ROWS, Row, applicant_side
 from tests.world import World
 
@@ -98,7 +99,7 @@ def world(module_world, db, settings, monkeypatch) -> World:
     )
     settings.MIDDLEWARE = middleware
     # Every bad value of every field is one objection: more than a person's limit a minute.
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "objection": 10_000}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "objection": 10_000, "report": 10_000}
     return module_world
 
 
@@ -163,6 +164,35 @@ PUBLIC = [
         "objection_status",
         "get",
         lambda w: reverse("objection_status", args=[w.objection.receipt]),
+        "anonymous",
+    ),
+    Target(
+        "report_new",
+        "post",
+        lambda w: reverse("report_new", args=[w.plaque.number]),
+        "anonymous",
+        data=lambda w: {
+            "facts": "社区东门路灯损坏三个月，夜间多次发生盗窃。",
+            "name": "赵春梅",
+            "phone": "13847301234",
+        },
+    ),
+    Target(
+        "report_status",
+        "get",
+        lambda w: reverse(
+            "report_status",
+            args=[
+                workflow.report_submit(
+                    plaque=w.plaque,
+                    report=workflow.ObjectionInput(
+                        facts="社区东门路灯损坏三个月，夜间多次发生盗窃。",
+                        name="赵春梅",
+                        phone="13847301234",
+                    ),
+                ).receipt
+            ],
+        ),
         "anonymous",
     ),
     Target(

@@ -4,9 +4,11 @@ the communities with no rating; 未完成评定 is given in bulk, with a reason,
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from ratings import workflow
@@ -97,3 +99,20 @@ def test_incomplete_in_bulk_then_publish(client, closed_year, admin_user):
 def test_incomplete_refused_in_an_open_year(year, admin_user):
     with pytest.raises(workflow.TransitionNotAllowed, match="只有已截止"):
         workflow.ratings_mark_incomplete(user=admin_user, year=year, reason="未完成")
+
+
+def test_incomplete_counts_apart_in_the_public_statistics(client, assessor, certifiers, admin_user):
+    cache.clear()  # public statistics are cached by year and public data version
+    past = workflow.year_open(user=None, year=2025)
+    rating = submitted_rating(assessor, Region.objects.get(pk="150303102501"), past)
+    decide_all(rating, certifiers)
+    submitted_rating(assessor, Region.objects.get(pk="150303102502"), past)  # left undecided
+    workflow.year_close(user=admin_user, year=past)
+    workflow.ratings_mark_incomplete(user=admin_user, year=past, reason="认定机关未按期完成")
+    workflow.year_publish(user=admin_user, year=past)
+    page = body(client.get(reverse("stats"), {"year": 2025}))
+    table = page.split("各区星级分布")[1].split("</table>")[0]
+    assert "未完成评定" in table
+    hainan = table.split("海南区")[1].split("</tr>")[0]
+    # One certified ten-star rating in the distribution, one 未完成评定 counted apart.
+    assert re.findall(r'<td class="num">([^<]*)</td>', hainan)[-3:] == ["1", "100.0%", "1"]

@@ -35,6 +35,7 @@ from ratings.choices import (
 )
 from ratings.management.commands import _demo_domains as demo_domains
 from ratings.management.commands import _demo_notices as demo_notices
+from ratings.management.commands import _demo_voice as demo_voice
 from ratings.models import (
     Authority,
     GuidanceCase,
@@ -240,6 +241,10 @@ class Command(BaseCommand):
         demo_notices.past_year_notice(admin=admin, year=RatingYear.objects.get(pk=PAST_YEAR))
         self._publish_past_year(admin)
         demo_domains.designate(admin=admin, year=RatingYear.objects.get(pk=PAST_YEAR))
+        past = RatingYear.objects.get(pk=PAST_YEAR)
+        demo_voice.rereview_sample(admin=admin, year=past, assessors=assessors)
+        demo_voice.satisfaction_survey(year=past)
+        demo_voice.resident_report(year=past)
         self._current_year(admin, assessors, certifiers, communities)
         current = RatingYear.objects.get(pk=CURRENT_YEAR)
         if current.is_open:
