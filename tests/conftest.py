@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -71,6 +72,14 @@ def _private_media(request, settings, tmp_path):
         settings.MEDIA_ROOT = request.getfixturevalue("world_media")
     else:
         settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: public pages and statistics are cached by the
+    public data version, which a rolled-back test leaves where it was for the next one, and
+    the rate limiter counts in it."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True, scope="session")
