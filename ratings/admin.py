@@ -33,6 +33,7 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from . import permissions, security_log
+from .import_pipeline import SHOWN_ERRORS
 from .imports import (
     MAX_BLANK_ROWS,
     MAX_BYTES,
@@ -45,8 +46,9 @@ from .imports import (
     SafeXLSX,
     SpreadsheetFormat,
     check_columns,
+    keep_table,
     purge_stale_uploads,
-    read_table,
+    read_table_once,
     record_import,
     report_for,
 )
@@ -141,7 +143,7 @@ class SpreadsheetImportForm(ImportForm):
         data = upload.read()
         upload.seek(0)
         try:
-            check_columns(self.resource_classes[0](), read_table(data, upload.name))
+            check_columns(self.resource_classes[0](), read_table_once(data, upload.name))
         except ImportFileError as error:
             raise ValidationError(error.message) from None
         return upload
@@ -191,6 +193,8 @@ class SpreadsheetMixin(ImportExportMixin):
             "max_blank_rows": MAX_BLANK_ROWS,
             "max_unpacked_megabytes": MAX_XLSX_UNCOMPRESSED // (1024 * 1024),
             "upload_hours": int(UPLOAD_MAX_AGE.total_seconds() // 3600),
+            "shown_errors": SHOWN_ERRORS,
+            "shown_errors_slice": f":{SHOWN_ERRORS}",
         }
 
     def import_action(self, request: HttpRequest, **kwargs):
@@ -209,7 +213,21 @@ class SpreadsheetMixin(ImportExportMixin):
         if stored and "confirm_form" not in context:
             # Refused at the preview: nothing will ever confirm this file.
             self.upload_storage(stored).remove()
+        elif stored and getattr(result, "dataset", None) is not None:
+            # The confirmation reads this table instead of the file, if the file is the same.
+            keep_table(self.upload_storage(stored).read(), result.dataset)
         return response
+
+    def get_import_data_kwargs(self, **kwargs) -> dict:
+        # A confirmed import writes the admin's change history chunk by chunk (import_pipeline).
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        request = kwargs.get("request")
+        if request is not None and not self.get_skip_admin_log():
+            kwargs["log_user"] = request.user
+        return kwargs
+
+    def generate_log_entries(self, result, request: HttpRequest) -> None:
+        """Written with the rows already (PortalResource.import_data with `log_user`)."""
 
     def write_to_tmp_storage(self, import_file, input_format) -> ImportUploadStorage:
         # The library appends chunk to chunk, copying the whole file at every step.

@@ -13,9 +13,12 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import hashlib
 import io
+import pickle
 import re
 import secrets
+import threading
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +28,9 @@ from typing import TYPE_CHECKING
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from import_export.formats.base_formats import CSV, XLSX, Format
 from import_export.results import Result, RowResult
 from import_export.tmp_storages import MediaStorage
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from . import security_log
+from .import_pipeline import PipelineResult
 from .resources import ImportProblem, PortalResource
 from .spreadsheets import safe_cell, unescape_cell, xlsx_bytes
 
@@ -346,7 +352,11 @@ def report_for(result: Result, *, dry_run: bool) -> ImportReport:
             report.errors.append(str(error.error))
         else:
             report.errors.append(f"文件：{error.error}")
-    # Rows are numbered as spreadsheet lines already (PortalResource.import_data).
+    # Rows are numbered as spreadsheet lines already (PortalResource.import_data); the
+    # pipeline's result keeps every error's text, and only the first bad rows themselves.
+    if isinstance(result, PipelineResult):
+        report.errors.extend(text for _line, text in result.messages)
+        return _totals(report, result)
     by_line: list[tuple[int, str]] = []
     for error_row in result.error_rows:
         for error in error_row.errors:
@@ -360,6 +370,10 @@ def report_for(result: Result, *, dry_run: bool) -> ImportReport:
                     text = f"第 {invalid.number} 行，“{column}”列：{message}"
                 by_line.append((invalid.number, text))
     report.errors.extend(text for _line, text in sorted(by_line, key=lambda pair: pair[0]))
+    return _totals(report, result)
+
+
+def _totals(report: ImportReport, result: Result) -> ImportReport:
     totals = result.totals
     report.new = totals.get(RowResult.IMPORT_TYPE_NEW, 0)
     report.updated = totals.get(RowResult.IMPORT_TYPE_UPDATE, 0)
@@ -402,6 +416,64 @@ def import_bytes(
     return run_import(resource_class, dataset, dry_run=dry_run, user=user)
 
 
+def read_table_once(data: bytes, filename: str = "", *, max_rows: int = MAX_ROWS) -> SheetDataset:
+    """read_table, once per file: the admin's form and its preview read the same bytes within
+    one request, and its confirmation reads the table that the preview kept (keep_table) if
+    the file has not changed since, found by the SHA-256 of its bytes. A changed file is read
+    (and, like every confirmation, validated) again."""
+    digest = hashlib.sha256(data).hexdigest()
+    recent = getattr(_recent, "table", None)
+    _recent.table = None
+    if recent is not None and recent[0] == (digest, max_rows):
+        return recent[1]
+    kept = _kept_table(digest, max_rows)
+    if kept is not None:
+        return kept
+    dataset = read_table(data, filename, max_rows=max_rows)
+    _recent.table = ((digest, max_rows), dataset)
+    return dataset
+
+
+_recent = threading.local()  # the table the current request read last, taken by its next read
+TABLES_FOLDER = "import-tables"
+
+
+def keep_table(data: bytes, dataset: SheetDataset, *, max_rows: int = MAX_ROWS) -> None:
+    """Keep a previewed file's table for its confirmation (at most an hour, like the upload),
+    signed so that only a table this portal wrote is ever read back."""
+    digest = hashlib.sha256(data).hexdigest()
+    payload = pickle.dumps(
+        (max_rows, list(dataset.headers), [list(row) for row in dataset], dataset.line_numbers),
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    signature = salted_hmac(TABLES_FOLDER, payload, algorithm="sha256").hexdigest().encode()
+    storage = ImportUploadStorage()._storage
+    name = f"{TABLES_FOLDER}/{digest}"
+    if storage.exists(name):
+        storage.delete(name)
+    storage.save(name, ContentFile(signature + b"\n" + payload))
+
+
+def _kept_table(digest: str, max_rows: int) -> SheetDataset | None:
+    name = f"{TABLES_FOLDER}/{digest}"
+    storage = ImportUploadStorage()._storage
+    try:
+        with storage.open(name, "rb") as stored:
+            content = stored.read()
+    except (FileNotFoundError, OSError):
+        return None
+    with contextlib.suppress(FileNotFoundError):
+        storage.delete(name)  # a table serves one confirmation
+    signature, _, payload = content.partition(b"\n")
+    expected = salted_hmac(TABLES_FOLDER, payload, algorithm="sha256").hexdigest().encode()
+    if not constant_time_compare(signature, expected):
+        return None
+    kept_max_rows, headers, rows, lines = pickle.loads(payload)
+    if kept_max_rows != max_rows:
+        return None
+    return SheetDataset(*rows, headers=headers, line_numbers=lines)
+
+
 class ImportUploadStorage(MediaStorage):
     """Where an uploaded file waits between the admin's preview and its confirmation: in the
     portal's private storage (MEDIA_ROOT/imports/) under a random name, not in the system's
@@ -430,20 +502,21 @@ class ImportUploadStorage(MediaStorage):
 def purge_stale_uploads(*, older_than: timedelta = UPLOAD_MAX_AGE) -> int:
     """Delete uploads left unconfirmed for longer than `older_than`; how many were deleted."""
     storage = ImportUploadStorage()._storage
-    try:
-        names = storage.listdir(UPLOADS_FOLDER)[1]
-    except FileNotFoundError:
-        return 0
     cutoff = timezone.now() - older_than
     deleted = 0
-    for name in names:
-        path = f"{UPLOADS_FOLDER}/{name}"
+    for folder in (UPLOADS_FOLDER, TABLES_FOLDER):
         try:
-            if storage.get_modified_time(path) < cutoff:
-                storage.delete(path)
-                deleted += 1
+            names = storage.listdir(folder)[1]
         except FileNotFoundError:
-            continue  # another request removed it first
+            continue
+        for name in names:
+            path = f"{folder}/{name}"
+            try:
+                if storage.get_modified_time(path) < cutoff:
+                    storage.delete(path)
+                    deleted += folder == UPLOADS_FOLDER  # the kept tables go silently
+            except FileNotFoundError:
+                continue  # another request removed it first
     return deleted
 
 
@@ -476,7 +549,7 @@ class SpreadsheetFormat(Format):
 
     def create_dataset(self, in_stream, **kwargs) -> tablib.Dataset:
         data = in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8")
-        return read_table(data)
+        return read_table_once(data)
 
     def is_binary(self) -> bool:
         return True

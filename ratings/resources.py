@@ -19,6 +19,7 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.resources import Diff
 
 from .choices import CodeSource, RegionKind, RegionLevel, Role
+from .import_pipeline import import_rows
 from .models import Authority, Criterion, Domain, Region, StarStandard, Unit, User, WorkArea
 from .permissions import can_change_account
 
@@ -97,6 +98,9 @@ class CodeForeignKey(widgets.ForeignKeyWidget):
         # its fields, and a file names the same few towns and domains on thousands of rows.
         # Only finds are kept, so a parent created by an earlier row is found when it appears.
         self.found: dict[str, object] = {}
+        # Rows of the file being imported, by this field, when the column names the file's own
+        # model (a region's parent): the import fills it as it reads (import_pipeline).
+        self.pending: dict[str, object] | None = None
 
     def clean(self, value, row=None, **kwargs):
         text = str(value).strip() if value is not None else ""
@@ -108,10 +112,38 @@ class CodeForeignKey(widgets.ForeignKeyWidget):
         found = self.model.objects.filter(**{f"{self.field}__in": spellings}).first()
         if found is None and self.by_name:
             found = self.model.objects.filter(name__in=spellings).first()
+        if found is None and self.pending:
+            found = next((self.pending[s] for s in spellings if s in self.pending), None)
         if found is None:
             raise ValueError(f"找不到{self.label}“{text}”")
         self.found[text] = found
         return found
+
+    def prefetch(self, texts) -> None:
+        """Find the spellings a chunk of rows names, in one query (and one by name for those
+        not found by code), as `clean` would find each; nothing is kept for a spelling that
+        finds nothing, which `clean` then reports (or finds among the file's earlier rows)."""
+        wanted = {text for text in texts if text and text not in self.found}
+        if not wanted:
+            return
+        spellings = {text: (text, normalised(text)) for text in wanted}
+        everything = {s for pair in spellings.values() for s in pair}
+        self._keep(spellings, self.field, everything)
+        missing = {text: pair for text, pair in spellings.items() if text not in self.found}
+        if missing and self.by_name:
+            self._keep(missing, "name", {s for pair in missing.values() for s in pair})
+
+    def _keep(self, spellings: dict[str, tuple[str, str]], field: str, values: set) -> None:
+        # The model's ordering decides between rows found by two spellings (or two rows of
+        # one name), as first() does.
+        found: dict[str, tuple[int, object]] = {}
+        rows = self.model.objects.filter(**{f"{field}__in": values})
+        for position, instance in enumerate(rows):
+            found.setdefault(str(getattr(instance, field)), (position, instance))
+        for text, pair in spellings.items():
+            candidates = [found[spelling] for spelling in pair if spelling in found]
+            if candidates:
+                self.found[text] = min(candidates, key=lambda candidate: candidate[0])[1]
 
 
 class ImportProblem(ValueError):
@@ -246,9 +278,7 @@ class PortalResource(resources.ModelResource):
         return NamedDiff
 
     def import_data(self, dataset, *args, **kwargs):
-        # One bad row rolls back every row, on the confirm path as on the preview.
-        kwargs["rollback_on_validation_errors"] = True
-        kwargs["use_transactions"] = True
+        """Every row or none (import_pipeline), on the confirm path as on the preview."""
         repeated = self.repeated_keys(dataset)
         if repeated:
             # The later row would silently overwrite the earlier one: refuse before any row.
@@ -258,16 +288,15 @@ class PortalResource(resources.ModelResource):
             for message in repeated:
                 result.append_base_error(self.get_error_result_class()(ImportProblem(message)))
             return result
-        lines = line_numbers(dataset)
-        result = super().import_data(dataset, *args, **kwargs)
-        # Number bad rows as the spreadsheet shows them, whatever blank rows came before.
-        for invalid in result.invalid_rows:
-            invalid.number = lines[invalid.number - 1]
-        for error_row in result.error_rows:
-            error_row.number = lines[error_row.number - 1]
-            for error in error_row.errors:
-                error.number = error_row.number
-        return result
+        # Rows are numbered as the spreadsheet shows them, whatever blank rows came before.
+        return import_rows(
+            self,
+            dataset,
+            line_numbers(dataset),
+            dry_run=kwargs.get("dry_run", args[0] if args else False),
+            user=kwargs.get("user"),
+            log_user=kwargs.get("log_user"),
+        )
 
     def repeated_keys(self, dataset) -> list[str]:
         """One message for each key (编号, 用户名…) that several rows of `dataset` carry, naming
@@ -275,6 +304,11 @@ class PortalResource(resources.ModelResource):
         key_fields = [self.fields[name] for name in self.get_import_id_fields()]
         if any(field.column_name not in dataset.headers for field in key_fields):
             return []  # the column check reports a missing key column
+        for field in key_fields:  # the places a key names, a thousand a query
+            if isinstance(field.widget, CodeForeignKey):
+                texts = sorted({str(cell).strip() for cell in dataset[field.column_name]})
+                for start in range(0, len(texts), 1000):
+                    field.widget.prefetch(texts[start : start + 1000])
         lines_by_key: dict[tuple, list[int]] = {}
         shown: dict[tuple, list[str]] = {}
         cleaned: dict[tuple[str, str], object] = {}  # one lookup per distinct cell
@@ -307,10 +341,36 @@ class PortalResource(resources.ModelResource):
             )
         return messages
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """Name errors after the spreadsheet's column (分值), not the model's field (points)."""
+    def validate_instance(
+        self, instance, import_validation_errors=None, validate_unique=True, in_bulk=False
+    ):
+        """The cells' errors with the model's own (`full_clean`), named after the spreadsheet's
+        column (分值), not the model's field (points). `in_bulk` leaves uniqueness and the
+        check constraints to the database, which refuses the chunk: it is then validated row
+        by row in full (import_pipeline)."""
+        errors = dict(import_validation_errors or {})
+        exclude = set(errors)
+        if in_bulk:
+            # A reference the row's cell found (or the importer) exists: checking it again
+            # would cost a query a row. An empty one is still checked (a required column).
+            exclude |= {
+                field.name
+                for field in instance._meta.concrete_fields
+                if field.many_to_one
+                and getattr(instance, field.attname) is not None
+                and field.is_cached(instance)
+            }
         try:
-            super().validate_instance(instance, import_validation_errors, validate_unique)
+            try:
+                instance.full_clean(
+                    exclude=exclude,
+                    validate_unique=validate_unique and not in_bulk,
+                    validate_constraints=not in_bulk,
+                )
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+            if errors:
+                raise ValidationError(errors)
         except ValidationError as error:
             columns = {f.attribute: f.column_name for f in self.get_import_fields()}
             raise ValidationError(
@@ -430,7 +490,9 @@ class UserResource(PortalResource):
         if new:
             instance.set_unusable_password()
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+    def validate_instance(
+        self, instance, import_validation_errors=None, validate_unique=True, in_bulk=False
+    ):
         # The admin's rule: nobody changes an account with more power than their own. The
         # file has no staff or superuser column, so no row can grant either.
         # A command has no importing user: it may not change superusers either.
@@ -440,7 +502,7 @@ class UserResource(PortalResource):
                 f"账号“{instance.username}”是超级用户，只有超级用户可以修改它；"
                 "请从文件中删去这一行后再导入。"
             )
-        super().validate_instance(instance, import_validation_errors, validate_unique)
+        super().validate_instance(instance, import_validation_errors, validate_unique, in_bulk)
 
 
 class UnitResource(PortalResource):
