@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePath
 from typing import TYPE_CHECKING
+from xml.parsers import expat
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -222,29 +223,34 @@ def _count_sheet_rows(archive: zipfile.ZipFile, *, limit: int, max_rows: int) ->
     openpyxl reads every row of a sheet that does not declare its size before it hands out
     the first one, keeping a little of each: two million tiny rows cost minutes and hundreds
     of megabytes. Counting first, with nothing kept, keeps that for files within the limit.
+    The count is expat's own start-tag callback, nothing built per element; a sheet that
+    declares entities is left to openpyxl (which refuses them) to read and report.
     """
-    from openpyxl.xml.functions import iterparse
-
     for name in sorted(names for names in archive.namelist() if _is_worksheet(names)):
         rows = 0
+
+        def start(tag: str, _attributes) -> None:
+            nonlocal rows
+            if tag == "row" or tag.endswith(":row"):
+                rows += 1
+                if rows > limit:
+                    raise ImportFileError(
+                        f"文件的行数超过上限（每次最多 {max_rows} 行数据，空行不超过 "
+                        f"{MAX_BLANK_ROWS} 行；读到第 {rows} 行时停止），请分批导入。"
+                    )
+
+        def no_entities(*_args) -> None:
+            raise ValueError("entity declarations are not read")
+
+        parser = expat.ParserCreate()
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.EntityDeclHandler = no_entities
+        parser.StartElementHandler = start
         with archive.open(name) as source:
-            container = None
             try:
-                for event, element in iterparse(source, events=("start", "end")):
-                    tag = element.tag.rpartition("}")[2]
-                    if event == "start":
-                        if tag == "sheetData":
-                            container = element
-                        continue
-                    if tag == "row":
-                        rows += 1
-                        if rows > limit:
-                            raise ImportFileError(
-                                f"文件的行数超过上限（每次最多 {max_rows} 行数据，空行不超过 "
-                                f"{MAX_BLANK_ROWS} 行；读到第 {rows} 行时停止），请分批导入。"
-                            )
-                        if container is not None:
-                            container.clear()  # what was read is dropped: memory stays flat
+                while piece := source.read(1 << 16):
+                    parser.Parse(piece, False)
+                parser.Parse(b"", True)
             except ImportFileError:
                 raise
             except Exception:  # a damaged sheet: let openpyxl say so as it reads

@@ -223,17 +223,23 @@ class PreloadedInstanceLoader(ModelInstanceLoader):
             with contextlib.suppress(Exception):  # a bad cell: that row's own error, later
                 keys.add(self._key(row))
         self.stored = {}
-        *fixed, last = self.key_fields
-        by_fixed: dict[tuple, list] = {}
-        for key in keys:
-            by_fixed.setdefault(key[:-1], []).append(key[-1])
-        for prefix, values in by_fixed.items():
-            conditions = {f.attribute: value for f, value in zip(fixed, prefix, strict=True)}
-            for start in range(0, len(values), self.CHUNK):
-                chunk = values[start : start + self.CHUNK]
-                found = self.get_queryset().filter(**conditions, **{f"{last.attribute}__in": chunk})
-                for instance in found:
-                    self.stored[self._stored_key(instance)] = instance
+        model = resource._meta.model
+        self.attnames = [model._meta.get_field(f.attribute).attname for f in self.key_fields]
+        ordered = sorted(keys, key=str)
+        for start in range(0, len(ordered), self.CHUNK):
+            chunk = ordered[start : start + self.CHUNK]
+            # Each part of the key among the chunk's values (households of 500 villages are one
+            # query, not one a village); the exact keys are picked out here. No ordering: the
+            # default one may join (a unit's domain) and sort for nothing.
+            conditions = {
+                f"{attname}__in": {key[position] for key in chunk}
+                for position, attname in enumerate(self.attnames)
+            }
+            wanted = set(chunk)
+            for instance in self.get_queryset().filter(**conditions).order_by():
+                key = self._stored_key(instance)
+                if key in wanted:
+                    self.stored[key] = instance
 
     def _key(self, row) -> tuple:
         """The row's key as the database compares it: a code typed as a number in Excel is the
@@ -245,7 +251,8 @@ class PreloadedInstanceLoader(ModelInstanceLoader):
         )
 
     def _stored_key(self, instance) -> tuple:
-        return tuple(_pk(getattr(instance, field.attribute)) for field in self.key_fields)
+        # By the column's value: a foreign key's id, without fetching the row it names.
+        return tuple(getattr(instance, attname) for attname in self.attnames)
 
     def get_instance(self, row):
         if self.stored is None:
