@@ -14,6 +14,7 @@ import unicodedata
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
+from django.utils.translation import get_language
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.resources import Diff
@@ -36,15 +37,28 @@ class ChoiceWidget(widgets.Widget):
     def __init__(self, choices: type[TextChoices] | type, **kwargs) -> None:
         super().__init__(**kwargs)
         self.choices = choices
+        self._lookups: dict[str | None, dict[str, object]] = {}
+
+    def _lookup(self) -> dict[str, object]:
+        """Each choice's code and label (in the active language), as typed: built once, not
+        for every cell. The first choice that a spelling names wins, as when they were tried
+        in order."""
+        language = get_language()
+        if language not in self._lookups:
+            lookup: dict[str, object] = {}
+            for code, label in reversed(self.choices.choices):
+                lookup[normalised(str(label))] = code
+                lookup[normalised(str(code))] = code
+            self._lookups[language] = lookup
+        return self._lookups[language]
 
     def clean(self, value, row=None, **kwargs):
         text = str(value).strip() if value is not None else ""
         if text == "":
             return "" if issubclass(self.choices, TextChoices) else None
-        wanted = normalised(text)
-        for code, label in self.choices.choices:
-            if wanted in (normalised(str(code)), normalised(str(label))):
-                return code
+        code = self._lookup().get(normalised(text), self)
+        if code is not self:
+            return code
         allowed = "、".join(f"{code}（{label}）" for code, label in self.choices.choices)
         raise ValueError(f"“{text}”不是可选的值，应为：{allowed}")
 
