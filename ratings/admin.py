@@ -20,9 +20,9 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +46,8 @@ from .imports import (
     SafeXLSX,
     SpreadsheetFormat,
     check_columns,
+    error_report,
+    keep_error_report,
     keep_table,
     purge_stale_uploads,
     read_table_once,
@@ -209,6 +211,12 @@ class SpreadsheetMixin(ImportExportMixin):
             context["report"] = report_for(result, dry_run=True)
         form = context.get("form")
         upload = getattr(form, "cleaned_data", {}).get("import_file") if form else None
+        report = context.get("report")
+        if report is not None and len(report.errors) > SHOWN_ERRORS:
+            context["error_report_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_import_errors",
+                args=[keep_error_report(report.errors)],
+            )
         stored = getattr(upload, "tmp_storage_name", None)
         if stored and "confirm_form" not in context:
             # Refused at the preview: nothing will ever confirm this file.
@@ -228,6 +236,22 @@ class SpreadsheetMixin(ImportExportMixin):
 
     def generate_log_entries(self, result, request: HttpRequest) -> None:
         """Written with the rows already (PortalResource.import_data with `log_user`)."""
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import_errors"
+        view = self.admin_site.admin_view(self.import_errors_view)
+        return [path("import/errors/<str:name>/", view, name=name), *super().get_urls()]
+
+    def import_errors_view(self, request: HttpRequest, name: str) -> HttpResponse:
+        """A refused preview's every error, as a CSV to download (the page lists the first)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        content = error_report(name)
+        if content is None:
+            raise Http404
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="import-errors.csv"'
+        return response
 
     def write_to_tmp_storage(self, import_file, input_format) -> ImportUploadStorage:
         # The library appends chunk to chunk, copying the whole file at every step.

@@ -480,6 +480,34 @@ def _kept_table(digest: str, max_rows: int) -> SheetDataset | None:
     return SheetDataset(*rows, headers=headers, line_numbers=lines)
 
 
+ERROR_REPORT = re.compile(r"errors-[0-9a-f]{32}")
+
+
+def keep_error_report(errors: list[str]) -> str:
+    """Every error of a refused preview as a CSV (UTF-8 with a BOM, for Chinese Excel) that the
+    page links to instead of listing them all; its name, kept for an hour like an upload."""
+    name = f"errors-{secrets.token_hex(16)}"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["错误"])
+    writer.writerows([safe_cell(error)] for error in errors)
+    ImportUploadStorage()._storage.save(
+        f"{TABLES_FOLDER}/{name}", ContentFile(buffer.getvalue().encode("utf-8-sig"))
+    )
+    return name
+
+
+def error_report(name: str) -> bytes | None:
+    """The error report `name` (keep_error_report), or None if there is none by that name."""
+    if not ERROR_REPORT.fullmatch(name):
+        return None
+    try:
+        with ImportUploadStorage()._storage.open(f"{TABLES_FOLDER}/{name}", "rb") as stored:
+            return stored.read()
+    except (FileNotFoundError, OSError):
+        return None
+
+
 class ImportUploadStorage(MediaStorage):
     """Where an uploaded file waits between the admin's preview and its confirmation: in the
     portal's private storage (MEDIA_ROOT/imports/) under a random name, not in the system's

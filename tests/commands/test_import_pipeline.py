@@ -3,6 +3,8 @@ reads the table the preview kept instead of the file, unless the file changed.""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -106,6 +108,17 @@ class TestSmallPreview:
         assert response.context["report"].errors[-1].startswith(f"第 {SHOWN_ERRORS + 31} 行")
         assert f"有 {SHOWN_ERRORS + 30} 处错误" in response.content.decode()
         assert response.context.get("confirm_form") is None
+        # Every error, to download; only for those who may import.
+        url = response.context["error_report_url"]
+        assert url in response.content.decode()
+        download = client.get(url)
+        assert download.status_code == 200
+        header, *errors = csv.reader(io.StringIO(download.content.decode("utf-8-sig")))
+        assert header == ["错误"] and len(errors) == SHOWN_ERRORS + 30
+        assert errors[-1] == [response.context["report"].errors[-1]]
+        assert client.get(url.replace(url.split("/")[-2], "errors-" + "0" * 32)).status_code == 404
+        client.logout()
+        assert client.get(url).status_code == 302
 
 
 class TestConfirmation:
