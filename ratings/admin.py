@@ -47,6 +47,7 @@ from .imports import (
     SpreadsheetFormat,
     check_columns,
     error_report,
+    forget_table,
     keep_error_report,
     keep_table,
     purge_stale_uploads,
@@ -147,6 +148,7 @@ class SpreadsheetImportForm(ImportForm):
         try:
             check_columns(self.resource_classes[0](), read_table_once(data, upload.name))
         except ImportFileError as error:
+            forget_table()
             raise ValidationError(error.message) from None
         return upload
 

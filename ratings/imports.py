@@ -441,6 +441,13 @@ def read_table_once(data: bytes, filename: str = "", *, max_rows: int = MAX_ROWS
 
 
 _recent = threading.local()  # the table the current request read last, taken by its next read
+
+
+def forget_table() -> None:
+    """Drop the table kept for the next read (the form refused the file: there is none)."""
+    _recent.table = None
+
+
 TABLES_FOLDER = "import-tables"
 
 
