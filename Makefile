@@ -6,11 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run serve backup restore load soak test test-services setup install lint format messages bench clean
+.PHONY: run serve backup restore load soak test test-services setup install lint format messages bench bench-imports clean
 
 # The settings default to production (DEBUG off); the development targets turn it on. An
 # explicit DEBUG in the environment wins.
-run test test-services setup install lint format messages bench load soak: export DEBUG ?= True
+run test test-services setup install lint format messages bench bench-imports load soak: export DEBUG ?= True
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -89,6 +89,12 @@ soak: install
 SCALE ?= small
 bench: install
 	$(PY) bench/run.py --scale $(SCALE)
+
+## Imports (bench/imports.py): ROWS regions and households as XLSX and GBK CSV through the
+## import commands' code path, against bulk_create of the same rows; rows/s and peak memory.
+ROWS ?= 10000
+bench-imports: install
+	$(PY) bench/imports.py --rows $(ROWS)
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache

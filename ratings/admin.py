@@ -20,9 +20,9 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +33,7 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from . import permissions, security_log
+from .import_pipeline import SHOWN_ERRORS
 from .imports import (
     MAX_BLANK_ROWS,
     MAX_BYTES,
@@ -45,8 +46,12 @@ from .imports import (
     SafeXLSX,
     SpreadsheetFormat,
     check_columns,
+    error_report,
+    forget_table,
+    keep_error_report,
+    keep_table,
     purge_stale_uploads,
-    read_table,
+    read_table_once,
     record_import,
     report_for,
 )
@@ -143,8 +148,9 @@ class SpreadsheetImportForm(ImportForm):
         data = upload.read()
         upload.seek(0)
         try:
-            check_columns(self.resource_classes[0](), read_table(data, upload.name))
+            check_columns(self.resource_classes[0](), read_table_once(data, upload.name))
         except ImportFileError as error:
+            forget_table()
             raise ValidationError(error.message) from None
         return upload
 
@@ -193,6 +199,8 @@ class SpreadsheetMixin(ImportExportMixin):
             "max_blank_rows": MAX_BLANK_ROWS,
             "max_unpacked_megabytes": MAX_XLSX_UNCOMPRESSED // (1024 * 1024),
             "upload_hours": int(UPLOAD_MAX_AGE.total_seconds() // 3600),
+            "shown_errors": SHOWN_ERRORS,
+            "shown_errors_slice": f":{SHOWN_ERRORS}",
         }
 
     def import_action(self, request: HttpRequest, **kwargs):
@@ -207,10 +215,46 @@ class SpreadsheetMixin(ImportExportMixin):
             context["report"] = report_for(result, dry_run=True)
         form = context.get("form")
         upload = getattr(form, "cleaned_data", {}).get("import_file") if form else None
+        report = context.get("report")
+        if report is not None and len(report.errors) > SHOWN_ERRORS:
+            context["error_report_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_import_errors",
+                args=[keep_error_report(report.errors)],
+            )
         stored = getattr(upload, "tmp_storage_name", None)
         if stored and "confirm_form" not in context:
             # Refused at the preview: nothing will ever confirm this file.
             self.upload_storage(stored).remove()
+        elif stored and getattr(result, "dataset", None) is not None:
+            # The confirmation reads this table instead of the file, if the file is the same.
+            keep_table(self.upload_storage(stored).read(), result.dataset)
+        return response
+
+    def get_import_data_kwargs(self, **kwargs) -> dict:
+        # A confirmed import writes the admin's change history chunk by chunk (import_pipeline).
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        request = kwargs.get("request")
+        if request is not None and not self.get_skip_admin_log():
+            kwargs["log_user"] = request.user
+        return kwargs
+
+    def generate_log_entries(self, result, request: HttpRequest) -> None:
+        """Written with the rows already (PortalResource.import_data with `log_user`)."""
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import_errors"
+        view = self.admin_site.admin_view(self.import_errors_view)
+        return [path("import/errors/<str:name>/", view, name=name), *super().get_urls()]
+
+    def import_errors_view(self, request: HttpRequest, name: str) -> HttpResponse:
+        """A refused preview's every error, as a CSV to download (the page lists the first)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        content = error_report(name)
+        if content is None:
+            raise Http404
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="import-errors.csv"'
         return response
 
     def write_to_tmp_storage(self, import_file, input_format) -> ImportUploadStorage:

@@ -13,19 +13,25 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import hashlib
 import io
+import pickle
 import re
 import secrets
+import threading
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePath
 from typing import TYPE_CHECKING
+from xml.parsers import expat
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from import_export.formats.base_formats import CSV, XLSX, Format
 from import_export.results import Result, RowResult
 from import_export.tmp_storages import MediaStorage
@@ -35,6 +41,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from . import security_log
+from .import_pipeline import PipelineResult
 from .resources import ImportProblem, PortalResource
 from .spreadsheets import safe_cell, unescape_cell, xlsx_bytes
 
@@ -216,29 +223,34 @@ def _count_sheet_rows(archive: zipfile.ZipFile, *, limit: int, max_rows: int) ->
     openpyxl reads every row of a sheet that does not declare its size before it hands out
     the first one, keeping a little of each: two million tiny rows cost minutes and hundreds
     of megabytes. Counting first, with nothing kept, keeps that for files within the limit.
+    The count is expat's own start-tag callback, nothing built per element; a sheet that
+    declares entities is left to openpyxl (which refuses them) to read and report.
     """
-    from openpyxl.xml.functions import iterparse
-
     for name in sorted(names for names in archive.namelist() if _is_worksheet(names)):
         rows = 0
+
+        def start(tag: str, _attributes) -> None:
+            nonlocal rows
+            if tag == "row" or tag.endswith(":row"):
+                rows += 1
+                if rows > limit:
+                    raise ImportFileError(
+                        f"文件的行数超过上限（每次最多 {max_rows} 行数据，空行不超过 "
+                        f"{MAX_BLANK_ROWS} 行；读到第 {rows} 行时停止），请分批导入。"
+                    )
+
+        def no_entities(*_args) -> None:
+            raise ValueError("entity declarations are not read")
+
+        parser = expat.ParserCreate()
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.EntityDeclHandler = no_entities
+        parser.StartElementHandler = start
         with archive.open(name) as source:
-            container = None
             try:
-                for event, element in iterparse(source, events=("start", "end")):
-                    tag = element.tag.rpartition("}")[2]
-                    if event == "start":
-                        if tag == "sheetData":
-                            container = element
-                        continue
-                    if tag == "row":
-                        rows += 1
-                        if rows > limit:
-                            raise ImportFileError(
-                                f"文件的行数超过上限（每次最多 {max_rows} 行数据，空行不超过 "
-                                f"{MAX_BLANK_ROWS} 行；读到第 {rows} 行时停止），请分批导入。"
-                            )
-                        if container is not None:
-                            container.clear()  # what was read is dropped: memory stays flat
+                while piece := source.read(1 << 16):
+                    parser.Parse(piece, False)
+                parser.Parse(b"", True)
             except ImportFileError:
                 raise
             except Exception:  # a damaged sheet: let openpyxl say so as it reads
@@ -346,7 +358,11 @@ def report_for(result: Result, *, dry_run: bool) -> ImportReport:
             report.errors.append(str(error.error))
         else:
             report.errors.append(f"文件：{error.error}")
-    # Rows are numbered as spreadsheet lines already (PortalResource.import_data).
+    # Rows are numbered as spreadsheet lines already (PortalResource.import_data); the
+    # pipeline's result keeps every error's text, and only the first bad rows themselves.
+    if isinstance(result, PipelineResult):
+        report.errors.extend(text for _line, text in result.messages)
+        return _totals(report, result)
     by_line: list[tuple[int, str]] = []
     for error_row in result.error_rows:
         for error in error_row.errors:
@@ -360,6 +376,10 @@ def report_for(result: Result, *, dry_run: bool) -> ImportReport:
                     text = f"第 {invalid.number} 行，“{column}”列：{message}"
                 by_line.append((invalid.number, text))
     report.errors.extend(text for _line, text in sorted(by_line, key=lambda pair: pair[0]))
+    return _totals(report, result)
+
+
+def _totals(report: ImportReport, result: Result) -> ImportReport:
     totals = result.totals
     report.new = totals.get(RowResult.IMPORT_TYPE_NEW, 0)
     report.updated = totals.get(RowResult.IMPORT_TYPE_UPDATE, 0)
@@ -402,6 +422,99 @@ def import_bytes(
     return run_import(resource_class, dataset, dry_run=dry_run, user=user)
 
 
+def read_table_once(data: bytes, filename: str = "", *, max_rows: int = MAX_ROWS) -> SheetDataset:
+    """read_table, once per file: the admin's form and its preview read the same bytes within
+    one request, and its confirmation reads the table that the preview kept (keep_table) if
+    the file has not changed since, found by the SHA-256 of its bytes. A changed file is read
+    (and, like every confirmation, validated) again."""
+    digest = hashlib.sha256(data).hexdigest()
+    recent = getattr(_recent, "table", None)
+    _recent.table = None
+    if recent is not None and recent[0] == (digest, max_rows):
+        return recent[1]
+    kept = _kept_table(digest, max_rows)
+    if kept is not None:
+        return kept
+    dataset = read_table(data, filename, max_rows=max_rows)
+    _recent.table = ((digest, max_rows), dataset)
+    return dataset
+
+
+_recent = threading.local()  # the table the current request read last, taken by its next read
+
+
+def forget_table() -> None:
+    """Drop the table kept for the next read (the form refused the file: there is none)."""
+    _recent.table = None
+
+
+TABLES_FOLDER = "import-tables"
+
+
+def keep_table(data: bytes, dataset: SheetDataset, *, max_rows: int = MAX_ROWS) -> None:
+    """Keep a previewed file's table for its confirmation (at most an hour, like the upload),
+    signed so that only a table this portal wrote is ever read back."""
+    digest = hashlib.sha256(data).hexdigest()
+    payload = pickle.dumps(
+        (max_rows, list(dataset.headers), [list(row) for row in dataset], dataset.line_numbers),
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    signature = salted_hmac(TABLES_FOLDER, payload, algorithm="sha256").hexdigest().encode()
+    storage = ImportUploadStorage()._storage
+    name = f"{TABLES_FOLDER}/{digest}"
+    if storage.exists(name):
+        storage.delete(name)
+    storage.save(name, ContentFile(signature + b"\n" + payload))
+
+
+def _kept_table(digest: str, max_rows: int) -> SheetDataset | None:
+    name = f"{TABLES_FOLDER}/{digest}"
+    storage = ImportUploadStorage()._storage
+    try:
+        with storage.open(name, "rb") as stored:
+            content = stored.read()
+    except (FileNotFoundError, OSError):
+        return None
+    with contextlib.suppress(FileNotFoundError):
+        storage.delete(name)  # a table serves one confirmation
+    signature, _, payload = content.partition(b"\n")
+    expected = salted_hmac(TABLES_FOLDER, payload, algorithm="sha256").hexdigest().encode()
+    if not constant_time_compare(signature, expected):
+        return None
+    kept_max_rows, headers, rows, lines = pickle.loads(payload)
+    if kept_max_rows != max_rows:
+        return None
+    return SheetDataset(*rows, headers=headers, line_numbers=lines)
+
+
+ERROR_REPORT = re.compile(r"errors-[0-9a-f]{32}")
+
+
+def keep_error_report(errors: list[str]) -> str:
+    """Every error of a refused preview as a CSV (UTF-8 with a BOM, for Chinese Excel) that the
+    page links to instead of listing them all; its name, kept for an hour like an upload."""
+    name = f"errors-{secrets.token_hex(16)}"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["错误"])
+    writer.writerows([safe_cell(error)] for error in errors)
+    ImportUploadStorage()._storage.save(
+        f"{TABLES_FOLDER}/{name}", ContentFile(buffer.getvalue().encode("utf-8-sig"))
+    )
+    return name
+
+
+def error_report(name: str) -> bytes | None:
+    """The error report `name` (keep_error_report), or None if there is none by that name."""
+    if not ERROR_REPORT.fullmatch(name):
+        return None
+    try:
+        with ImportUploadStorage()._storage.open(f"{TABLES_FOLDER}/{name}", "rb") as stored:
+            return stored.read()
+    except (FileNotFoundError, OSError):
+        return None
+
+
 class ImportUploadStorage(MediaStorage):
     """Where an uploaded file waits between the admin's preview and its confirmation: in the
     portal's private storage (MEDIA_ROOT/imports/) under a random name, not in the system's
@@ -430,20 +543,21 @@ class ImportUploadStorage(MediaStorage):
 def purge_stale_uploads(*, older_than: timedelta = UPLOAD_MAX_AGE) -> int:
     """Delete uploads left unconfirmed for longer than `older_than`; how many were deleted."""
     storage = ImportUploadStorage()._storage
-    try:
-        names = storage.listdir(UPLOADS_FOLDER)[1]
-    except FileNotFoundError:
-        return 0
     cutoff = timezone.now() - older_than
     deleted = 0
-    for name in names:
-        path = f"{UPLOADS_FOLDER}/{name}"
+    for folder in (UPLOADS_FOLDER, TABLES_FOLDER):
         try:
-            if storage.get_modified_time(path) < cutoff:
-                storage.delete(path)
-                deleted += 1
+            names = storage.listdir(folder)[1]
         except FileNotFoundError:
-            continue  # another request removed it first
+            continue
+        for name in names:
+            path = f"{folder}/{name}"
+            try:
+                if storage.get_modified_time(path) < cutoff:
+                    storage.delete(path)
+                    deleted += folder == UPLOADS_FOLDER  # the kept tables go silently
+            except FileNotFoundError:
+                continue  # another request removed it first
     return deleted
 
 
@@ -476,7 +590,7 @@ class SpreadsheetFormat(Format):
 
     def create_dataset(self, in_stream, **kwargs) -> tablib.Dataset:
         data = in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8")
-        return read_table(data)
+        return read_table_once(data)
 
     def is_binary(self) -> bool:
         return True

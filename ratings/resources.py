@@ -14,11 +14,13 @@ import unicodedata
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
+from django.utils.translation import get_language
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.resources import Diff
 
 from .choices import CodeSource, RegionKind, RegionLevel, Role
+from .import_pipeline import import_rows
 from .models import (
     Authority,
     Criterion,
@@ -45,15 +47,28 @@ class ChoiceWidget(widgets.Widget):
     def __init__(self, choices: type[TextChoices] | type, **kwargs) -> None:
         super().__init__(**kwargs)
         self.choices = choices
+        self._lookups: dict[str | None, dict[str, object]] = {}
+
+    def _lookup(self) -> dict[str, object]:
+        """Each choice's code and label (in the active language), as typed: built once, not
+        for every cell. The first choice that a spelling names wins, as when they were tried
+        in order."""
+        language = get_language()
+        if language not in self._lookups:
+            lookup: dict[str, object] = {}
+            for code, label in reversed(self.choices.choices):
+                lookup[normalised(str(label))] = code
+                lookup[normalised(str(code))] = code
+            self._lookups[language] = lookup
+        return self._lookups[language]
 
     def clean(self, value, row=None, **kwargs):
         text = str(value).strip() if value is not None else ""
         if text == "":
             return "" if issubclass(self.choices, TextChoices) else None
-        wanted = normalised(text)
-        for code, label in self.choices.choices:
-            if wanted in (normalised(str(code)), normalised(str(label))):
-                return code
+        code = self._lookup().get(normalised(text), self)
+        if code is not self:
+            return code
         allowed = "、".join(f"{code}（{label}）" for code, label in self.choices.choices)
         raise ValueError(f"“{text}”不是可选的值，应为：{allowed}")
 
@@ -107,6 +122,9 @@ class CodeForeignKey(widgets.ForeignKeyWidget):
         # its fields, and a file names the same few towns and domains on thousands of rows.
         # Only finds are kept, so a parent created by an earlier row is found when it appears.
         self.found: dict[str, object] = {}
+        # Rows of the file being imported, by this field, when the column names the file's own
+        # model (a region's parent): the import fills it as it reads (import_pipeline).
+        self.pending: dict[str, object] | None = None
 
     def clean(self, value, row=None, **kwargs):
         text = str(value).strip() if value is not None else ""
@@ -118,10 +136,38 @@ class CodeForeignKey(widgets.ForeignKeyWidget):
         found = self.model.objects.filter(**{f"{self.field}__in": spellings}).first()
         if found is None and self.by_name:
             found = self.model.objects.filter(name__in=spellings).first()
+        if found is None and self.pending:
+            found = next((self.pending[s] for s in spellings if s in self.pending), None)
         if found is None:
             raise ValueError(f"找不到{self.label}“{text}”")
         self.found[text] = found
         return found
+
+    def prefetch(self, texts) -> None:
+        """Find the spellings a chunk of rows names, in one query (and one by name for those
+        not found by code), as `clean` would find each; nothing is kept for a spelling that
+        finds nothing, which `clean` then reports (or finds among the file's earlier rows)."""
+        wanted = {text for text in texts if text and text not in self.found}
+        if not wanted:
+            return
+        spellings = {text: (text, normalised(text)) for text in wanted}
+        everything = {s for pair in spellings.values() for s in pair}
+        self._keep(spellings, self.field, everything)
+        missing = {text: pair for text, pair in spellings.items() if text not in self.found}
+        if missing and self.by_name:
+            self._keep(missing, "name", {s for pair in missing.values() for s in pair})
+
+    def _keep(self, spellings: dict[str, tuple[str, str]], field: str, values: set) -> None:
+        # The model's ordering decides between rows found by two spellings (or two rows of
+        # one name), as first() does.
+        found: dict[str, tuple[int, object]] = {}
+        rows = self.model.objects.filter(**{f"{field}__in": values})
+        for position, instance in enumerate(rows):
+            found.setdefault(str(getattr(instance, field)), (position, instance))
+        for text, pair in spellings.items():
+            candidates = [found[spelling] for spelling in pair if spelling in found]
+            if candidates:
+                self.found[text] = min(candidates, key=lambda candidate: candidate[0])[1]
 
 
 class ImportProblem(ValueError):
@@ -201,17 +247,23 @@ class PreloadedInstanceLoader(ModelInstanceLoader):
             with contextlib.suppress(Exception):  # a bad cell: that row's own error, later
                 keys.add(self._key(row))
         self.stored = {}
-        *fixed, last = self.key_fields
-        by_fixed: dict[tuple, list] = {}
-        for key in keys:
-            by_fixed.setdefault(key[:-1], []).append(key[-1])
-        for prefix, values in by_fixed.items():
-            conditions = {f.attribute: value for f, value in zip(fixed, prefix, strict=True)}
-            for start in range(0, len(values), self.CHUNK):
-                chunk = values[start : start + self.CHUNK]
-                found = self.get_queryset().filter(**conditions, **{f"{last.attribute}__in": chunk})
-                for instance in found:
-                    self.stored[self._stored_key(instance)] = instance
+        model = resource._meta.model
+        self.attnames = [model._meta.get_field(f.attribute).attname for f in self.key_fields]
+        ordered = sorted(keys, key=str)
+        for start in range(0, len(ordered), self.CHUNK):
+            chunk = ordered[start : start + self.CHUNK]
+            # Each part of the key among the chunk's values (households of 500 villages are one
+            # query, not one a village); the exact keys are picked out here. No ordering: the
+            # default one may join (a unit's domain) and sort for nothing.
+            conditions = {
+                f"{attname}__in": {key[position] for key in chunk}
+                for position, attname in enumerate(self.attnames)
+            }
+            wanted = set(chunk)
+            for instance in self.get_queryset().filter(**conditions).order_by():
+                key = self._stored_key(instance)
+                if key in wanted:
+                    self.stored[key] = instance
 
     def _key(self, row) -> tuple:
         """The row's key as the database compares it: a code typed as a number in Excel is the
@@ -223,7 +275,8 @@ class PreloadedInstanceLoader(ModelInstanceLoader):
         )
 
     def _stored_key(self, instance) -> tuple:
-        return tuple(_pk(getattr(instance, field.attribute)) for field in self.key_fields)
+        # By the column's value: a foreign key's id, without fetching the row it names.
+        return tuple(getattr(instance, attname) for attname in self.attnames)
 
     def get_instance(self, row):
         if self.stored is None:
@@ -256,9 +309,7 @@ class PortalResource(resources.ModelResource):
         return NamedDiff
 
     def import_data(self, dataset, *args, **kwargs):
-        # One bad row rolls back every row, on the confirm path as on the preview.
-        kwargs["rollback_on_validation_errors"] = True
-        kwargs["use_transactions"] = True
+        """Every row or none (import_pipeline), on the confirm path as on the preview."""
         repeated = self.repeated_keys(dataset)
         if repeated:
             # The later row would silently overwrite the earlier one: refuse before any row.
@@ -268,16 +319,15 @@ class PortalResource(resources.ModelResource):
             for message in repeated:
                 result.append_base_error(self.get_error_result_class()(ImportProblem(message)))
             return result
-        lines = line_numbers(dataset)
-        result = super().import_data(dataset, *args, **kwargs)
-        # Number bad rows as the spreadsheet shows them, whatever blank rows came before.
-        for invalid in result.invalid_rows:
-            invalid.number = lines[invalid.number - 1]
-        for error_row in result.error_rows:
-            error_row.number = lines[error_row.number - 1]
-            for error in error_row.errors:
-                error.number = error_row.number
-        return result
+        # Rows are numbered as the spreadsheet shows them, whatever blank rows came before.
+        return import_rows(
+            self,
+            dataset,
+            line_numbers(dataset),
+            dry_run=kwargs.get("dry_run", args[0] if args else False),
+            user=kwargs.get("user"),
+            log_user=kwargs.get("log_user"),
+        )
 
     def repeated_keys(self, dataset) -> list[str]:
         """One message for each key (编号, 用户名…) that several rows of `dataset` carry, naming
@@ -285,6 +335,11 @@ class PortalResource(resources.ModelResource):
         key_fields = [self.fields[name] for name in self.get_import_id_fields()]
         if any(field.column_name not in dataset.headers for field in key_fields):
             return []  # the column check reports a missing key column
+        for field in key_fields:  # the places a key names, a thousand a query
+            if isinstance(field.widget, CodeForeignKey):
+                texts = sorted({str(cell).strip() for cell in dataset[field.column_name]})
+                for start in range(0, len(texts), 1000):
+                    field.widget.prefetch(texts[start : start + 1000])
         lines_by_key: dict[tuple, list[int]] = {}
         shown: dict[tuple, list[str]] = {}
         cleaned: dict[tuple[str, str], object] = {}  # one lookup per distinct cell
@@ -317,10 +372,36 @@ class PortalResource(resources.ModelResource):
             )
         return messages
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """Name errors after the spreadsheet's column (分值), not the model's field (points)."""
+    def validate_instance(
+        self, instance, import_validation_errors=None, validate_unique=True, in_bulk=False
+    ):
+        """The cells' errors with the model's own (`full_clean`), named after the spreadsheet's
+        column (分值), not the model's field (points). `in_bulk` leaves uniqueness and the
+        check constraints to the database, which refuses the chunk: it is then validated row
+        by row in full (import_pipeline)."""
+        errors = dict(import_validation_errors or {})
+        exclude = set(errors)
+        if in_bulk:
+            # A reference the row's cell found (or the importer) exists: checking it again
+            # would cost a query a row. An empty one is still checked (a required column).
+            exclude |= {
+                field.name
+                for field in instance._meta.concrete_fields
+                if field.many_to_one
+                and getattr(instance, field.attname) is not None
+                and field.is_cached(instance)
+            }
         try:
-            super().validate_instance(instance, import_validation_errors, validate_unique)
+            try:
+                instance.full_clean(
+                    exclude=exclude,
+                    validate_unique=validate_unique and not in_bulk,
+                    validate_constraints=not in_bulk,
+                )
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+            if errors:
+                raise ValidationError(errors)
         except ValidationError as error:
             columns = {f.attribute: f.column_name for f in self.get_import_fields()}
             raise ValidationError(
@@ -441,7 +522,9 @@ class UserResource(PortalResource):
         if new:
             instance.set_unusable_password()
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+    def validate_instance(
+        self, instance, import_validation_errors=None, validate_unique=True, in_bulk=False
+    ):
         # The admin's rule: nobody changes an account with more power than their own. The
         # file has no staff or superuser column, so no row can grant either.
         # A command has no importing user: it may not change superusers either.
@@ -451,7 +534,7 @@ class UserResource(PortalResource):
                 f"账号“{instance.username}”是超级用户，只有超级用户可以修改它；"
                 "请从文件中删去这一行后再导入。"
             )
-        super().validate_instance(instance, import_validation_errors, validate_unique)
+        super().validate_instance(instance, import_validation_errors, validate_unique, in_bulk)
 
 
 class UnitResource(PortalResource):

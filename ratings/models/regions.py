@@ -142,7 +142,7 @@ class Region(models.Model):
                 _("区划代码 %(code)s 不在上级区划“%(parent)s”的代码范围（%(prefix)s 开头）内。")
                 % {"code": self.code, "parent": parent.name, "prefix": parent.prefix},
             )
-        if self.pk:
+        if not self._state.adding:  # a new region has no stored level (nor children)
             stored = Region.objects.filter(pk=self.pk).values_list("level", flat=True).first()
             if stored is not None and stored != level and self.children.exists():
                 errors["level"] = _("这个区划已有下级区划，不能改变它的层级。")
