@@ -37,6 +37,10 @@ def pages(world: World) -> dict[str | None, list[str]]:
             reverse("verify"),
             reverse("verify_number", args=[world.plaque.number]),
             reverse("commendation", args=[2025]),
+            reverse("notice_list"),
+            reverse("notice_detail", args=[world.notice.pk]),
+            reverse("objection_status", args=[world.objection.receipt]),
+            reverse("report_new", args=[world.plaque.number]),
             reverse("login"),
         ],
         "world-hainan": [
@@ -50,6 +54,9 @@ def pages(world: World) -> dict[str | None, list[str]]:
             reverse("unit_list"),
             reverse("coverage"),
             reverse("account"),
+            reverse("todo"),
+            reverse("inbox"),
+            reverse("rereview_work"),
         ],
         "world-gongan": [
             reverse("queue"),
@@ -59,6 +66,14 @@ def pages(world: World) -> dict[str | None, list[str]]:
             reverse("manage_years"),
             reverse("year_plaques", args=[2025]),
             reverse("designation_list"),
+            reverse("year_deadlines", args=[2026]),
+            reverse("year_progress", args=[2026]),
+            reverse("rereview_list"),
+            reverse("rereview_open"),
+            reverse("report_list"),
+            reverse("manage_notices"),
+            reverse("objection_list"),
+            reverse("objection_detail", args=[world.objection.pk]),
         ],
     }
 
