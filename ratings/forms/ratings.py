@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Decision, ItemStatus, RatingMode
 from ..models import (
+    EvidenceFile,
     Region,
     StarItem,
     StarStandard,
@@ -59,6 +61,11 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
     withdraw = forms.TypedMultipleChoiceField(
         label=_("撤回材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
+    # Last year's evidence of the same item, linked rather than uploaded again (沿用).
+    reuse = forms.TypedMultipleChoiceField(
+        label=_("沿用上一年度材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    reuse_all = forms.BooleanField(label=_("沿用全部"), required=False)
     # The district's review of an application: why it judges differently from the community.
     reason = forms.CharField(
         label=_("改判理由"),
@@ -79,6 +86,7 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
         item: StarItem | None,
         raw_names: dict,
         own: bool = False,
+        reusable: list[EvidenceFile] = (),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -89,6 +97,16 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
         active = [e for e in item.evidence.all() if not e.is_withdrawn] if item else []
         self.active_evidence = active
         self.fields["withdraw"].choices = [(e.pk, e.original_name) for e in active]
+        reused = {e.reused_from_id for e in active}
+        self.fields["reuse"].choices = [
+            (
+                e.pk,
+                gettext("沿用%(year)s年度材料：%(name)s")
+                % {"year": e.item.rating.year_id, "name": e.original_name},
+            )
+            for e in reusable
+            if e.pk not in reused
+        ]
         # The review compares with the community's answer; the self-assessment and the
         # assessor-led rating have nothing to compare with.
         self.reviews_application = bool(item and item.rating.application_led and not own)
@@ -113,8 +131,11 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
                 and not cleaned.get("reason", "").strip()
             ):
                 self.add_error("reason", _("结论与社区(村)自评不同，请填写改判理由。"))
+        if cleaned.get("reuse_all"):
+            cleaned["reuse"] = [pk for pk, _label in self.fields["reuse"].choices]
         keeping = len(self.active_evidence) - len(cleaned.get("withdraw") or [])
-        if keeping + len(cleaned.get("files") or []) > MAX_EVIDENCE_PER_ITEM:
+        adding = len(cleaned.get("files") or []) + len(cleaned.get("reuse") or [])
+        if keeping + adding > MAX_EVIDENCE_PER_ITEM:
             self.add_error(
                 "files",
                 _("每项最多保留 %(max)s 个证明材料，请先撤回不需要的文件。")
@@ -172,6 +193,7 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
             note=data["note"].strip(),
             uploads=data["files"],
             withdraw=data["withdraw"],
+            reuse=data.get("reuse") or [],
             reason=data.get("reason", "").strip(),
         )
 
@@ -189,6 +211,7 @@ class RatingEditForm(VersionedPage):
         version: int,
         raw_names: dict | None = None,
         own: bool = False,
+        reusable: dict[int, list[EvidenceFile]] | None = None,
     ) -> None:
         super().__init__(version=version)
         self.data = data
@@ -208,6 +231,7 @@ class RatingEditForm(VersionedPage):
                     item=item,
                     raw_names=raw_names or {},
                     own=own,
+                    reusable=(reusable or {}).get(standard.number, []),
                 )
             self.rows.append({"standard": standard, "item": item, "form": form})
 

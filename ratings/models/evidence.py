@@ -56,6 +56,16 @@ class EvidenceFile(models.Model):
         related_name="+",
     )
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    # Last year's evidence reused for this year's item (沿用): a row of its own pointing at the
+    # same stored file, so that withdrawing the reuse never touches last year's record.
+    reused_from = models.ForeignKey(
+        "self",
+        verbose_name=_("沿用自"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reuses",
+    )
 
     class Meta:
         verbose_name = _("证明材料")
@@ -75,3 +85,10 @@ class EvidenceFile(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def reused_year(self) -> int | None:
+        """The rating year whose evidence this file reuses (select `reused_from__item__rating`)."""
+        if self.reused_from_id is None or self.reused_from.item is None:
+            return None
+        return self.reused_from.item.rating.year_id

@@ -127,11 +127,32 @@ def item_list_for_rating(*, rating: StarRating) -> list[StarItem]:
         .prefetch_related(
             Prefetch(
                 "evidence",
-                queryset=EvidenceFile.objects.select_related("uploaded_by", "withdrawn_by"),
+                queryset=EvidenceFile.objects.select_related(
+                    "uploaded_by", "withdrawn_by", "reused_from__item__rating"
+                ),
             )
         )
         .order_by("standard_id")
     )
+
+
+def evidence_reusable(*, community_id: str, year_id: int) -> dict[int, list[EvidenceFile]]:
+    """Last year's evidence of a community, by standard, that this year's items may reuse (沿用):
+    the files not withdrawn of its rating of the latest earlier year that has one."""
+    previous = (
+        StarRating.objects.filter(community_id=community_id, year_id__lt=year_id)
+        .order_by("-year_id")
+        .values("pk")[:1]
+    )
+    files = (
+        EvidenceFile.objects.filter(item__rating=Subquery(previous), withdrawn_at__isnull=True)
+        .select_related("item__rating")
+        .order_by("uploaded_at", "id")
+    )
+    by_standard: dict[int, list[EvidenceFile]] = {}
+    for evidence in files:
+        by_standard.setdefault(evidence.item.standard_id, []).append(evidence)
+    return by_standard
 
 
 def event_list_for_rating(*, rating: StarRating) -> QuerySet[Event]:

@@ -68,6 +68,7 @@ def application_edit(request: HttpRequest, year: int, code: str) -> HttpResponse
         version=rating.version if rating else 0,
         raw_names=request.upload_raw_names,
         own=True,
+        reusable=selectors.evidence_reusable(community_id=community.pk, year_id=rating_year.year),
     )
     draft = save_draft(
         request,

@@ -265,7 +265,7 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
         messages.error(request, refusal)
         return redirect(_rating_url(year, code))
     standards = list(StarStandard.objects.select_related("authority"))
-    form = _rating_form(request, rating, standards)
+    form = _rating_form(request, rating, standards, community=community, year=rating_year)
     edit_url = reverse("rating_edit", args=[year, code])
     draft = save_draft(
         request,
@@ -290,7 +290,9 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
         # Keep what was typed beside what was saved meanwhile: the form is bound to the typed
         # values again, over the items as they are now, at the version they are now.
         rating = selectors.rating_get_for_user(user=user, year=rating_year, code=code)[1]
-        form = _rating_form(request, rating, standards, files=False)
+        form = _rating_form(
+            request, rating, standards, community=community, year=rating_year, files=False
+        )
         form.mark_conflicts()
     return render(
         request,
@@ -308,7 +310,13 @@ def rating_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
 
 def _rating_form(
-    request: HttpRequest, rating: StarRating | None, standards: list, *, files: bool = True
+    request: HttpRequest,
+    rating: StarRating | None,
+    standards: list,
+    *,
+    community: Region,
+    year: RatingYear,
+    files: bool = True,
 ) -> RatingEditForm:
     items = (
         {item.standard_id: item for item in selectors.item_list_for_rating(rating=rating)}
@@ -322,6 +330,7 @@ def _rating_form(
         items=items,
         version=rating.version if rating else 0,
         raw_names=request.upload_raw_names,
+        reusable=selectors.evidence_reusable(community_id=community.pk, year_id=year.year),
     )
 
 

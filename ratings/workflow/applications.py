@@ -130,6 +130,7 @@ def application_save(
                 owner={"item": item},
                 uploads=answer.uploads,
                 withdraw=answer.withdraw,
+                reuse=answer.reuse,
                 label=_("第 %(number)s 项") % {"number": item.standard_id},
                 events={"rating": rating, "item": item},
                 stored=stored,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import EventAction
 from ..models import EvidenceFile, User
+from ..selectors.ratings import evidence_reusable
 from ..uploads import MAX_EVIDENCE_PER_ITEM, FileKind, display_name
 from .common import TransitionNotAllowed, record_event
 
@@ -31,9 +32,12 @@ def evidence_change(
     label: str,
     events: dict,
     stored: list[str],
+    reuse: list[int] | None = None,
 ) -> bool:
     """Withdraw, then add, the files of one owner (`owner` is item=… or line=…); each change is
-    an event carrying `events` and naming the file after `label`. Returns whether anything changed."""
+    an event carrying `events` and naming the file after `label`. `reuse` links last year's
+    evidence of the same item (沿用) without copying it. Returns whether anything changed."""
+    reused = _reusable_chosen(active=active, owner=owner, reuse=reuse or [], label=label)
     changed = False
     for evidence in active.filter(pk__in=withdraw):
         evidence.withdrawn_by, evidence.withdrawn_at = user, timezone.now()
@@ -45,8 +49,8 @@ def evidence_change(
             **events,
         )
         changed = True
-    if uploads:
-        if active.count() + len(uploads) > MAX_EVIDENCE_PER_ITEM:
+    if uploads or reused:
+        if active.count() + len(uploads) + len(reused) > MAX_EVIDENCE_PER_ITEM:
             raise TransitionNotAllowed(
                 _("%(label)s最多保留 %(max)s 个证明材料，请先撤回不需要的文件。")
                 % {"label": label, "max": MAX_EVIDENCE_PER_ITEM}
@@ -60,8 +64,56 @@ def evidence_change(
                 detail=f"{label}：{evidence.original_name}",
                 **events,
             )
+        for source in reused:
+            # The same stored name: nothing is copied, and nothing goes into `stored`, so a
+            # rolled-back save never deletes last year's file.
+            EvidenceFile.objects.create(
+                **owner,
+                file=source.file.name,
+                original_name=source.original_name,
+                content_type=source.content_type,
+                extension=source.extension,
+                size=source.size,
+                sha256=source.sha256,
+                uploaded_by=user,
+                reused_from=source,
+            )
+            record_event(
+                EventAction.EVIDENCE_ADD,
+                user,
+                detail=f"{label}："
+                + _("沿用%(year)s年度材料：%(name)s")
+                % {"year": source.item.rating.year_id, "name": source.original_name},
+                **events,
+            )
         changed = True
     return changed
+
+
+def _reusable_chosen(
+    *, active: QuerySet[EvidenceFile], owner: dict, reuse: list[int], label: str
+) -> list[EvidenceFile]:
+    """The files of last year's same item that `reuse` names, or a refusal if any of them is
+    not one (another community's or standard's, withdrawn, unknown, or already reused here)."""
+    if not reuse:
+        return []
+    item = owner.get("item")
+    candidates = (
+        evidence_reusable(community_id=item.rating.community_id, year_id=item.rating.year_id).get(
+            item.standard_id, []
+        )
+        if item is not None
+        else []
+    )
+    already = set(active.exclude(reused_from=None).values_list("reused_from_id", flat=True))
+    by_pk = {evidence.pk: evidence for evidence in candidates if evidence.pk not in already}
+    chosen = list(dict.fromkeys(reuse))
+    if any(pk not in by_pk for pk in chosen):
+        raise TransitionNotAllowed(
+            _("%(label)s只能沿用本社区(村)上一年度同一项、未撤回且尚未沿用的材料，本次保存未生效。")
+            % {"label": label}
+        )
+    return [by_pk[pk] for pk in chosen]
 
 
 def _store(*, user: User, owner: dict, upload: UploadedFile, kind: FileKind) -> EvidenceFile:

@@ -51,6 +51,8 @@ class Finding:
     note: str = ""
     uploads: list[tuple[UploadedFile, FileKind]] = field(default_factory=list)
     withdraw: list[int] = field(default_factory=list)
+    # Last year's evidence of the same item to reuse (沿用), by id.
+    reuse: list[int] = field(default_factory=list)
     # In the application-led chain: why the district judges differently from the community.
     reason: str = ""
 
@@ -236,7 +238,7 @@ def _apply_finding(
         reason = ""
     differs = item.met != finding.met or item.note != finding.note or item.review_reason != reason
     if not item.is_editable:
-        if differs or finding.uploads or finding.withdraw:
+        if differs or finding.uploads or finding.withdraw or finding.reuse:
             raise TransitionNotAllowed(
                 _("第 %(number)s 项“%(name)s”已提交认定，不能再修改。")
                 % {"number": item.standard_id, "name": item.standard.name}
@@ -251,6 +253,7 @@ def _apply_finding(
         owner={"item": item},
         uploads=finding.uploads,
         withdraw=finding.withdraw,
+        reuse=finding.reuse,
         label=_("第 %(number)s 项") % {"number": item.standard_id},
         events={"rating": rating, "item": item},
         stored=stored,
