@@ -16,6 +16,7 @@ from ratings.models import (
     Designation,
     DistrictMode,
     Event,
+    EvidenceFile,
     GuidanceCase,
     Notice,
     Plaque,
@@ -88,6 +89,10 @@ def assert_lived_in(out: str) -> None:
         year=2026, community__parent="150303104000", status__in=["applied", "dist_back"]
     ).exists()
     assert User.objects.filter(role=Role.CERTIFIER).count() == 17
+    # 沿用: the open year's checklists link last year's files rather than copies of them.
+    reused = EvidenceFile.objects.filter(item__rating__year=2026, reused_from__isnull=False)
+    assert reused.exists()
+    assert all(e.file.name == e.reused_from.file.name for e in reused.select_related("reused_from"))
 
     # Lists paginate (20 a page) in every district.
     for district in ("150302", "150303", "150304"):

@@ -419,7 +419,7 @@ class Command(BaseCommand):
                 number=number,
                 met=None if number in undecided else number not in plan.not_met,
                 note=self._note(number, number not in plan.not_met),
-                uploads=self._evidence(number),
+                **self._files(community, year, number),
             )
             for number in range(1, 11)
         ]
@@ -468,7 +468,7 @@ class Command(BaseCommand):
                 number=number,
                 met=None if stage == "draft" and number > 8 else number not in not_met,
                 note=self._note(number, number not in not_met),
-                uploads=self._evidence(number),
+                **self._files(community, year, number),
             )
             for number in range(1, 11)
         ]
@@ -561,6 +561,15 @@ class Command(BaseCommand):
         if met:
             return f"经网格员走访和派出所、相关部门核实，本年度符合“{standard}”标准。"
         return f"本年度辖区发生与“{standard}”相关的情况，暂不达标，已制定整改措施。"
+
+    def _files(self, community: Region, year: RatingYear, number: int) -> dict:
+        """Item 1 carries a checklist; in the open year, last year's is reused (沿用) where the
+        community has one, as a community would rather than upload it again."""
+        if number == 1 and year.pk == CURRENT_YEAR:
+            last = selectors.evidence_reusable(community_id=community.pk, year_id=year.pk)
+            if last.get(1):
+                return {"reuse": [evidence.pk for evidence in last[1]]}
+        return {"uploads": self._evidence(number)}
 
     @staticmethod
     def _evidence(number: int) -> list:
