@@ -217,7 +217,9 @@ def evidence_get_for_user(*, user: User, pk: int) -> EvidenceFile:
     """A file the user may download: whoever may see the rating or assessment it supports."""
     try:
         evidence = EvidenceFile.objects.select_related(
-            "item__rating__community", "line__assessment__unit__domain__lead_authority"
+            "item__rating__community",
+            "line__assessment__unit__domain__lead_authority",
+            "reused_from__item__rating",
         ).get(pk=pk)
     except EvidenceFile.DoesNotExist:
         raise Http404 from None

@@ -181,3 +181,18 @@ def test_the_form_refuses_a_tampered_id(client, assessor, community, year, last_
     response = client.post(url, {"version": 0, "s1-reuse": evidence("制度.pdf").pk})
     assert response.status_code == 200
     assert not StarRating.objects.filter(community=community, year=year).exists()
+
+
+def test_the_certifier_sees_the_reused_file_on_the_decision_page(
+    client, assessor, gongan, community, year, last_year
+):
+    old = evidence("台账.pdf")
+    rating = save(assessor, community, year, s1={"reuse": [old.pk]})
+    workflow.rating_submit(user=assessor, rating=rating)
+    new = EvidenceFile.objects.get(item=item(rating, 1))
+    client.force_login(gongan)
+
+    page = body(client.get(reverse("item_decide", args=[2026, SAIHANWUSU, 1])))
+    assert "台账.pdf" in page and "沿用2025年度材料" in page
+    view = body(client.get(reverse("evidence_view", args=[new.pk])))
+    assert "沿用2025年度材料" in view
