@@ -196,3 +196,19 @@ def test_the_certifier_sees_the_reused_file_on_the_decision_page(
     assert "台账.pdf" in page and "沿用2025年度材料" in page
     view = body(client.get(reverse("evidence_view", args=[new.pk])))
     assert "沿用2025年度材料" in view
+
+
+def test_the_self_assessment_form_offers_and_links_last_years_files(
+    client, admin_user, community, year, last_year
+):
+    application_led(admin_user, year)
+    filer = factories.filer(community.code, username="saihanwusu")
+    client.force_login(filer)
+    url = reverse("application_edit", args=[2026, SAIHANWUSU])
+    old = evidence("台账.pdf")
+    assert "沿用2025年度材料：台账.pdf" in body(client.get(url))
+
+    response = client.post(url, {"version": 0, "s1-met": "yes", "s1-reuse": old.pk})
+    assert response.status_code == 302
+    rating = StarRating.objects.get(community=community, year=year)
+    assert EvidenceFile.objects.get(item=item(rating, 1)).reused_from == old
