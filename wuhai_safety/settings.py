@@ -192,7 +192,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 # The security log says who failed from where; axes need not announce itself at every start.
 AXES_VERBOSE = False
-# ratings.admin registers the failures list for portal administrators (unlock = delete).
+# ratings.admin (accounts) registers the failures list for portal administrators (unlock = delete).
 AXES_ENABLE_ADMIN = False
 
 # Time-based one-time codes (django-otp): the issuer authenticator apps show beside the code.
