@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
-from .choices import AssessmentStatus, EventAction, ItemStatus, RatingStatus, Role
+from .choices import AssessmentStatus, EventAction, ItemStatus, RatingStatus, Role, Stage
 from .models import (
     Assessment,
     Domain,
@@ -514,3 +514,31 @@ assessor_or_admin_required = role_required(Role.ASSESSOR, Role.ADMIN)
 certifier_required = role_required(Role.CERTIFIER)
 certifier_or_admin_required = role_required(Role.CERTIFIER, Role.ADMIN)
 admin_required = role_required(Role.ADMIN)
+
+
+# -- deadlines and reminders --------------------------------------------------------------------
+
+
+def deadline_stages(user: User) -> list[Stage]:
+    """The stages whose deadline concerns the user's work: all of them for an administrator."""
+    if user.is_portal_admin:
+        return list(Stage)
+    if user.is_filer:
+        return [Stage.APPLY]
+    if user.is_prereviewer:
+        return [Stage.PREREVIEW]
+    if user.is_certifier:
+        return [Stage.CERTIFY]
+    if user.is_assessor:
+        return [Stage.REVIEW]
+    return []
+
+
+def filing_community(user: User) -> Region | None:
+    """The one community a filer (填报员) files for; nobody else files for one."""
+    return user.region if user.is_filer else None
+
+
+def is_told_of_deadlines(user: User, *, has_work_waiting: bool) -> bool:
+    """A coming deadline is told to those who still have work waiting, and to administrators."""
+    return has_work_waiting or user.is_portal_admin

@@ -17,7 +17,6 @@ from .deadlines import (
     deadline_list_for_user,
     extension_list,
     mark_overdue,
-    stages_for_user,
 )
 from .designations import designation_candidate_list, designation_get, designation_list
 from .guidance import GUIDANCE_STATES, guidance_get_for_user, guidance_list_for_user
@@ -97,7 +96,6 @@ __all__ = [
     "deadline_list_for_user",
     "extension_list",
     "mark_overdue",
-    "stages_for_user",
     "Todo",
     "event_list_for_inbox",
     "rating_count_awaiting",

@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .. import permissions
 from ..choices import RatingMode, Stage
 from ..models import (
     DeadlineExtension,
@@ -38,21 +39,6 @@ class Deadline:
         return self.last_day is not None and self.last_day < timezone.localdate()
 
 
-def stages_for_user(user: User) -> list[Stage]:
-    """The stages whose deadline concerns the user's work."""
-    if user.is_portal_admin:
-        return list(Stage)
-    if user.is_filer:
-        return [Stage.APPLY]
-    if user.is_prereviewer:
-        return [Stage.PREREVIEW]
-    if user.is_certifier:
-        return [Stage.CERTIFY]
-    if user.is_assessor:
-        return [Stage.REVIEW]
-    return []
-
-
 def deadline_list(
     *, year: RatingYear, stages: list[Stage], community: Region | None = None
 ) -> list[Deadline]:
@@ -70,8 +56,11 @@ def deadline_list(
 def deadline_list_for_user(*, user: User, year: RatingYear) -> list[Deadline]:
     """The deadlines of the stages the user works in; a filer's with its community's
     extension."""
-    community = user.region if user.is_filer else None
-    return deadline_list(year=year, stages=stages_for_user(user), community=community)
+    return deadline_list(
+        year=year,
+        stages=permissions.deadline_stages(user),
+        community=permissions.filing_community(user),
+    )
 
 
 def mark_overdue(*, year: RatingYear, rows) -> None:

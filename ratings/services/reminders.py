@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import selectors
+from .. import permissions, selectors
 from ..choices import EventAction
 from ..models import Reminder, User
 from ..workflow.common import record_event
@@ -77,7 +77,8 @@ def digest_for_user(*, user: User, today: date) -> Digest:
     todos = selectors.todo_list_for_user(user=user)
     digest = Digest(todos=todos)
     year = selectors.year_current()
-    if year is None or not year.is_open or not (digest.total or user.is_portal_admin):
+    told = permissions.is_told_of_deadlines(user, has_work_waiting=bool(digest.total))
+    if year is None or not year.is_open or not told:
         return digest
     deadlines = selectors.deadline_list_for_user(user=user, year=year)
     last = today + timedelta(days=DUE_SOON_DAYS)
