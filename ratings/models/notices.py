@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import CalendarSource, NoticeKind, NoticePhase, ObjectionStatus
 from .accounts import User
 from .assessments import Assessment
+from .base import RealNameCase
 from .programme import Authority, Domain, RatingYear
 from .regions import Region
 from .stars import StarRating
@@ -192,7 +193,7 @@ def objection_path(instance: Objection, filename: str) -> str:
     return f"objections/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}{instance.evidence_ext}"
 
 
-class Objection(models.Model):
+class Objection(RealNameCase):
     """异议: a real-name objection to one entry of a notice, and its recorded finding.
 
     The objector's name and phone are personal data: only staff pages show them."""
@@ -203,16 +204,8 @@ class Objection(models.Model):
     entry = models.ForeignKey(
         NoticeEntry, verbose_name=_("异议对象"), on_delete=models.PROTECT, related_name="objections"
     )
-    receipt = models.CharField(_("回执编号"), max_length=20, unique=True)
     facts = models.TextField(_("异议事实和理由"), max_length=2000)
-    name = models.CharField(_("姓名"), max_length=30)
-    phone = models.CharField(_("联系电话"), max_length=20)
     evidence = models.FileField(_("证明材料"), upload_to=objection_path, max_length=200, blank=True)
-    evidence_name = models.CharField(_("原文件名"), max_length=200, blank=True)
-    evidence_type = models.CharField(_("文件类型"), max_length=100, blank=True)
-    evidence_ext = models.CharField(_("扩展名"), max_length=8, blank=True)
-    evidence_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     status = models.CharField(
         _("状态"),
         max_length=10,
@@ -228,16 +221,6 @@ class Objection(models.Model):
         related_name="objections",
     )
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
-    finding = models.TextField(_("认定理由"), blank=True, max_length=2000)
-    found_by = models.ForeignKey(
-        User,
-        verbose_name=_("认定人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    found_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("异议")
@@ -247,9 +230,6 @@ class Objection(models.Model):
             models.Index(fields=["notice", "status"], name="objection_notice_status"),
             models.Index(fields=["status", "submitted_at"], name="objection_queue"),
         ]
-
-    def __str__(self) -> str:
-        return self.receipt
 
     @property
     def is_found(self) -> bool:
