@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, override_settings
@@ -108,6 +109,33 @@ class SignedInClient(Client):
 @pytest.fixture
 def client() -> Client:
     return SignedInClient()
+
+
+@pytest.fixture(scope="module")
+def module_sessions(module_world, django_db_blocker) -> dict[int, str]:
+    """A signed-in session for every user of the module's world, made once: tests that go
+    through many users (the permission matrix, the crawl) present its cookie instead of
+    signing in anew for each request. Each test's changes to a session are rolled back."""
+    keys = {}
+    with django_db_blocker.unblock():
+        for user in User.objects.all():
+            signed_in = SignedInClient()
+            signed_in.force_login(user)
+            keys[user.pk] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+@pytest.fixture
+def as_user(client, module_sessions):
+    """`as_user(user)` makes the client's next requests those of `user` (None: anonymous)."""
+
+    def present(user: User | None) -> None:
+        if user is None:
+            client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+        else:
+            client.cookies[settings.SESSION_COOKIE_NAME] = module_sessions[user.pk]
+
+    return present
 
 
 @pytest.fixture

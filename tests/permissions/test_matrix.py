@@ -469,10 +469,11 @@ def applicant_side(world: World, role: str, url: str):
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method}-{r.name}")
-def test_matrix(client, world, row):
+def test_matrix(client, as_user, world, row):
     """Each role in turn, each inside a transaction rolled back afterwards, so that one role's
     successful POST does not change what the next role finds."""
     wrong = []
+    url = row.url(world)
     for role in ROLES:
         user = world.users.get(role)
         if role == "certifier_right":
@@ -480,13 +481,11 @@ def test_matrix(client, world, row):
         elif role == "certifier_other":
             user = world.certifiers[row.certifiers[1]]
         elif role in APPLICANT_SIDE:
-            user = applicant_side(world, role, row.url(world))
-        client.logout()
-        if user is not None:
-            client.force_login(user)
+            user = applicant_side(world, role, url)
+        as_user(user)
         with transaction.atomic():
             events_before = Event.objects.count()
-            response = getattr(client, row.method)(row.url(world), row.data(world))
+            response = getattr(client, row.method)(url, row.data(world))
             if response.streaming:
                 b"".join(response.streaming_content)  # reading to the end closes the file
             expected = row.expected[role]
@@ -498,7 +497,7 @@ def test_matrix(client, world, row):
                 # A refusal changes nothing.
                 assert Event.objects.count() == events_before, role
             transaction.set_rollback(True)
-    assert not wrong, f"{row.method} {row.url(world)}: " + "; ".join(wrong)
+    assert not wrong, f"{row.method} {url}: " + "; ".join(wrong)
 
 
 def test_refused_posts_change_nothing(client, world):

@@ -16,8 +16,7 @@ from ratings.models import User
 from tests import factories
 from tests.helpers import password_step
 from tests.views import test_bad_input
-from tests.views.test_bad_input import Target
-from tests.views.test_bad_input import test_no_server_error_on_bad_input as crawl
+from tests.views.test_bad_input import Target, crawl
 from tests.world import World
 
 pytestmark = pytest.mark.django_db

@@ -324,10 +324,16 @@ def _bad(value, good):
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: f"{t.method}-{t.name}")
-def test_no_server_error_on_bad_input(client, world, target):
+def test_no_server_error_on_bad_input(client, as_user, world, target):
+    crawl(client, world, target, sign_in=as_user)
+
+
+def crawl(client, world: World, target: Target, sign_in=None) -> None:
+    """Crawl one target; `sign_in(user)` (the module's sessions) or else `force_login` signs
+    in its role. An anonymous target keeps the client's session (a sign-in half done)."""
     user = _user(world, target)
     if user is not None:
-        client.force_login(user)
+        (sign_in or client.force_login)(user)
     path, query = _split(target.url(world))
     form = dict(target.data(world))
     # A first, valid request tells which keys the view reads ("_" binds forms that read
