@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from pytest_django.plugin import blocking_manager_key
 
@@ -81,6 +82,15 @@ def _empty_cache():
     public data version, which a rolled-back test leaves where it was for the next one, and
     the rate limiter counts in it."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _chinese_first():
+    """Each test starts in the default language: a request in English leaves English active in
+    the thread, and a later test's workflow messages would come out in it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True, scope="session")
