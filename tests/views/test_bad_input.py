@@ -39,6 +39,9 @@ BAD_VALUES = {
 }
 
 SEEN: set[tuple[str, str]] = set()
+# The keys read as lists. A key read with `get` or `[]` takes the last of several values, so a
+# list given to it is one more plain value: only these are given the list.
+LISTS: set[tuple[str, str]] = set()
 
 # The first, valid request is made in English, and its page must read as English: no
 # full-width colon after a Latin word ("Certifying authority：") and no full-width brackets
@@ -61,6 +64,7 @@ class RecordingQueryDict(QueryDict):
 
     def getlist(self, key, default=None):
         SEEN.add((self.source, key))
+        LISTS.add((self.source, key))
         return super().getlist(key, default)
 
     def __contains__(self, key):
@@ -317,6 +321,12 @@ def _one_of_each_shape(keys: set[tuple[str, str]]) -> list[tuple[str, str]]:
     return sorted(shapes.values())
 
 
+def _read_as_list(source: str, key: str) -> bool:
+    """Whether the view read `key` (or a key of its shape: s1-files, s2-files…) as a list."""
+    shape = re.sub(r"[0-9]+", "#", key)
+    return any(s == source and re.sub(r"[0-9]+", "#", k) == shape for s, k in LISTS)
+
+
 def _bad(value, good):
     if value is AS_LIST:
         return [str(good or "1"), "2"]
@@ -339,6 +349,7 @@ def crawl(client, world: World, target: Target, sign_in=None) -> None:
     # A first, valid request tells which keys the view reads ("_" binds forms that read
     # only a non-empty query string).
     SEEN.clear()
+    LISTS.clear()
     client.cookies["django_language"] = "en"
     pages: list[str] = []
     status, error = _send(client, target.method, path, {**query, "_": "1"}, form, pages)
@@ -356,6 +367,8 @@ def crawl(client, world: World, target: Target, sign_in=None) -> None:
                 failures.append(f"every key={label}: {status or error}")
             continue
         for source, key in read:
+            if value is AS_LIST and not _read_as_list(source, key):
+                continue
             if source == "GET":
                 bad_query = {**query, key: _bad(value, query.get(key))}
                 status, error = _send(client, target.method, path, bad_query, form)
