@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ratings import workflow
@@ -145,6 +147,19 @@ def body(response) -> str:
     if response.streaming:
         return b"".join(response.streaming_content).decode("utf-8-sig")
     return response.content.decode()
+
+
+def page_queries(client, url: str, params: dict | None = None, *, fresh: bool = True) -> int:
+    """How many queries one page costs. `fresh`: as its first view, with nothing kept in the
+    cache by earlier requests (the header's 待办 count, cached public pages), so that two
+    pages compare by their own work."""
+    if fresh:
+        cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params or {})
+        body(response)
+    assert response.status_code == 200, url
+    return len(captured)
 
 
 def built_once_per_module(django_db_blocker, media: Path, build):

@@ -20,7 +20,13 @@ from .deadlines import (
 )
 from .designations import designation_candidate_list, designation_get, designation_list
 from .guidance import GUIDANCE_STATES, guidance_get_for_user, guidance_list_for_user
-from .inbox import Todo, event_list_for_inbox, rating_count_awaiting, todo_list_for_user
+from .inbox import (
+    Todo,
+    event_list_for_inbox,
+    rating_count_awaiting,
+    todo_list_for_user,
+    todo_total_for_user,
+)
 from .notices import (
     notice_entry_list,
     notice_get,
@@ -100,6 +106,7 @@ __all__ = [
     "event_list_for_inbox",
     "rating_count_awaiting",
     "todo_list_for_user",
+    "todo_total_for_user",
     "district_choices",
     "district_mode_list",
     "year_current",

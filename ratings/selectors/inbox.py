@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -83,6 +84,27 @@ def todo_list_for_user(*, user: User) -> list[Todo]:
             )
         )
     return todos
+
+
+# The header's count is kept at most this long, even if no event happens (a bound, not a need).
+TODO_TOTAL_SECONDS = 600
+
+
+def todo_total_for_user(*, user: User) -> int:
+    """The header's 待办 count: the total of `todo_list_for_user`, kept in the cache until the
+    next event. Every change of work is recorded as an event, so the newest event's id (one
+    index read) tells whether the kept total still holds: one query a page instead of one per
+    kind of work."""
+    if not user.is_authenticated:
+        return 0
+    newest = Event.objects.aggregate(newest=Max("id"))["newest"] or 0
+    scope = f"{user.role}:{user.region_id}:{user.authority_id}:{user.is_superuser}"
+    key = f"todo-total:{user.pk}:{scope}:{newest}"
+    total = cache.get(key)
+    if total is None:
+        total = sum(todo.count for todo in todo_list_for_user(user=user))
+        cache.set(key, total, TODO_TOTAL_SECONDS)
+    return total
 
 
 def rating_count_awaiting(*, user: User, year: RatingYear) -> int:

@@ -89,9 +89,9 @@ def todo_total(context) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    from ..selectors import todo_list_for_user
+    from ..selectors import todo_total_for_user
 
-    return sum(todo.count for todo in todo_list_for_user(user=user))
+    return todo_total_for_user(user=user)
 
 
 @register.simple_tag

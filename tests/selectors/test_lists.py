@@ -8,8 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +28,7 @@ from tests.helpers import (
     body,
     decide_all,
     named_unit,
+    page_queries,
     save_rating,
     submitted_rating,
 )
@@ -42,14 +41,6 @@ def rate_many(assessor, year, count: int) -> None:
     for n, community in enumerate(factories.communities(BAYINTAOHAI, count)):
         if n % 2:
             submitted_rating(assessor, community, year, met={3: False})
-
-
-def queries(client, url: str, params: dict | None = None) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params or {})
-        body(response)
-    assert response.status_code == 200, url
-    return len(captured)
 
 
 WORK_LIST_FILTERS = [
@@ -65,21 +56,21 @@ def test_work_list_queries_do_not_grow_with_communities(client, assessor, year):
     """Every filter of the work list, with 10 communities and then with 200."""
     client.force_login(assessor)
     rate_many(assessor, year, 10)
-    small = [queries(client, reverse("work"), params) for params in WORK_LIST_FILTERS]
+    small = [page_queries(client, reverse("work"), params) for params in WORK_LIST_FILTERS]
     for n, community in enumerate(factories.communities(BAYINTAOHAI, 190, start=300)):
         if n % 3 == 0:
             submitted_rating(assessor, community, year)
-    assert [queries(client, reverse("work"), params) for params in WORK_LIST_FILTERS] == small
+    assert [page_queries(client, reverse("work"), params) for params in WORK_LIST_FILTERS] == small
 
 
 def test_queue_queries_do_not_grow_with_items(client, assessor, gongan, year):
     client.force_login(gongan)
     rate_many(assessor, year, 10)
-    small = queries(client, reverse("queue"))
+    small = page_queries(client, reverse("queue"))
     rate_many(assessor, year, 0)
     for community in factories.communities(BAYINTAOHAI, 60, start=300)[::2]:
         submitted_rating(assessor, community, year)
-    assert queries(client, reverse("queue")) == small
+    assert page_queries(client, reverse("queue")) == small
 
 
 def test_rating_page_queries_do_not_grow_with_history(
@@ -88,9 +79,9 @@ def test_rating_page_queries_do_not_grow_with_history(
     client.force_login(assessor)
     rating = submitted_rating(assessor, community, year)
     url = reverse("rating_detail", args=[year.year, community.code])
-    before = queries(client, url)
+    before = page_queries(client, url)
     decide_all(rating, certifiers)
-    assert queries(client, url) == before
+    assert page_queries(client, url) == before
 
 
 def test_work_list_shows_status_stars_and_not_started(client, assessor, certifiers, year):
@@ -170,7 +161,7 @@ def test_public_pages_cost_the_same_with_more_data(client, assessor, certifiers,
     ]
     for url in urls:
         client.get(url)  # warm the statistics cache
-    small = [queries(client, url) for url in urls]
+    small = [page_queries(client, url) for url in urls]
 
     more = workflow.year_open(user=None, year=2026)
     for place in places[2:30]:
@@ -181,7 +172,7 @@ def test_public_pages_cost_the_same_with_more_data(client, assessor, certifiers,
     workflow.year_publish(user=admin_user, year=more)
     for url in urls:
         client.get(url)
-    assert [queries(client, url) for url in urls] == small
+    assert [page_queries(client, url) for url in urls] == small
 
 
 # -- every list: the same number of queries on its first page, on a page reached by cursor and
@@ -197,7 +188,9 @@ def next_link(client, url: str, params: dict) -> dict:
 
 
 def costs(client, url: str, params: dict) -> tuple[int, int]:
-    return queries(client, url, params), queries(client, url, next_link(client, url, params))
+    return page_queries(client, url, params), page_queries(
+        client, url, next_link(client, url, params)
+    )
 
 
 def _units(count: int, start: int = 0) -> None:

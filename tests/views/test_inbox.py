@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from ratings import selectors, workflow
-from ratings.models import Region
+from ratings.models import Region, StarRating
 from tests import factories
 from tests.helpers import (
     BAYINTAOHAI,
@@ -88,6 +88,21 @@ def test_the_header_shows_what_awaits(client, scene):
     client.force_login(scene["town"])
     page = body(client.get(reverse("home")))
     assert re.search(r'待办 <span class="count">1</span>', page)
+
+
+def test_the_header_count_is_kept_until_the_next_event_and_follows_it_at_once(
+    client, scene, year, django_assert_num_queries
+):
+    town = scene["town"]
+    assert selectors.todo_total_for_user(user=town) == 1  # the application filed by VILLAGES[0]
+    with django_assert_num_queries(1):  # the newest event's id: nothing has changed since
+        assert selectors.todo_total_for_user(user=town) == 1
+    workflow.application_forward(
+        user=town, rating=StarRating.objects.get(year=year, community_id=VILLAGES[0])
+    )
+    assert selectors.todo_total_for_user(user=town) == 0
+    client.force_login(town)
+    assert not re.search(r'待办 <span class="count">', body(client.get(reverse("home"))))
 
 
 def test_the_inbox_shows_what_concerns_the_user_and_nothing_else(client, scene):

@@ -37,6 +37,7 @@ from tests.helpers import (
     decide_all,
     item,
     named_unit,
+    page_queries,
     save_rating,
     submitted_rating,
 )
@@ -299,23 +300,15 @@ class TestDownloads:
         assert rows[0][0] == "表" and len(rows) == len(data["records"]) + 1
 
 
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-        body(response)
-    assert response.status_code == 200, url
-    return len(captured)
-
-
 class TestCache:
     def test_statistics_are_cached_until_public_data_changes(self, client, published, admin_user):
         cache.clear()
-        first = count_queries(client, "/stats/")
-        cached = count_queries(client, "/stats/")
+        first = page_queries(client, "/stats/", fresh=False)
+        cached = page_queries(client, "/stats/", fresh=False)
         assert cached < first
         # Revoking a plaque moves the public data version: the next page recomputes.
         workflow.plaque_revoke(user=admin_user, plaque=published["plaque"], reason="损毁")
-        assert count_queries(client, "/stats/") == first
+        assert page_queries(client, "/stats/", fresh=False) == first
 
 
 class TestNamedAsPublished:
@@ -594,10 +587,10 @@ class TestStatisticsCharts:
 
     def test_queries_do_not_grow_with_the_years(self, client, published):
         cache.clear()
-        one_year = count_queries(client, "/stats/")
+        one_year = page_queries(client, "/stats/", fresh=False)
         for number in (2021, 2022, 2023, 2024):
             published_earlier(number, more=number - 2020)
-        assert count_queries(client, "/stats/") == one_year
+        assert page_queries(client, "/stats/", fresh=False) == one_year
         assert len(client.get("/stats/").context["charts"].ten_star_trend.table.header) == 6
 
     def test_report_is_an_a4_pdf_of_the_year(self, client, published):

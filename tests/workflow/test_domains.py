@@ -8,8 +8,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from ratings import services, workflow
@@ -27,7 +26,7 @@ from ratings.models import (
     validate_credit_code,
 )
 from tests import factories
-from tests.helpers import BAYINTAOHAI, HAINAN, SAIHANWUSU
+from tests.helpers import BAYINTAOHAI, HAINAN, SAIHANWUSU, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -498,19 +497,13 @@ class TestCoverage:
         assert ("平安宾馆(旅店)", "巴音陶亥镇", 1, 1, 0, 0, "100.0%", "0.0%", "0.0%") in rows
 
 
-def count_queries(client, url: str, params=None) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url, params or {}).status_code == 200
-    return len(captured)
-
-
 class TestQueryCounts:
     def test_unit_list_and_coverage_do_not_grow_with_units(self, client, admin_user, year):
         client.force_login(admin_user)
         make_unit()
         small = (
-            count_queries(client, reverse("unit_list")),
-            count_queries(client, reverse("coverage"), {"domain": "hotel"}),
+            page_queries(client, reverse("unit_list")),
+            page_queries(client, reverse("coverage"), {"domain": "hotel"}),
         )
         Unit.objects.bulk_create(
             Unit(domain_id=domain, region_id=BAYINTAOHAI, name=f"单位{n}")
@@ -518,8 +511,8 @@ class TestQueryCounts:
             for domain in ("hotel", "school")
         )
         large = (
-            count_queries(client, reverse("unit_list")),
-            count_queries(client, reverse("coverage"), {"domain": "hotel"}),
+            page_queries(client, reverse("unit_list")),
+            page_queries(client, reverse("coverage"), {"domain": "hotel"}),
         )
         assert small == large
 
@@ -530,7 +523,7 @@ class TestQueryCounts:
             user=assessor, unit=unit, year=year, expected_version=0, lines=scores("hotel")
         )
         url = reverse("assessment_edit", args=[unit.pk, 2026])
-        before = count_queries(client, url)
+        before = page_queries(client, url)
         Criterion.objects.bulk_create(
             Criterion(
                 code=f"hotel-x{n}",
@@ -542,7 +535,7 @@ class TestQueryCounts:
             )
             for n in range(30)
         )
-        assert count_queries(client, url) == before
+        assert page_queries(client, url) == before
 
 
 class TestCriterionLock:
