@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..choices import EventAction, Outcome, RatingStatus, YearStatus
-from ..models import Plaque, RatingYear, Region, StarRating, User
+from ..models import STAR_COUNT, Event, Plaque, RatingYear, Region, StarRating, User
 from ..plaques import plaque_number
-from .common import TransitionNotAllowed, local_time, record_event
+from .common import (
+    TransitionNotAllowed,
+    keyset_batches,
+    local_time,
+    record_event,
+    record_event_batch,
+)
 from .guidance import guidance_open
 from .notices import require_ten_star_notice_settled
 from .stars import rating_start, settle
@@ -80,15 +86,59 @@ def plaque_issue(*, user: User, rating: StarRating) -> Plaque:
     return plaque
 
 
-def plaques_issue_for_year(*, user: User, year: RatingYear) -> list[Plaque]:
-    """Issue plaques to every ten-star community of the year that has none (all or nothing)."""
+def plaques_issue_for_year(*, user: User, year: RatingYear) -> QuerySet[Plaque]:
+    """Issue plaques to every ten-star community of the year that has none (all or nothing),
+    numbered in community-code order after the year's last plaque; the plaques issued.
+
+    A batch at a time, whatever the number: the waiting ratings are read and locked a batch at
+    a time in code order, and each batch's plaques and events are one INSERT each."""
     with transaction.atomic():
+        year = RatingYear.objects.select_for_update(no_key=True).get(pk=year.pk)
         waiting = (
-            StarRating.objects.filter(year=year, status=RatingStatus.CERTIFIED, stars=10)
+            StarRating.objects.select_for_update(of=("self",))
+            .filter(year=year, status=RatingStatus.CERTIFIED, stars=STAR_COUNT)
             .exclude(Exists(Plaque.objects.filter(rating=OuterRef("pk"), revoked_at__isnull=True)))
             .order_by("community_id")
         )
-        return [plaque_issue(user=user, rating=rating) for rating in waiting]
+        batches = keyset_batches(waiting.values_list("pk", "community_id"), key="community_id")
+        batch = next(batches, [])
+        if not batch:
+            return Plaque.objects.none()
+        if year.status != YearStatus.PUBLISHED:
+            raise TransitionNotAllowed(
+                _("%(year)s年度结果尚未公布，不能授牌。") % {"year": year.year}
+            )
+        require_ten_star_notice_settled(year, action=_("授牌"))
+        # The year's lock serialises numbering: the range after the last sequence is ours.
+        first = (year.plaques.aggregate(last=Max("sequence"))["last"] or 0) + 1
+        sequence, now = first, timezone.now()
+        while batch:
+            plaques = []
+            for rating_id, _code in batch:
+                plaques.append(
+                    Plaque(
+                        number=plaque_number(year.year, sequence),
+                        year=year,
+                        sequence=sequence,
+                        rating_id=rating_id,
+                        issued_at=now,
+                        issued_by=user,
+                    )
+                )
+                sequence += 1
+            Plaque.objects.bulk_create(plaques)
+            record_event_batch(
+                EventAction.PLAQUE_ISSUE,
+                user,
+                [
+                    Event(rating_id=p.rating_id, year=year, plaque=p, detail=p.number)
+                    for p in plaques
+                ],
+            )
+            batch = next(batches, [])
+        return Plaque.objects.filter(year=year, sequence__range=(first, sequence - 1)).order_by(
+            "sequence"
+        )
 
 
 def plaque_revoke(*, user: User, plaque: Plaque, reason: str) -> Plaque:
