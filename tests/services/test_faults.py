@@ -177,6 +177,22 @@ def test_a_full_disk_while_saving_evidence_is_a_clear_message_and_leaves_nothing
 # --------------------------------------------------------------------------------------------
 # A worker killed in the middle of a write
 
+
+def test_ten_administrators_issuing_a_years_plaques_at_once_issue_each_once(
+    published_ten_stars,
+):
+    admin, ratings = published_ten_stars
+    year = _year()
+    results = all_at_once(lambda: workflow.plaques_issue_for_year(user=admin, year=year).count())
+    assert sorted(r for r in results if not isinstance(r, Exception)) == [0] * 9 + [PEOPLE]
+    issued = Plaque.objects.order_by("sequence")
+    assert [p.sequence for p in issued] == list(range(1, PEOPLE + 1))
+    assert [p.rating_id for p in issued] == [
+        r.pk for r in sorted(ratings, key=lambda r: r.community_id)
+    ]
+    assert Event.objects.filter(action=EventAction.PLAQUE_ISSUE).count() == PEOPLE
+
+
 KILLED_WORKER = """
 import os, sys, time
 import django

@@ -335,3 +335,12 @@ def test_more_than_a_batch(admin_user, monkeypatch):
     assert [p.rating.community_id for p in issued] == ten
     assert [p.sequence for p in issued] == list(range(1, len(ten) + 1))
     assert StarRating.objects.filter(year=year, status=RatingStatus.INCOMPLETE).count() == 12
+
+
+def test_nothing_is_issued_before_publication(admin_user, year):
+    year = workflow.year_close(user=admin_user, year=year)
+    rate(year, factories.communities(BAYINTAOHAI, 3), admin_user)
+    with pytest.raises(workflow.TransitionNotAllowed, match="尚未公布"):
+        workflow.plaques_issue_for_year(user=admin_user, year=year)
+    assert not Plaque.objects.exists()
+    assert not Event.objects.filter(action=EventAction.PLAQUE_ISSUE).exists()
