@@ -6,11 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run serve backup restore load soak test test-services setup install lint format messages bench bench-imports clean
+.PHONY: run serve backup restore load soak test test-services setup install lint format messages bench bench-imports bench-publish clean
 
 # The settings default to production (DEBUG off); the development targets turn it on. An
 # explicit DEBUG in the environment wins.
-run test test-services setup install lint format messages bench bench-imports load soak: export DEBUG ?= True
+run test test-services setup install lint format messages bench bench-imports bench-publish load soak: export DEBUG ?= True
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -95,6 +95,13 @@ bench: install
 ROWS ?= 10000
 bench-imports: install
 	$(PY) bench/imports.py --rows $(ROWS)
+
+## Closing out a year (bench/publish.py): COMMUNITIES rated communities (a tenth ten-star),
+## then 未完成评定, publishing and issuing every plaque, each timed with its peak memory.
+## The national figure is COMMUNITIES=644490 on PostgreSQL (DATABASE_URL).
+COMMUNITIES ?= 20000
+bench-publish: install
+	$(PY) bench/publish.py --communities $(COMMUNITIES)
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache

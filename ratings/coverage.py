@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Count, FilteredRelation, Q, Sum
 from django.db.models.functions import Substr
 
 from .choices import PREFIX_LENGTH, AssessmentStatus, RegionLevel, YearStatus
@@ -149,20 +150,40 @@ def grouped_counts(year: RatingYear, region: Region, length: int) -> dict[str, d
     return live_counts(year, region, length)
 
 
-def snapshot_rows(year: RatingYear) -> list[CoverageSnapshot]:
-    """The year's registered, assessed and meeting figures as they stand, one row per domain and
-    region where units are registered: what `year_publish` keeps."""
-    counts = live_counts(year, None, PREFIX_LENGTH[RegionLevel.VILLAGE])
-    keys = sorted(set().union(*(counts[figure] for figure in KEPT_FIGURES)))
-    return [
-        CoverageSnapshot(
-            year=year,
-            domain_id=domain,
-            region_id=region,
-            **{figure: counts[figure].get((domain, region), 0) for figure in KEPT_FIGURES},
+def keep_snapshot(year: RatingYear) -> int:
+    """Keep the year's registered, assessed and meeting figures as they stand, one row per
+    domain and region where units are registered (what `year_publish` keeps); how many rows.
+
+    One INSERT … SELECT of the grouped units, each joined to its assessment of the year (at
+    most one): the figures `live_counts` gives per community, without passing through Python."""
+    this_year = FilteredRelation("assessments", condition=Q(assessments__year=year))
+    grouped = (
+        Unit.objects.filter(active=True)
+        .annotate(this_year=this_year)
+        .values("domain_id", "region_id")
+        .annotate(
+            registered=Count("pk"),
+            assessed=Count("this_year__pk", filter=Q(this_year__status__in=ASSESSED)),
+            meeting=Count(
+                "this_year__pk",
+                filter=Q(
+                    this_year__status=AssessmentStatus.APPROVED, this_year__meets_standard=True
+                ),
+            ),
         )
-        for domain, region in keys
-    ]
+        .order_by()
+    )
+    select, params = grouped.query.sql_with_params()
+    columns = ("domain_id", "region_id", *KEPT_FIGURES)
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(CoverageSnapshot._meta.db_table)} "
+            f"({connection.ops.quote_name('year_id')}, {quoted}) "
+            f"SELECT %s, {quoted} FROM ({select}) kept",
+            (year.pk, *params),
+        )
+        return cursor.rowcount
 
 
 def _row(domain: Domain, region: Region, counts: dict, key: tuple) -> CoverageRow:

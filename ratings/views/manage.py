@@ -210,7 +210,7 @@ def plaques_issue(request: HttpRequest, year: int) -> HttpResponse:
             "waiting": selectors.rating_list_awaiting_plaque(year=rating_year),
         },
         action=lambda data: workflow.plaques_issue_for_year(user=request.user, year=rating_year),
-        success=lambda issued: _("已授牌 %(count)s 块。") % {"count": len(issued)},
+        success=lambda issued: _("已授牌 %(count)s 块。") % {"count": issued.count()},
         then=reverse("year_plaques", args=[year]),
     )
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..choices import EventAction, Outcome, RatingStatus, YearStatus
-from ..models import Plaque, RatingYear, Region, StarRating, User
+from ..models import STAR_COUNT, Event, Plaque, RatingYear, Region, StarRating, User
 from ..plaques import plaque_number
-from .common import TransitionNotAllowed, local_time, record_event
+from .common import (
+    TransitionNotAllowed,
+    keyset_batches,
+    local_time,
+    record_event,
+    record_event_batch,
+)
 from .guidance import guidance_open
 from .notices import require_ten_star_notice_settled
 from .stars import rating_start, settle
@@ -45,11 +51,7 @@ def plaque_issue(*, user: User, rating: StarRating) -> Plaque:
             .select_related("community")
             .get(pk=rating.pk)
         )
-        if year.status != YearStatus.PUBLISHED:
-            raise TransitionNotAllowed(
-                _("%(year)s年度结果尚未公布，不能授牌。") % {"year": year.year}
-            )
-        require_ten_star_notice_settled(year, action=_("授牌"))
+        _require_plaques_allowed(year)
         if not rating.is_ten_star:
             raise TransitionNotAllowed(
                 _("%(name)s %(year)s年度不是十星平安社区(村)，不能授牌。")
@@ -80,15 +82,69 @@ def plaque_issue(*, user: User, rating: StarRating) -> Plaque:
     return plaque
 
 
-def plaques_issue_for_year(*, user: User, year: RatingYear) -> list[Plaque]:
-    """Issue plaques to every ten-star community of the year that has none (all or nothing)."""
+def plaques_issue_for_year(*, user: User, year: RatingYear) -> QuerySet[Plaque]:
+    """Issue plaques to every ten-star community of the year that has none (all or nothing),
+    numbered in community-code order after the year's last plaque; the plaques issued.
+
+    A batch at a time, whatever the number: the ten-star ratings are read and locked a batch at
+    a time in code order, and each batch's plaques and events are one INSERT each."""
     with transaction.atomic():
-        waiting = (
-            StarRating.objects.filter(year=year, status=RatingStatus.CERTIFIED, stars=10)
-            .exclude(Exists(Plaque.objects.filter(rating=OuterRef("pk"), revoked_at__isnull=True)))
+        year = RatingYear.objects.select_for_update(no_key=True).get(pk=year.pk)
+        ten_star = (
+            StarRating.objects.select_for_update(of=("self",))
+            .filter(year=year, status=RatingStatus.CERTIFIED, stars=STAR_COUNT)
             .order_by("community_id")
+            .values_list("pk", "community_id")
         )
-        return [plaque_issue(user=user, rating=rating) for rating in waiting]
+        first = sequence = 0
+        now = timezone.now()
+        for batch in keyset_batches(ten_star, key="community_id"):
+            # Which of the batch hold a plaque: index probes, where an anti-join planned on a
+            # plaque table that was empty when last analysed read it once per rating.
+            ids = [rating_id for rating_id, _code in batch]
+            holding = set(
+                Plaque.objects.filter(rating_id__in=ids, revoked_at__isnull=True).values_list(
+                    "rating_id", flat=True
+                )
+            )
+            waiting = [rating_id for rating_id in ids if rating_id not in holding]
+            if waiting and not first:
+                _require_plaques_allowed(year)
+                # The year's lock serialises numbering: the range after the last one is ours.
+                first = sequence = (year.plaques.aggregate(last=Max("sequence"))["last"] or 0) + 1
+            plaques = []
+            for rating_id in waiting:
+                plaques.append(
+                    Plaque(
+                        number=plaque_number(year.year, sequence),
+                        year=year,
+                        sequence=sequence,
+                        rating_id=rating_id,
+                        issued_at=now,
+                        issued_by=user,
+                    )
+                )
+                sequence += 1
+            Plaque.objects.bulk_create(plaques)
+            record_event_batch(
+                EventAction.PLAQUE_ISSUE,
+                user,
+                [
+                    Event(rating_id=p.rating_id, year=year, plaque=p, detail=p.number)
+                    for p in plaques
+                ],
+            )
+        if not first:
+            return Plaque.objects.none()
+        return Plaque.objects.filter(year=year, sequence__range=(first, sequence - 1)).order_by(
+            "sequence"
+        )
+
+
+def _require_plaques_allowed(year: RatingYear) -> None:
+    if year.status != YearStatus.PUBLISHED:
+        raise TransitionNotAllowed(_("%(year)s年度结果尚未公布，不能授牌。") % {"year": year.year})
+    require_ten_star_notice_settled(year, action=_("授牌"))
 
 
 def plaque_revoke(*, user: User, plaque: Plaque, reason: str) -> Plaque:

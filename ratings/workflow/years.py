@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import coverage, statistics
 from ..choices import SETTLED_RATING_STATUSES, EventAction, NoticeKind, RatingStatus, YearStatus
-from ..models import STAR_COUNT, CoverageSnapshot, RatingYear, StarRating, StarSnapshot, User
-from .common import TransitionNotAllowed, record_event
+from ..models import STAR_COUNT, Event, RatingYear, StarRating, StarSnapshot, User
+from .common import TransitionNotAllowed, keyset_batches, record_event, record_event_batch
 from .notices import require_ten_star_notice_settled
 
 
@@ -101,42 +102,44 @@ def ratings_mark_incomplete(*, user: User, year: RatingYear, reason: str) -> int
                 _("%(year)s年度当前为“%(status)s”，只有已截止、尚未公布的年度可以定为未完成评定。")
                 % {"year": year.year, "status": year.get_status_display()}
             )
-        ratings = list(
+        undecided = (
             StarRating.objects.select_for_update(of=("self",))
             .filter(year=year)
             .exclude(status__in=DECIDED)
             .order_by("community_id")
+            .values_list("pk", "status", "community_id")
         )
-        if not ratings:
+        marked, now = 0, timezone.now()
+        # A batch at a time: one UPDATE, and one INSERT of its events with each one's status.
+        for batch in keyset_batches(undecided, key="community_id"):
+            StarRating.objects.filter(pk__in=[pk for pk, _status, _code in batch]).update(
+                status=RatingStatus.INCOMPLETE,
+                stars=0,
+                incomplete_reason=reason,
+                version=F("version") + 1,
+                updated_by=user,
+                updated_at=now,
+            )
+            record_event_batch(
+                EventAction.RATING_INCOMPLETE,
+                user,
+                [
+                    Event(
+                        rating_id=pk,
+                        year=year,
+                        from_state=before,
+                        to_state=RatingStatus.INCOMPLETE,
+                        reason=reason,
+                    )
+                    for pk, before, _code in batch
+                ],
+            )
+            marked += len(batch)
+        if not marked:
             raise TransitionNotAllowed(
                 _("%(year)s年度没有尚未认定完成的评定。") % {"year": year.year}
             )
-        for rating in ratings:
-            before = rating.status
-            rating.status, rating.stars = RatingStatus.INCOMPLETE, 0
-            rating.incomplete_reason = reason
-            rating.version += 1
-            rating.updated_by = user
-            rating.save(
-                update_fields=[
-                    "status",
-                    "stars",
-                    "incomplete_reason",
-                    "version",
-                    "updated_by",
-                    "updated_at",
-                ]
-            )
-            record_event(
-                EventAction.RATING_INCOMPLETE,
-                user,
-                rating=rating,
-                year=year,
-                from_state=before,
-                to_state=rating.status,
-                reason=reason,
-            )
-    return len(ratings)
+    return marked
 
 
 def keep_as_published(year: RatingYear) -> int:
@@ -146,7 +149,7 @@ def keep_as_published(year: RatingYear) -> int:
     Ratings and assessments of a closed year no longer change, except by revocation, so reading
     them here, under the year's lock, is reading what is published."""
     StarSnapshot.objects.bulk_create(statistics.star_snapshot_rows(year))
-    CoverageSnapshot.objects.bulk_create(coverage.snapshot_rows(year), batch_size=2000)
+    coverage.keep_snapshot(year)
     return StarRating.objects.filter(
         year=year, status=RatingStatus.CERTIFIED, stars=STAR_COUNT
     ).update(commended=True)

@@ -177,6 +177,22 @@ def test_a_full_disk_while_saving_evidence_is_a_clear_message_and_leaves_nothing
 # --------------------------------------------------------------------------------------------
 # A worker killed in the middle of a write
 
+
+def test_ten_administrators_issuing_a_years_plaques_at_once_issue_each_once(
+    published_ten_stars,
+):
+    admin, ratings = published_ten_stars
+    year = _year()
+    results = all_at_once(lambda: workflow.plaques_issue_for_year(user=admin, year=year).count())
+    assert sorted(r for r in results if not isinstance(r, Exception)) == [0] * 9 + [PEOPLE]
+    issued = Plaque.objects.order_by("sequence")
+    assert [p.sequence for p in issued] == list(range(1, PEOPLE + 1))
+    assert [p.rating_id for p in issued] == [
+        r.pk for r in sorted(ratings, key=lambda r: r.community_id)
+    ]
+    assert Event.objects.filter(action=EventAction.PLAQUE_ISSUE).count() == PEOPLE
+
+
 KILLED_WORKER = """
 import os, sys, time
 import django
@@ -185,18 +201,14 @@ from ratings import workflow
 from ratings.models import RatingYear, User
 from ratings.workflow import plaques
 
-issued = []
-record = plaques.record_event
+record = plaques.record_event_batch
 
 def record_then_stall(*args, **kwargs):
-    event = record(*args, **kwargs)
-    issued.append(event)
-    if len(issued) == 3:
-        open(sys.argv[1], "w").close()  # three plaques written, not committed
-        time.sleep(60)
-    return event
+    record(*args, **kwargs)
+    open(sys.argv[1], "w").close()  # a batch of plaques and events written, not committed
+    time.sleep(60)
 
-plaques.record_event = record_then_stall
+plaques.record_event_batch = record_then_stall
 workflow.plaques_issue_for_year(user=User.objects.get(pk=int(sys.argv[2])), year=RatingYear.objects.get(pk=2026))
 """
 
@@ -216,7 +228,7 @@ def test_a_worker_killed_mid_write_leaves_no_partial_rows(published_ten_stars, t
         deadline = time.monotonic() + 60
         while not ready.exists():
             assert worker.poll() is None, worker.stderr.read().decode()[-2000:]
-            assert time.monotonic() < deadline, "the worker never reached its third plaque"
+            assert time.monotonic() < deadline, "the worker never wrote its plaques"
             time.sleep(0.05)
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
@@ -226,7 +238,7 @@ def test_a_worker_killed_mid_write_leaves_no_partial_rows(published_ten_stars, t
     assert not Plaque.objects.exists()
     assert not Event.objects.filter(action=EventAction.PLAQUE_ISSUE).exists()
     # And the work can simply be done again.
-    assert len(workflow.plaques_issue_for_year(user=admin, year=_year())) == PEOPLE
+    assert workflow.plaques_issue_for_year(user=admin, year=_year()).count() == PEOPLE
 
 
 def _year():

@@ -112,7 +112,7 @@ class TestIssue:
         issued = workflow.plaques_issue_for_year(user=admin_user, year=year)
         assert [p.rating_id for p in issued] == [ratings[0].pk, ratings[2].pk, ratings[3].pk]
         assert [p.sequence for p in issued] == [1, 2, 3]
-        assert workflow.plaques_issue_for_year(user=admin_user, year=year) == []
+        assert list(workflow.plaques_issue_for_year(user=admin_user, year=year)) == []
 
     def test_revoked_plaque_can_be_replaced_by_a_new_number(
         self, assessor, certifiers, admin_user, community, year

@@ -271,7 +271,7 @@ class Command(BaseCommand):
             year = workflow.year_publish(user=admin, year=year)
         if year.status != YearStatus.PUBLISHED or year.plaques.exists():
             return
-        plaques = workflow.plaques_issue_for_year(user=admin, year=year)
+        plaques = list(workflow.plaques_issue_for_year(user=admin, year=year))
         if len(plaques) >= 3:
             workflow.plaque_revoke(
                 user=admin, plaque=plaques[1], reason="牌匾损毁，已按程序注销原编号。"
