@@ -8,7 +8,7 @@ outside scope it is a 404). Only a file whose bytes show it is a PDF, JPEG or PN
 from __future__ import annotations
 
 from csp.decorators import csp_replace
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -34,12 +34,18 @@ def viewable_kind(evidence: EvidenceFile) -> FileKind | None:
     return None
 
 
-def _download(evidence: EvidenceFile) -> FileResponse:
+def attachment(file, *, name: str, content_type: str) -> FileResponse:
+    """A stored file sent as a download under the name it was uploaded with; 404 if none."""
+    if not file:
+        raise Http404
     return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+        file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+
+
+def _download(evidence: EvidenceFile) -> FileResponse:
+    return attachment(
+        evidence.file, name=evidence.original_name, content_type=evidence.content_type
     )
 
 

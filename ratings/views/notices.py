@@ -36,6 +36,7 @@ from .common import (
     paginate,
     read_filters,
 )
+from .evidence import attachment
 
 ENTRY_PAGE_SIZE = 50
 
@@ -319,11 +320,6 @@ def objection_find(request: HttpRequest, pk: int) -> HttpResponse:
 @certifier_or_admin_required
 def objection_evidence(request: HttpRequest, pk: int) -> FileResponse:
     objection = selectors.objection_get_for_user(user=request.user, pk=pk)
-    if not objection.evidence:
-        raise Http404
-    return FileResponse(
-        objection.evidence.open("rb"),
-        as_attachment=True,
-        filename=objection.evidence_name,
-        content_type=objection.evidence_type,
+    return attachment(
+        objection.evidence, name=objection.evidence_name, content_type=objection.evidence_type
     )

@@ -19,6 +19,7 @@ from ..models import Plaque
 from ..permissions import assessor_or_admin_required
 from ..ratelimit import rate_limited
 from .common import FORM_HAS_ERRORS, attempt, confirm_then_act, list_context, paginate, read_filters
+from .evidence import attachment
 
 # --------------------------------------------------------------------------------------------
 # Public
@@ -114,11 +115,4 @@ def report_find(request: HttpRequest, pk: int) -> HttpResponse:
 @assessor_or_admin_required
 def report_evidence(request: HttpRequest, pk: int) -> FileResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
-    if not report.evidence:
-        raise Http404
-    return FileResponse(
-        report.evidence.open("rb"),
-        as_attachment=True,
-        filename=report.evidence_name,
-        content_type=report.evidence_type,
-    )
+    return attachment(report.evidence, name=report.evidence_name, content_type=report.evidence_type)
