@@ -10,7 +10,6 @@ as for any other assessment.
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import permissions
@@ -116,7 +115,15 @@ def unit_assessment_submit(
         assessment.status = AssessmentStatus.UNIT_FILED
         assessment.total_points = sum(line.points for line in lines)
         assessment.decision_reason, assessment.decided_by, assessment.decided_at = "", None, None
-        _bump(assessment, user, "status", "total_points", "decision_reason", "decided_by")
+        _bump(
+            assessment,
+            user,
+            "status",
+            "total_points",
+            "decision_reason",
+            "decided_by",
+            "decided_at",
+        )
         record_event(
             EventAction.UNIT_FILE,
             user,
@@ -150,8 +157,9 @@ def unit_assessment_return(*, user: User, assessment: Assessment, note: str) -> 
             )
         before = assessment.status
         assessment.status = AssessmentStatus.UNIT_BACK
-        assessment.decision_reason, assessment.decided_at = note, timezone.now()
-        _bump(assessment, user, "status", "decision_reason", "decided_at")
+        # The note the unit reads on its page until it files again (who and when: the event).
+        assessment.decision_reason = note
+        _bump(assessment, user, "status", "decision_reason")
         record_event(
             EventAction.UNIT_RETURN,
             user,

@@ -139,6 +139,7 @@ def test_the_whole_chain_with_a_return_at_each_step(contact, hotel, open_to_unit
         lines=own_lines(),
     )
     assessment = workflow.unit_assessment_submit(user=contact, assessment=assessment)
+    assert assessment.decision_reason == ""  # the note stays in the history only
     first = criteria()[0]
     review = own_lines()
     review[0].points = first.points - 2
