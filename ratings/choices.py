@@ -116,6 +116,10 @@ class ItemStatus(models.TextChoices):
 
 class AssessmentStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
+    # A unit's self-assessment (where the year allows it): the unit files it with the district,
+    # whose assessor reviews it and submits it (SUBMITTED) or returns it to the unit.
+    UNIT_FILED = "unit_filed", _("待区审核")
+    UNIT_BACK = "unit_back", _("退回单位")
     SUBMITTED = "submitted", _("待审核")
     RETURNED = "returned", _("退回补充")
     APPROVED = "approved", _("审核通过")
@@ -226,6 +230,9 @@ class EventAction(models.TextChoices):
     REPORT_RECEIVE = "report_receive", _("受理群众反映")
     REPORT_UPHOLD = "report_uphold", _("认定群众反映属实")
     REPORT_DISMISS = "report_dismiss", _("认定群众反映不属实")
+    UNIT_SELF_SAVE = "unit_self_save", _("保存单位自评")
+    UNIT_FILE = "unit_file", _("单位提交自评")
+    UNIT_RETURN = "unit_return", _("退回单位修改")
 
 
 DECISION_TO_ACTION = {

@@ -42,7 +42,8 @@ NOTHING = Q(pk__in=[])
 
 
 def scope_region(user: User) -> Region | None:
-    """The region a user works in; None means the whole country (administrators)."""
+    """The region a user works in; None means the whole country (administrators), or, for
+    everyone else, no region at all (a unit's filer works on its unit only)."""
     if user.is_portal_admin:
         return None
     if user.is_assessor or user.is_applicant_side:
@@ -58,7 +59,8 @@ def community_scope_q(user: User, field: str = "code") -> Q:
         return NOTHING
     region = scope_region(user)
     if region is None:
-        return Q()
+        # A unit's filer has no region: none of the region-scoped lists is theirs.
+        return NOTHING if user.is_unit_filer else Q()
     return within_q(region.prefix, field)
 
 
@@ -320,10 +322,26 @@ INBOX_ACTIONS = {
 }
 
 
+# A unit's filer is told what happens to its unit's self-assessment after filing; the district's
+# assessor when a unit files one, or the lead department returns one to it.
+UNIT_FILER_INBOX_ACTIONS = [
+    EventAction.UNIT_RETURN,
+    EventAction.ASSESSMENT_SUBMIT,
+    EventAction.ASSESSMENT_APPROVE,
+    EventAction.ASSESSMENT_REJECT,
+]
+ASSESSOR_UNIT_INBOX_ACTIONS = [EventAction.UNIT_FILE, EventAction.ASSESSMENT_RETURN]
+
+
 def inbox_events_q(user: User) -> Q:
     """Events that concern the user (a filter on Event): the actions of `INBOX_ACTIONS` for the
     user's role, on ratings inside the user's scope, done by someone else; and the user's own
-    daily digests (每日待办提醒)."""
+    daily digests (每日待办提醒). A unit's filer: the steps of its unit's self-assessment."""
+    if user.is_authenticated and user.is_unit_filer:
+        return (
+            Q(action__in=UNIT_FILER_INBOX_ACTIONS, assessment__unit_id=user.unit_id)
+            & ~Q(actor=user)
+        ) | Q(action=EventAction.DIGEST, reminder__user=user)
     role = Role.ADMIN if user.is_portal_admin else user.role
     actions = INBOX_ACTIONS.get(role)
     if not actions or not user.is_authenticated:
@@ -332,7 +350,15 @@ def inbox_events_q(user: User) -> Q:
     own_digest = Q(action=EventAction.DIGEST, reminder__user=user)
     if role == Role.ADMIN:
         return concerns | own_digest
-    return (concerns & community_scope_q(user, "rating__community_id")) | own_digest
+    ratings = concerns & community_scope_q(user, "rating__community_id")
+    if role == Role.ASSESSOR:
+        units = (
+            Q(action__in=ASSESSOR_UNIT_INBOX_ACTIONS, assessment__unit_led=True)
+            & ~Q(actor=user)
+            & community_scope_q(user, "assessment__unit__region_id")
+        )
+        return ratings | units | own_digest
+    return ratings | own_digest
 
 
 # --------------------------------------------------------------------------------------------
@@ -355,23 +381,84 @@ def led_domains_q(user: User) -> Q:
     return Q(lead_authority_id=user.authority_id)
 
 
+# Statuses of an assessment before the district has sent it to the lead department.
+BEFORE_LEAD_REVIEW = (
+    AssessmentStatus.DRAFT,
+    AssessmentStatus.UNIT_FILED,
+    AssessmentStatus.UNIT_BACK,
+)
+
+
+def is_unit_contact(user: User, unit: Unit) -> bool:
+    """Whether the user is the unit's own filer (创建单位填报员)."""
+    return user.is_authenticated and user.is_unit_filer and user.unit_id == unit.pk
+
+
+def can_see_unit(user: User, unit: Unit) -> bool:
+    """A unit inside the user's scope, or the unit a unit's filer files for."""
+    return is_unit_contact(user, unit) or in_scope(user, unit.region)
+
+
 def can_see_assessment(user: User, unit: Unit, assessment: Assessment | None) -> bool:
     """Assessors and administrators within scope see a unit's assessment (or that there is
-    none yet); the lead department of the unit's domain once it has been submitted."""
+    none yet); the unit's own filer too; the lead department once it has been submitted."""
+    if is_unit_contact(user, unit):
+        return True
     if not in_scope(user, unit.region):
         return False
     if user.is_certifier:
         return (
             leads_domain(user, unit.domain)
             and assessment is not None
-            and assessment.status != AssessmentStatus.DRAFT
+            and assessment.status not in BEFORE_LEAD_REVIEW
         )
     return user.is_assessor or user.is_portal_admin
 
 
 def can_edit_assessment(user: User, year: RatingYear, assessment: Assessment | None) -> bool:
-    """An assessor, in an open year, on an assessment not started, a draft or returned."""
+    """An assessor, in an open year, on an assessment not started, a draft or returned; on a
+    unit's self-assessment once the unit has filed it (the district's review)."""
     return can_score(user) and year.is_open and (assessment is None or assessment.is_editable)
+
+
+def can_fill_unit_assessment(
+    user: User, unit: Unit, year: RatingYear, assessment: Assessment | None
+) -> bool:
+    """The unit's own filer fills in its self-assessment and files it: in an open year that
+    allows it (for one not started yet), before filing or after the district returned it."""
+    if not (is_unit_contact(user, unit) and year.is_open):
+        return False
+    if assessment is None:
+        return year.unit_self_assessment
+    return assessment.is_self_editable
+
+
+def can_return_to_unit(user: User, assessment: Assessment | None) -> bool:
+    """The district's assessor sends a unit's filed self-assessment back to the unit, one step.
+    (Scope, the unit inside the assessor's region, is checked before this.)"""
+    return (
+        can_score(user)
+        and assessment is not None
+        and assessment.unit_led
+        and assessment.status == AssessmentStatus.UNIT_FILED
+        and assessment.year.is_open
+    )
+
+
+def awaiting_assessments_q(user: User) -> Q:
+    """Units' self-assessments waiting for the user (a filter on Assessment): the unit's filer
+    before filing or after a return; the district's assessor once filed. Scope included."""
+    if user.is_unit_filer:
+        return Q(
+            unit_id=user.unit_id,
+            unit_led=True,
+            status__in=[AssessmentStatus.DRAFT, AssessmentStatus.UNIT_BACK],
+        )
+    if user.is_assessor:
+        return Q(unit_led=True, status=AssessmentStatus.UNIT_FILED) & community_scope_q(
+            user, "unit__region_id"
+        )
+    return NOTHING
 
 
 def can_review_assessment(user: User, assessment: Assessment) -> bool:
@@ -505,6 +592,22 @@ def role_required(*roles: str) -> Callable:
 
 # Any portal role; each view then checks scope and right itself.
 staff_required = role_required(Role.ASSESSOR, Role.CERTIFIER, Role.ADMIN)
+
+
+def assessment_roles_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A unit's assessment pages: the staff (as `staff_required`) and units' filers; a
+    community's filer is refused as by `staff_required`. The view then checks the unit."""
+    staff_view = staff_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and request.user.is_unit_filer:
+            return view(request, *args, **kwargs)
+        return staff_view(request, *args, **kwargs)
+
+    return wrapper
+
+
 # The ten-star pages the community and town roles share with the others: the work list, one
 # rating, its files and the steps of the application-led chain.
 rating_roles_required = role_required(

@@ -17,6 +17,7 @@ from .views import (
     ratings,
     reports,
     rereviews,
+    unit_assessments,
     units,
 )
 
@@ -131,6 +132,22 @@ urlpatterns = [
         "units/<id:pk>/assessments/<year:year>/review/",
         assessments.assessment_review,
         name="assessment_review",
+    ),
+    # A unit's self-assessment: the unit's filer, then the district's assessor
+    path(
+        "units/<id:pk>/assessments/<year:year>/self/",
+        unit_assessments.unit_assessment_edit,
+        name="unit_assessment_edit",
+    ),
+    path(
+        "units/<id:pk>/assessments/<year:year>/file/",
+        unit_assessments.unit_assessment_submit,
+        name="unit_assessment_submit",
+    ),
+    path(
+        "units/<id:pk>/assessments/<year:year>/return/",
+        unit_assessments.unit_assessment_return,
+        name="unit_assessment_return",
     ),
     path("reviews/", assessments.review_queue, name="review_queue"),
     path("designations/", designations.designation_list, name="designation_list"),

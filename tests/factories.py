@@ -29,6 +29,11 @@ def filer(community_code: str, **kwargs) -> User:
     return UserFactory(role=Role.FILER, region_id=community_code, **kwargs)
 
 
+def unit_filer(unit, **kwargs) -> User:
+    """填报员 of one creation-domain unit (its contact)."""
+    return UserFactory(role=Role.FILER, unit=unit, **kwargs)
+
+
 def prereviewer(town_code: str, **kwargs) -> User:
     """街道/镇初审员 of one street or town."""
     return UserFactory(role=Role.PREREVIEWER, region_id=town_code, **kwargs)

@@ -72,6 +72,13 @@ class World:
     # The filer of each community with a rating, and the reviewer of each town with one.
     filers: dict[str, User]
     prereviewers: dict[str, User]
+    # Units assessing themselves in 2026 (the year allows it): a draft of the unit's own, and
+    # one the unit filed, waiting for 海南区's review.
+    self_draft: Unit
+    self_filed: Unit
+    # The filer (contact) of each hotel above, by unit id, and of a hotel with no assessment.
+    unit_filers: dict[int, User]
+    other_unit_filer: User
 
 
 def build_world() -> World:
@@ -147,6 +154,34 @@ def build_world() -> World:
             designated_on=datetime.date(2026, 12, 1),
         ),
     )
+    workflow.year_unit_self_assessment_set(user=admin, year=year, allowed=True)
+    year.refresh_from_db()
+    unit_filers = {
+        unit.pk: factories.unit_filer(unit, username=f"world-unit-{unit.pk}")
+        for unit in (hotel, draft_hotel)
+    }
+
+    def self_assessed(name: str, username: str, *, file: bool) -> Unit:
+        unit = Unit.objects.create(domain_id="hotel", region_id=BAYINTAOHAI, name=name)
+        unit_filers[unit.pk] = contact = factories.unit_filer(unit, username=username)
+        lines = [
+            workflow.LineInput(criterion_id=c.pk, points=c.points)
+            for c in Criterion.objects.filter(domain_id="hotel")
+        ]
+        lines[0].uploads = [(SimpleUploadedFile("自查表.pdf", PDF_BYTES), PDF)]
+        assessment = workflow.unit_assessment_save(
+            user=contact, unit=unit, year=year, expected_version=0, lines=lines
+        )
+        if file:
+            workflow.unit_assessment_submit(user=contact, assessment=assessment)
+        return unit
+
+    self_draft = self_assessed("海韵宾馆", "world-unit-draft", file=False)
+    self_filed = self_assessed("湖畔宾馆", "world-unit-filed", file=True)
+    other_unit_filer = factories.unit_filer(
+        Unit.objects.create(domain_id="hotel", region_id=BAYINTAOHAI, name="星光旅店"),
+        username="world-unit-other",
+    )
     workflow.district_mode_set(
         user=admin, district=Region.objects.get(pk=HAINAN), year=year, mode="application"
     )
@@ -198,6 +233,10 @@ def build_world() -> World:
         forwarded=forwarded,
         filers=filers,
         prereviewers=prereviewers,
+        self_draft=self_draft,
+        self_filed=self_filed,
+        unit_filers=unit_filers,
+        other_unit_filer=other_unit_filer,
         notice=notice,
         objection=objection,
         draft=draft,

@@ -128,11 +128,14 @@ class UserAdmin(PortalAdminAccess, SpreadsheetMixin, DjangoUserAdmin):
 
     list_filter = ["role", "is_active", "is_staff", "authority"]
     search_fields = ["username", "display_name", "email"]
-    autocomplete_fields = ["region", "authority"]
-    list_select_related = ["region", "authority"]
+    autocomplete_fields = ["region", "unit", "authority"]
+    list_select_related = ["region", "unit", "authority"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("身份与范围"), {"fields": ("display_name", "email", "role", "region", "authority")}),
+        (
+            _("身份与范围"),
+            {"fields": ("display_name", "email", "role", "region", "unit", "authority")},
+        ),
         (
             _("权限"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -151,6 +154,7 @@ class UserAdmin(PortalAdminAccess, SpreadsheetMixin, DjangoUserAdmin):
                     "display_name",
                     "role",
                     "region",
+                    "unit",
                     "authority",
                 ),
             },

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import ReviewDecision
@@ -14,6 +15,7 @@ from ..models import (
     AssessmentLine,
     Criterion,
     Domain,
+    EvidenceFile,
     Region,
     Unit,
 )
@@ -104,7 +106,8 @@ REGION_SELECT_LIMIT = 500
 
 
 class LineForm(EvidenceFilesMixin, forms.Form):
-    """Points, note and files for one criterion of an assessment."""
+    """Points, note and files for one criterion of an assessment: the assessor's, or the unit's
+    own (`own`). Reviewing a unit's self-assessment, a changed score needs a reason."""
 
     points = forms.IntegerField(label=_("得分"), required=False, min_value=0)
     note = forms.CharField(
@@ -114,12 +117,36 @@ class LineForm(EvidenceFilesMixin, forms.Form):
     withdraw = forms.TypedMultipleChoiceField(
         label=_("撤回材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
+    # Last year's evidence of the same unit's line, linked rather than uploaded again (沿用).
+    reuse = forms.TypedMultipleChoiceField(
+        label=_("沿用上一年度材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    reuse_all = forms.BooleanField(label=_("沿用全部"), required=False)
+    # Last year's points and note of the same line, for a line not scored yet.
+    reuse_finding = forms.BooleanField(label=_("沿用上一年度得分和说明"), required=False)
+    reason = forms.CharField(
+        label=_("改分理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("得分与单位自评不同时必填。"),
+    )
 
     def __init__(
-        self, *args, criterion: Criterion, line: AssessmentLine | None, raw_names: dict, **kwargs
+        self,
+        *args,
+        criterion: Criterion,
+        line: AssessmentLine | None,
+        raw_names: dict,
+        own: bool = False,
+        unit_led: bool = False,
+        previous: AssessmentLine | None = None,
+        reusable: list[EvidenceFile] = (),
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.criterion, self.line, self.raw_names = criterion, line, raw_names
+        self.own, self.previous = own, previous
         self.fields["points"].max_value = criterion.points
         self.fields["points"].validators.append(MaxValueValidator(criterion.points))
         self.fields["points"].widget.attrs.update({"min": 0, "max": criterion.points})
@@ -127,8 +154,48 @@ class LineForm(EvidenceFilesMixin, forms.Form):
             [e for e in line.evidence.all() if not e.is_withdrawn] if line else []
         )
         self.fields["withdraw"].choices = [(e.pk, e.original_name) for e in self.active_evidence]
+        reused = {e.reused_from_id for e in self.active_evidence}
+        self.fields["reuse"].choices = [
+            (
+                e.pk,
+                gettext("沿用%(year)s年度材料：%(name)s")
+                % {"year": e.line.assessment.year_id, "name": e.original_name},
+            )
+            for e in reusable
+            if e.pk not in reused
+        ]
+        # The review compares with the unit's own answer; the unit's form and an assessor-led
+        # assessment have nothing to compare with.
+        self.reviews_unit = unit_led and not own
+        if not self.reviews_unit:
+            del self.fields["reason"]
+        if previous is None or previous.points is None:
+            del self.fields["reuse_finding"]
+        if own:
+            self.fields["points"].label = _("自评得分")
+            self.fields["note"].label = _("自评说明")
         if line is not None and not self.is_bound:
-            self.initial = {"points": line.points, "note": line.note}
+            points, note = (line.self_points, line.self_note) if own else (line.points, line.note)
+            self.initial = {"points": points, "note": note}
+            if self.reviews_unit:
+                self.initial["reason"] = line.review_reason
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("reuse_finding") and cleaned.get("points") is None:
+            cleaned["points"] = self.previous.points
+            cleaned["note"] = cleaned.get("note") or self.previous.note
+        if self.reviews_unit and self.line is not None:
+            points = cleaned.get("points")
+            if (
+                points is not None
+                and points != self.line.self_points
+                and not cleaned.get("reason", "").strip()
+            ):
+                self.add_error("reason", _("得分与单位自评不同，请填写改分理由。"))
+        if cleaned.get("reuse_all"):
+            cleaned["reuse"] = [pk for pk, _label in self.fields["reuse"].choices]
+        return cleaned
 
     def line_input(self) -> LineInput:
         data = self.cleaned_data
@@ -138,15 +205,31 @@ class LineForm(EvidenceFilesMixin, forms.Form):
             note=data["note"].strip(),
             uploads=data["files"],
             withdraw=data["withdraw"],
+            reuse=data.get("reuse") or [],
+            reason=data.get("reason", "").strip(),
         )
 
 
 class AssessmentEditForm(VersionedPage):
-    """The whole assessment page: one line form per active criterion of the domain."""
+    """The whole assessment page: one line form per active criterion of the domain, with the
+    same unit's line of last year (if any) offered for reuse."""
 
-    def __init__(self, data=None, files=None, *, criteria, lines, version: int, raw_names=None):
+    def __init__(
+        self,
+        data=None,
+        files=None,
+        *,
+        criteria,
+        lines,
+        version: int,
+        raw_names=None,
+        own: bool = False,
+        unit_led: bool = False,
+        reusable: tuple[dict, dict] = ({}, {}),
+    ):
         super().__init__(version=version)
         self.data = data
+        previous, evidence = reusable
         self.forms = [
             LineForm(
                 data,
@@ -155,6 +238,10 @@ class AssessmentEditForm(VersionedPage):
                 criterion=criterion,
                 line=lines.get(criterion.pk),
                 raw_names=raw_names or {},
+                own=own,
+                unit_led=unit_led,
+                previous=previous.get(criterion.pk),
+                reusable=evidence.get(criterion.pk, []),
             )
             for criterion in criteria
         ]

@@ -29,6 +29,17 @@ class User(AbstractUser):
             "评定员只能处理该区域内的社区(村)；填报员指定本社区(村)，初审员指定本街道(镇)。"
         ),
     )
+    # A filer of a creation-domain unit (its contact) instead of a community: exactly one of
+    # `region` and `unit` is set for a filer.
+    unit = models.ForeignKey(
+        "ratings.Unit",
+        verbose_name=_("所属创建单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        help_text=_("创建单位的填报员指定本单位，不指定负责区域。"),
+    )
     authority = models.ForeignKey(
         Authority,
         verbose_name=_("所属认定机关"),
@@ -53,8 +64,18 @@ class User(AbstractUser):
                 name="assessor_has_region",
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=[Role.FILER, Role.PREREVIEWER]) | Q(region__isnull=False),
-                name="applicant_side_has_region",
+                condition=~Q(role=Role.PREREVIEWER) | Q(region__isnull=False),
+                name="prereviewer_has_region",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.FILER)
+                | Q(region__isnull=False, unit__isnull=True)
+                | Q(region__isnull=True, unit__isnull=False),
+                name="filer_has_region_or_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=True) | Q(role=Role.FILER),
+                name="only_filers_have_unit",
             ),
             models.CheckConstraint(
                 condition=~Q(role=Role.CERTIFIER) | Q(authority__isnull=False),
@@ -69,8 +90,18 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.ASSESSOR and self.region_id is None:
             raise ValidationError({"region": _("评定员必须指定负责区域。")})
-        if self.role == Role.FILER and (self.region is None or not self.region.is_village_level):
-            raise ValidationError({"region": _("填报员必须指定一个社区(村)。")})
+        if self.role == Role.FILER and self.region_id is not None and self.unit_id is not None:
+            raise ValidationError(
+                {"unit": _("填报员只能指定一个社区(村)或一个创建单位，不能同时指定。")}
+            )
+        if (
+            self.role == Role.FILER
+            and self.unit_id is None
+            and (self.region is None or not self.region.is_village_level)
+        ):
+            raise ValidationError({"region": _("填报员必须指定一个社区(村)或一个创建单位。")})
+        if self.role != Role.FILER and self.unit_id is not None:
+            raise ValidationError({"unit": _("只有填报员可以指定创建单位。")})
         if self.role == Role.PREREVIEWER and (
             self.region is None or self.region.level != RegionLevel.TOWN
         ):
@@ -85,7 +116,12 @@ class User(AbstractUser):
     @property
     def is_filer(self) -> bool:
         """社区(村)填报员: fills in and files its own community's self-assessment."""
-        return self.role == Role.FILER
+        return self.role == Role.FILER and self.unit_id is None
+
+    @property
+    def is_unit_filer(self) -> bool:
+        """创建单位填报员: fills in and files its own unit's self-assessment."""
+        return self.role == Role.FILER and self.unit_id is not None
 
     @property
     def is_prereviewer(self) -> bool:
@@ -95,7 +131,7 @@ class User(AbstractUser):
     @property
     def is_applicant_side(self) -> bool:
         """The community and town roles of the application-led chain."""
-        return self.role in (Role.FILER, Role.PREREVIEWER)
+        return self.is_filer or self.is_prereviewer
 
     @property
     def is_certifier(self) -> bool:

@@ -24,6 +24,9 @@ class Assessment(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
     )
+    # Started by the unit itself (its filer, in a year that allows it): the unit files it, the
+    # district's assessor reviews it. Kept on the assessment, like a rating's application_led.
+    unit_led = models.BooleanField(_("单位自评"), default=False)
     total_points = models.PositiveSmallIntegerField(_("总分"), default=0)
     meets_standard = models.BooleanField(_("达到创建标准"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
@@ -66,7 +69,16 @@ class Assessment(models.Model):
 
     @property
     def is_editable(self) -> bool:
+        """Whether the assessor may change the lines: a draft or returned; for a unit's
+        self-assessment, once the unit has filed it (the district's review) or it was returned."""
+        if self.unit_led:
+            return self.status in (AssessmentStatus.UNIT_FILED, AssessmentStatus.RETURNED)
         return self.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+    @property
+    def is_self_editable(self) -> bool:
+        """Whether the unit may still change its self-assessment: before filing, or returned."""
+        return self.unit_led and self.status in (AssessmentStatus.DRAFT, AssessmentStatus.UNIT_BACK)
 
 
 class AssessmentLine(models.Model):
@@ -86,6 +98,11 @@ class AssessmentLine(models.Model):
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     points = models.PositiveSmallIntegerField(_("得分"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True, max_length=2000)
+    # A unit's self-assessment: its own points and note, and the district's reason for scoring
+    # differently (required whenever the points differ).
+    self_points = models.PositiveSmallIntegerField(_("自评得分"), null=True, blank=True)
+    self_note = models.TextField(_("自评说明"), blank=True, max_length=2000)
+    review_reason = models.TextField(_("审核改分理由"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("测评条目")
@@ -99,10 +116,21 @@ class AssessmentLine(models.Model):
                 condition=Q(points__isnull=True) | Q(points__gte=0, points__lte=F("max_points")),
                 name="line_points_within_max",
             ),
+            models.CheckConstraint(
+                condition=Q(self_points__isnull=True) | Q(self_points__lte=F("max_points")),
+                name="line_self_points_within_max",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.criterion_code} {self.points}/{self.max_points}"
+
+    @property
+    def review_differs(self) -> bool:
+        """Whether the district's points differ from the unit's own (a reason is needed)."""
+        return (
+            self.assessment.unit_led and self.points is not None and self.points != self.self_points
+        )
 
     @property
     def veto_failed(self) -> bool:

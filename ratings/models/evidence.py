@@ -88,7 +88,11 @@ class EvidenceFile(models.Model):
 
     @property
     def reused_year(self) -> int | None:
-        """The rating year whose evidence this file reuses (select `reused_from__item__rating`)."""
-        if self.reused_from_id is None or self.reused_from.item is None:
+        """The year whose evidence this file reuses (select `reused_from__item__rating` or
+        `reused_from__line__assessment`)."""
+        if self.reused_from_id is None:
             return None
-        return self.reused_from.item.rating.year_id
+        source = self.reused_from
+        if source.item_id is not None:
+            return source.item.rating.year_id
+        return source.line.assessment.year_id

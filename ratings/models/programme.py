@@ -239,6 +239,9 @@ class RatingYear(models.Model):
     certify_due = models.DateField(_("认定截止日期"), null=True, blank=True)
     # When the administrator closed the apply stage (applications not filed then lapsed).
     apply_closed_at = models.DateTimeField(_("申报截止操作时间"), null=True, blank=True)
+    # Units of the creation domains may assess themselves this year: the unit's filer fills in
+    # the assessment, the district's assessor reviews it before the lead department decides.
+    unit_self_assessment = models.BooleanField(_("允许创建单位自评"), default=False)
 
     class Meta:
         verbose_name = _("评星年度")

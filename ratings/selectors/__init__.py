@@ -6,8 +6,11 @@ the user's scope), with keyword-only arguments.
 
 from .applications import district_choices, district_mode_list
 from .assessments import (
+    assessment_count_awaiting,
     assessment_get_for_user,
     assessment_line_list,
+    assessment_list_awaiting,
+    assessment_reusable,
     assessment_review_list_for_user,
     criterion_list_active,
 )
@@ -142,8 +145,11 @@ __all__ = [
     "guidance_list_for_user",
     "unit_get_for_user",
     "unit_list_for_user",
+    "assessment_count_awaiting",
     "assessment_get_for_user",
     "assessment_line_list",
+    "assessment_list_awaiting",
+    "assessment_reusable",
     "assessment_review_list_for_user",
     "criterion_list_active",
     "designation_candidate_list",

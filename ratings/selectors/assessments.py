@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import (
     Prefetch,
     QuerySet,
+    Subquery,
 )
 from django.http import Http404
 
@@ -45,7 +46,12 @@ def assessment_line_list(*, assessment: Assessment) -> list[AssessmentLine]:
     """The lines of an assessment with their criterion, work area and files (two queries)."""
     return list(
         assessment.lines.select_related("criterion__work_area").prefetch_related(
-            Prefetch("evidence", queryset=EvidenceFile.objects.select_related("uploaded_by"))
+            Prefetch(
+                "evidence",
+                queryset=EvidenceFile.objects.select_related(
+                    "uploaded_by", "reused_from__line__assessment", "reused_from__item__rating"
+                ),
+            )
         )
     )
 
@@ -75,3 +81,48 @@ def assessment_review_list_for_user(
     if search:
         assessments = assessments.filter(unit__name__contains=search)
     return assessments
+
+
+def assessment_reusable(
+    *, unit_id: int, year_id: int
+) -> tuple[dict[int, AssessmentLine], dict[int, list[EvidenceFile]]]:
+    """The same unit's lines of its latest earlier assessment, by criterion, and their files not
+    withdrawn, which this year's lines may reuse (沿用; two queries)."""
+    previous = (
+        Assessment.objects.filter(unit_id=unit_id, year_id__lt=year_id)
+        .order_by("-year_id")
+        .values("pk")[:1]
+    )
+    lines = {
+        line.criterion_id: line
+        for line in AssessmentLine.objects.filter(assessment=Subquery(previous)).select_related(
+            "assessment"
+        )
+    }
+    files: dict[int, list[EvidenceFile]] = {}
+    for evidence in (
+        EvidenceFile.objects.filter(line__assessment=Subquery(previous), withdrawn_at__isnull=True)
+        .select_related("line__assessment")
+        .order_by("uploaded_at", "id")
+    ):
+        files.setdefault(evidence.line.criterion_id, []).append(evidence)
+    return lines, files
+
+
+def assessment_count_awaiting(*, user: User) -> int:
+    """How many units' self-assessments of open years wait for the user (one query)."""
+    return (
+        Assessment.objects.filter(year__status=YearStatus.OPEN)
+        .filter(permissions.awaiting_assessments_q(user))
+        .count()
+    )
+
+
+def assessment_list_awaiting(*, user: User) -> QuerySet[Assessment]:
+    """Units' self-assessments of open years waiting for the user, oldest filing first."""
+    return (
+        Assessment.objects.filter(year__status=YearStatus.OPEN)
+        .filter(permissions.awaiting_assessments_q(user))
+        .select_related("unit__domain", "unit__region__parent__parent", "year")
+        .order_by("submitted_at", "updated_at", "id")
+    )

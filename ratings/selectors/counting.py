@@ -12,7 +12,12 @@ ESTIMATE_ABOVE = 5_000
 
 def planner_estimate(rows: QuerySet) -> int:
     """How many rows PostgreSQL's planner expects `rows` to hold (one EXPLAIN, no scan)."""
-    plan = json.loads(rows.order_by().explain(format="json"))
+    output = rows.order_by().explain(format="json")
+    if not output:
+        # A filter that can match nothing (such as a scope holding no region) is never sent to
+        # the database, so there is no plan either.
+        return 0
+    plan = json.loads(output)
     if isinstance(plan, list):  # the driver may hand over EXPLAIN's output as text
         plan = plan[0]
     return int(plan["Plan"]["Plan Rows"])

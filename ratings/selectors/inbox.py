@@ -11,9 +11,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..choices import YearStatus
+from ..choices import AssessmentStatus, YearStatus
 from ..models import Event, RatingYear, StarRating, User
-from .assessments import assessment_review_list_for_user
+from .assessments import assessment_count_awaiting, assessment_review_list_for_user
 from .counting import count_rows
 from .ratings import item_list_for_user
 from .reports import report_count_awaiting
@@ -52,7 +52,16 @@ def todo_list_for_user(*, user: User) -> list[Todo]:
                 reverse("work") + "?" + urlencode({"year": year.year, "mine": "on"}),
             )
         )
+    if user.is_unit_filer:
+        todos.append(_unit_filer_todo(user=user, year=year))
     if permissions.can_score(user):
+        todos.append(
+            Todo(
+                _("待审核的单位自评"),
+                assessment_count_awaiting(user=user),
+                reverse("unit_list") + "?" + urlencode({"status": AssessmentStatus.UNIT_FILED}),
+            )
+        )
         todos.append(
             Todo(
                 _("待复查的十星社区(村)"),
@@ -86,6 +95,17 @@ def todo_list_for_user(*, user: User) -> list[Todo]:
     return todos
 
 
+def _unit_filer_todo(*, user: User, year: RatingYear | None) -> Todo:
+    """The unit's own self-assessment: waiting for its filer (a draft or returned), on the
+    page of the current year's assessment."""
+    url = (
+        reverse("assessment_detail", args=[user.unit_id, year.year])
+        if year is not None
+        else reverse("todo")
+    )
+    return Todo(_("待填报的单位自评"), assessment_count_awaiting(user=user), url)
+
+
 # The header's count is kept at most this long, even if no event happens (a bound, not a need).
 TODO_TOTAL_SECONDS = 600
 
@@ -98,7 +118,7 @@ def todo_total_for_user(*, user: User) -> int:
     if not user.is_authenticated:
         return 0
     newest = Event.objects.aggregate(newest=Max("id"))["newest"] or 0
-    scope = f"{user.role}:{user.region_id}:{user.authority_id}:{user.is_superuser}"
+    scope = f"{user.role}:{user.region_id}:{user.unit_id}:{user.authority_id}:{user.is_superuser}"
     key = f"todo-total:{user.pk}:{scope}:{newest}"
     total = cache.get(key)
     if total is None:
@@ -122,7 +142,7 @@ def event_list_for_inbox(*, user: User, search: str = "") -> QuerySet[Event]:
     """Events that concern the user, newest first."""
     events = (
         Event.objects.filter(permissions.inbox_events_q(user))
-        .select_related("actor", "rating__community", "item__standard", "year")
+        .select_related("actor", "rating__community", "item__standard", "year", "assessment__unit")
         .order_by("-created_at", "-id")
     )
     if search:

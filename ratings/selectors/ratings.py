@@ -220,6 +220,7 @@ def evidence_get_for_user(*, user: User, pk: int) -> EvidenceFile:
             "item__rating__community",
             "line__assessment__unit__domain__lead_authority",
             "reused_from__item__rating",
+            "reused_from__line__assessment",
         ).get(pk=pk)
     except EvidenceFile.DoesNotExist:
         raise Http404 from None

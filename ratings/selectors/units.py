@@ -61,13 +61,14 @@ def unit_list_for_user(
 
 
 def unit_get_for_user(*, user: User, pk: int) -> Unit:
-    """One unit inside the user's scope, with its domain and place, or 404."""
+    """One unit inside the user's scope (or a unit filer's own), with its domain and place, or
+    404."""
     try:
         unit = Unit.objects.select_related("domain__lead_authority", "region__parent__parent").get(
             pk=pk
         )
     except Unit.DoesNotExist:
         raise Http404 from None
-    if not permissions.in_scope(user, unit.region):
+    if not permissions.can_see_unit(user, unit):
         raise Http404
     return unit

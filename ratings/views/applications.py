@@ -223,8 +223,23 @@ def application_review_return(request: HttpRequest, year: int, code: str) -> Htt
 
 @admin_required
 def district_modes(request: HttpRequest, year: int) -> HttpResponse:
-    """How each district runs the year: assessor-led (the default) or application-led."""
+    """How each district runs the year: assessor-led (the default) or application-led; and
+    whether units of the creation domains may assess themselves (单位自评)."""
     rating_year = selectors.year_get(year=year)
+    if request.method == "POST" and request.POST.get("setting") == "unit_self":
+        allowed = request.POST.get("allowed") == "on"
+        attempt(
+            request,
+            lambda: workflow.year_unit_self_assessment_set(
+                user=request.user, year=rating_year, allowed=allowed
+            ),
+            success=lambda changed: (
+                (_("已允许创建单位自评。") if allowed else _("已停止创建单位自评。"))
+                if changed
+                else _("设置没有变化。")
+            ),
+        )
+        return redirect("district_modes", year)
     form = DistrictModeForm(request.POST or None, districts=selectors.district_choices())
     if request.method == "POST":
         if form.is_valid():

@@ -13,7 +13,7 @@ from .. import permissions, selectors, workflow
 from ..choices import ReviewDecision
 from ..forms import AssessmentEditForm, DomainListFilterForm, ReviewForm, clean_version
 from ..models import Domain
-from ..permissions import certifier_required, staff_required
+from ..permissions import assessment_roles_required, certifier_required, staff_required
 from .common import confirm_then_act, list_context, paginate, read_filters, save_draft
 
 
@@ -30,9 +30,10 @@ def _assessment(request: HttpRequest, pk: int, year: int) -> tuple:
     return rating_year, unit, assessment
 
 
-@staff_required
+@assessment_roles_required
 def assessment_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    """A unit's assessment of a year: lines, files, history, and what the user may do."""
+    """A unit's assessment of a year: lines, files, history, and what the user may do (the
+    unit's own filer included)."""
     rating_year, unit, assessment = _assessment(request, pk, year)
     user = request.user
     return render(
@@ -48,6 +49,9 @@ def assessment_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             else [],
             "can_edit": permissions.can_edit_assessment(user, rating_year, assessment),
             "can_review": permissions.can_review_assessment_now(user, assessment),
+            "can_fill": permissions.can_fill_unit_assessment(user, unit, rating_year, assessment),
+            "can_return_to_unit": permissions.in_scope(user, unit.region)
+            and permissions.can_return_to_unit(user, assessment),
         },
     )
 
@@ -59,7 +63,12 @@ def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     if not permissions.can_score(request.user):
         raise PermissionDenied
     if not permissions.can_edit_assessment(request.user, rating_year, assessment):
-        messages.error(request, _("这份测评现在不能修改。"))
+        messages.error(
+            request,
+            _("这份单位自评尚未提交，单位提交后才能审核。")
+            if assessment is not None and assessment.is_self_editable
+            else _("这份测评现在不能修改。"),
+        )
         return redirect(_assessment_url(pk, year))
     lines = selectors.assessment_line_list(assessment=assessment) if assessment else []
     form = AssessmentEditForm(
@@ -69,6 +78,8 @@ def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         lines={line.criterion_id: line for line in lines},
         version=assessment.version if assessment else 0,
         raw_names=request.upload_raw_names,
+        unit_led=bool(assessment and assessment.unit_led),
+        reusable=selectors.assessment_reusable(unit_id=unit.pk, year_id=rating_year.year),
     )
     draft = save_draft(
         request,

@@ -21,6 +21,7 @@ from .applications import (
     application_save,
     application_submit,
     district_mode_set,
+    year_unit_self_assessment_set,
 )
 from .assessments import (
     LineInput,
@@ -58,6 +59,11 @@ from .plaques import (
 from .reports import report_find, report_submit
 from .rereviews import rereview_find, rereview_open, rereview_remove_stars, rereview_sample
 from .stars import BulkResult, Finding, item_decide, items_decide, rating_save, rating_submit
+from .unit_assessments import (
+    unit_assessment_return,
+    unit_assessment_save,
+    unit_assessment_submit,
+)
 from .years import ratings_mark_incomplete, year_close, year_open, year_publish
 
 __all__ = [
@@ -70,6 +76,10 @@ __all__ = [
     "application_review_return",
     "application_save",
     "application_submit",
+    "year_unit_self_assessment_set",
+    "unit_assessment_return",
+    "unit_assessment_save",
+    "unit_assessment_submit",
     "district_mode_set",
     "BulkResult",
     "LineInput",

@@ -75,6 +75,27 @@ def district_mode_set(
     return stored
 
 
+def year_unit_self_assessment_set(*, user: User, year: RatingYear, allowed: bool) -> bool:
+    """Allow (or stop) units of the creation domains assessing themselves in `year`. Returns
+    whether anything changed (no event when not); self-assessments already started go on."""
+    if not permissions.can_set_modes(user):
+        raise TransitionNotAllowed(_("只有管理员可以设置评星方式。"))
+    with transaction.atomic():
+        year = RatingYear.objects.select_for_update().get(pk=year.pk)
+        require_open(year)
+        if year.unit_self_assessment == allowed:
+            return False
+        year.unit_self_assessment = allowed
+        year.save(update_fields=["unit_self_assessment"])
+        record_event(
+            EventAction.MODE_SET,
+            user,
+            year=year,
+            detail=_("创建单位自评：%(state)s") % {"state": _("允许") if allowed else _("不允许")},
+        )
+    return True
+
+
 # --------------------------------------------------------------------------------------------
 # Community
 

@@ -43,13 +43,17 @@ from .notices import require_units_not_on_notice
 
 @dataclass
 class LineInput:
-    """What the assessor's form says about one criterion."""
+    """What the assessor's (or the unit's own) form says about one criterion."""
 
     criterion_id: int
     points: int | None
     note: str = ""
     uploads: list[tuple[UploadedFile, FileKind]] = field(default_factory=list)
     withdraw: list[int] = field(default_factory=list)
+    # The same unit's evidence of last year's line of the same criterion to reuse (沿用), by id.
+    reuse: list[int] = field(default_factory=list)
+    # Reviewing a unit's self-assessment: why the district scores differently from the unit.
+    reason: str = ""
 
 
 def meets_standard(lines: list[AssessmentLine], threshold: int) -> bool:
@@ -78,49 +82,20 @@ def assessment_save(
     expected_version: int,
     lines: list[LineInput],
 ) -> Assessment:
-    """Save points, notes and files as a draft (the assessment is created on first save)."""
+    """Save points, notes and files as a draft (the assessment is created on first save), or
+    the district's review of a unit's filed self-assessment (a changed score needs a reason)."""
     with files_discarded_on_failure() as stored, transaction.atomic():
         require_open(RatingYear.objects.get(pk=year.pk))
+        if not permissions.can_score(user) or not permissions.in_scope(user, unit.region):
+            raise TransitionNotAllowed(_("该单位的测评不由您填写。"))
         assessment = lock_for_edit(
             Assessment.objects.filter(unit=unit, year=year),
             expected_version=expected_version,
-            start=lambda: _assessment_start(unit=unit, year=year, user=user),
+            start=lambda: assessment_start(unit=unit, year=year, user=user),
         )
-        criteria = {
-            criterion.pk: criterion
-            for criterion in Criterion.objects.filter(domain_id=unit.domain_id, active=True)
-        }
-        existing = {line.criterion_id: line for line in assessment.lines.select_for_update()}
-        changed = []
-        for entry in lines:
-            criterion = criteria.get(entry.criterion_id)
-            if criterion is None:
-                raise TransitionNotAllowed(_("有标准条目已停用或不属于本领域，请重新加载页面。"))
-            if entry.points is not None and not 0 <= entry.points <= criterion.points:
-                raise TransitionNotAllowed(
-                    _("%(code)s 的得分应在 0 到 %(max)s 之间。")
-                    % {"code": criterion.code, "max": criterion.points}
-                )
-            line = existing.get(criterion.pk) or AssessmentLine(
-                assessment=assessment, criterion=criterion
-            )
-            differs = line.pk is None or (line.points, line.note) != (entry.points, entry.note)
-            if differs:
-                _snapshot(line, criterion)
-                line.points, line.note = entry.points, entry.note
-                line.save()
-            files_changed = evidence_change(
-                user=user,
-                active=line.evidence.filter(withdrawn_at__isnull=True),
-                owner={"line": line},
-                uploads=entry.uploads,
-                withdraw=entry.withdraw,
-                label=criterion.code,
-                events={"year": year, "assessment": assessment},
-                stored=stored,
-            )
-            if differs or files_changed:
-                changed.append(criterion.code)
+        changed = save_lines(
+            user=user, assessment=assessment, entries=lines, own=False, stored=stored
+        )
         assessment.total_points = sum(line.points or 0 for line in assessment.lines.all())
         assessment.version += 1
         assessment.updated_by = user
@@ -135,11 +110,88 @@ def assessment_save(
     return assessment
 
 
-def _assessment_start(*, unit: Unit, year: RatingYear, user: User) -> Assessment | None:
+def save_lines(
+    *,
+    user: User,
+    assessment: Assessment,
+    entries: list[LineInput],
+    own: bool,
+    stored: list[str],
+) -> list[str]:
+    """Write the form's lines onto a locked assessment: the assessor's points and notes, or
+    the unit's own (`own`); files withdrawn, uploaded and reused. Returns the changed codes."""
+    criteria = {
+        criterion.pk: criterion
+        for criterion in Criterion.objects.filter(domain_id=assessment.unit.domain_id, active=True)
+    }
+    existing = {line.criterion_id: line for line in assessment.lines.select_for_update()}
+    changed = []
+    for entry in entries:
+        criterion = criteria.get(entry.criterion_id)
+        if criterion is None:
+            raise TransitionNotAllowed(_("有标准条目已停用或不属于本领域，请重新加载页面。"))
+        if entry.points is not None and not 0 <= entry.points <= criterion.points:
+            raise TransitionNotAllowed(
+                _("%(code)s 的得分应在 0 到 %(max)s 之间。")
+                % {"code": criterion.code, "max": criterion.points}
+            )
+        line = existing.get(criterion.pk) or AssessmentLine(
+            assessment=assessment, criterion=criterion
+        )
+        if own:
+            before, after = (line.self_points, line.self_note), (entry.points, entry.note)
+        else:
+            reason = _review_reason(assessment, line, entry, criterion)
+            before = (line.points, line.note, line.review_reason)
+            after = (entry.points, entry.note, reason)
+        differs = line.pk is None or before != after
+        if differs:
+            _snapshot(line, criterion)
+            if own:
+                line.self_points, line.self_note = after
+            else:
+                line.points, line.note, line.review_reason = after
+            line.save()
+        files_changed = evidence_change(
+            user=user,
+            active=line.evidence.filter(withdrawn_at__isnull=True),
+            owner={"line": line},
+            uploads=entry.uploads,
+            withdraw=entry.withdraw,
+            reuse=entry.reuse,
+            label=criterion.code,
+            events={"year": assessment.year, "assessment": assessment},
+            stored=stored,
+        )
+        if differs or files_changed:
+            changed.append(criterion.code)
+    return changed
+
+
+def _review_reason(
+    assessment: Assessment, line: AssessmentLine, entry: LineInput, criterion: Criterion
+) -> str:
+    """The reason kept with the district's points: required (and kept) only where they differ
+    from the unit's own points in its self-assessment."""
+    reason = entry.reason.strip()
+    if not assessment.unit_led or entry.points is None or entry.points == line.self_points:
+        return ""
+    if not reason:
+        raise TransitionNotAllowed(
+            _("%(code)s 的得分与单位自评不同，请填写改分理由。") % {"code": criterion.code}
+        )
+    return reason
+
+
+def assessment_start(
+    *, unit: Unit, year: RatingYear, user: User, unit_led: bool = False
+) -> Assessment | None:
     """A unit's assessment of a year, or None if someone else started it a moment ago."""
     try:
         with transaction.atomic():
-            return Assessment.objects.create(unit=unit, year=year, updated_by=user, version=0)
+            return Assessment.objects.create(
+                unit=unit, year=year, updated_by=user, version=0, unit_led=unit_led
+            )
     except IntegrityError:
         return None
 
@@ -155,8 +207,15 @@ def assessment_submit(
             .get(pk=assessment.pk)
         )
         require_open(assessment.year)
+        if not permissions.can_score(user):
+            raise TransitionNotAllowed(_("只有评定员可以提交测评。"))
         if expected_version is not None and assessment.version != expected_version:
             raise conflict_error(assessment)
+        if assessment.unit_led and not assessment.is_editable:
+            raise TransitionNotAllowed(
+                _("这份单位自评处于“%(status)s”阶段，单位提交后才能审核提交。")
+                % {"status": assessment.get_status_display()}
+            )
         if not assessment.is_editable:
             raise TransitionNotAllowed(
                 _("这份测评已于 %(when)s 提交，无需重复提交。")
@@ -182,6 +241,18 @@ def assessment_submit(
         if missing:
             raise TransitionNotAllowed(
                 _("%(codes)s 尚未评分，不能提交。") % {"codes": "、".join(sorted(missing))}
+            )
+        for line in lines:
+            line.assessment = assessment
+        unexplained = [
+            line.criterion_code
+            for line in lines
+            if line.review_differs and not line.review_reason.strip()
+        ]
+        if unexplained:
+            raise TransitionNotAllowed(
+                _("%(codes)s 的得分与单位自评不同，请先填写改分理由。")
+                % {"codes": "、".join(sorted(unexplained))}
             )
         for line in lines:
             _snapshot(line, criteria[line.criterion_id])

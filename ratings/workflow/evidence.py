@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import EventAction
 from ..models import EvidenceFile, User
+from ..selectors.assessments import assessment_reusable
 from ..selectors.ratings import evidence_reusable
 from ..uploads import MAX_EVIDENCE_PER_ITEM, FileKind, display_name
 from .common import TransitionNotAllowed, record_event
@@ -83,36 +84,49 @@ def evidence_change(
                 user,
                 detail=f"{label}："
                 + _("沿用%(year)s年度材料：%(name)s")
-                % {"year": source.item.rating.year_id, "name": source.original_name},
+                % {"year": source_year(source), "name": source.original_name},
                 **events,
             )
         changed = True
     return changed
 
 
+def source_year(source: EvidenceFile) -> int:
+    """The year of the rating or assessment a reused file was first attached to."""
+    if source.item_id is not None:
+        return source.item.rating.year_id
+    return source.line.assessment.year_id
+
+
 def _reusable_chosen(
     *, active: QuerySet[EvidenceFile], owner: dict, reuse: list[int], label: str
 ) -> list[EvidenceFile]:
-    """The files of last year's same item that `reuse` names, or a refusal if any of them is
-    not one (another community's or standard's, withdrawn, unknown, or already reused here)."""
+    """The files of last year's same item (or the same unit's line of the same criterion) that
+    `reuse` names, or a refusal if any of them is not one (another community's or unit's,
+    another standard's or criterion's, withdrawn, unknown, or already reused here)."""
     if not reuse:
         return []
-    item = owner.get("item")
-    candidates = (
-        evidence_reusable(community_id=item.rating.community_id, year_id=item.rating.year_id).get(
-            item.standard_id, []
+    item, line = owner.get("item"), owner.get("line")
+    if item is not None:
+        candidates = evidence_reusable(
+            community_id=item.rating.community_id, year_id=item.rating.year_id
+        ).get(item.standard_id, [])
+        refusal = _(
+            "%(label)s只能沿用本社区(村)上一年度同一项、未撤回且尚未沿用的材料，本次保存未生效。"
         )
-        if item is not None
-        else []
-    )
+    else:
+        _lines, files = assessment_reusable(
+            unit_id=line.assessment.unit_id, year_id=line.assessment.year_id
+        )
+        candidates = files.get(line.criterion_id, [])
+        refusal = _(
+            "%(label)s只能沿用本单位上一年度同一条目、未撤回且尚未沿用的材料，本次保存未生效。"
+        )
     already = set(active.exclude(reused_from=None).values_list("reused_from_id", flat=True))
     by_pk = {evidence.pk: evidence for evidence in candidates if evidence.pk not in already}
     chosen = list(dict.fromkeys(reuse))
     if any(pk not in by_pk for pk in chosen):
-        raise TransitionNotAllowed(
-            _("%(label)s只能沿用本社区(村)上一年度同一项、未撤回且尚未沿用的材料，本次保存未生效。")
-            % {"label": label}
-        )
+        raise TransitionNotAllowed(refusal % {"label": label})
     return [by_pk[pk] for pk in chosen]
 
 

@@ -193,4 +193,11 @@ def assert_lived_in(out: str) -> None:
         "submitted",
         "returned",
         "approved",
+        "unit_filed",
     }
+    # A unit of 海南区 assesses itself: its filer's self-assessment waits for the district.
+    unit_filer = User.objects.get(username="huanghebinguan")
+    assert unit_filer.is_unit_filer and unit_filer.unit.region_id.startswith("150303")
+    filed = Assessment.objects.get(unit=unit_filer.unit, year=2026)
+    assert filed.unit_led and filed.status == "unit_filed"
+    assert RatingYear.objects.get(pk=2026).unit_self_assessment

@@ -29,6 +29,8 @@ def pages(world: World) -> dict[str | None, list[str]]:
     """The pages each person reads, by who signs in (None: the public)."""
     draft = [2026, world.draft.community_id]
     submitted = [2026, world.submitted.community_id]
+    self_draft = [world.self_draft.pk, 2026]
+    self_filed = [world.self_filed.pk, 2026]
     return {
         None: [
             reverse("home"),
@@ -57,6 +59,17 @@ def pages(world: World) -> dict[str | None, list[str]]:
             reverse("todo"),
             reverse("inbox"),
             reverse("rereview_work"),
+            reverse("assessment_detail", args=self_filed),
+            reverse("assessment_edit", args=self_filed),
+            reverse("unit_assessment_return", args=self_filed),
+        ],
+        # A unit's own filer: its self-assessment, the form, the confirmation, its to-do.
+        "world-unit-draft": [
+            reverse("assessment_detail", args=self_draft),
+            reverse("unit_assessment_edit", args=self_draft),
+            reverse("unit_assessment_submit", args=self_draft),
+            reverse("todo"),
+            reverse("inbox"),
         ],
         "world-gongan": [
             reverse("queue"),
@@ -67,6 +80,7 @@ def pages(world: World) -> dict[str | None, list[str]]:
             reverse("year_plaques", args=[2025]),
             reverse("designation_list"),
             reverse("year_deadlines", args=[2026]),
+            reverse("district_modes", args=[2026]),
             reverse("year_progress", args=[2026]),
             reverse("rereview_list"),
             reverse("rereview_open"),

@@ -50,6 +50,10 @@ ROLES = [
     "filer_out",
     "town_in",
     "town_out",
+    # A unit's own filer (创建单位填报员): "in" is the filer of the unit the URL names (else of
+    # the world's filed self-assessment); "out" is the filer of another hotel of the same town.
+    "unit_in",
+    "unit_out",
 ]
 PUBLIC_URLS = {
     "home",
@@ -191,6 +195,11 @@ def notice_text(**extra) -> dict:
 
 
 def statuses(*codes: int) -> dict[str, int]:
+    """The expected status per role, in the order of ROLES. Given without the two unit-filer
+    columns, they expect what a community's filer outside the scope gets: a unit's filer has
+    no region, so every page of a region or a community is outside its scope."""
+    if len(codes) == len(ROLES) - 2:
+        codes = (*codes, codes[ROLES.index("filer_out")], codes[ROLES.index("filer_out")])
     return dict(zip(ROLES, codes, strict=True))
 
 
@@ -248,6 +257,8 @@ ROWS = [
     Row("district_modes", "get", lambda w: reverse("district_modes", args=[2026]),    statuses(LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
     Row("district_modes", "post", lambda w: reverse("district_modes", args=[2026]),   statuses(LOGIN, 403, 403, 403, 403, 302, 403, 403, 403, 403),
         data=lambda w: {"district": "150304000000", "mode": "application"}),
+    Row("district_modes", "post", lambda w: reverse("district_modes", args=[2026]),   statuses(LOGIN, 403, 403, 403, 403, 302, 403, 403, 403, 403),
+        data=lambda w: {"setting": "unit_self"}),
     Row("evidence_view", "get", lambda w: evidence_url(w.submitted_file, "evidence_view"),
         statuses(LOGIN, 200, 404, 200, 200, 200, 404, 404, 200, 404)),
     Row("evidence_view", "get", lambda w: evidence_url(w.draft_file, "evidence_view"),
@@ -379,10 +390,40 @@ ROWS = [
     domain_row("unit_edit", "get", lambda w: unit_url("unit_edit", w.hotel),          statuses(LOGIN, 200, 404, 403, 403, 200, 403, 403, 403, 403)),
     domain_row("unit_edit", "post", lambda w: unit_url("unit_edit", w.hotel),         statuses(LOGIN, 302, 404, 403, 403, 302, 403, 403, 403, 403),
                data=lambda w: {"domain": "hotel", "name": "黄河大酒店", "region_code": "150303104000", "active": "on"}),
+    #                                                                                  anon   in   out right other admin filer_in/out town_in/out unit_in/out
     domain_row("assessment_detail", "get", lambda w: assessment_url("assessment_detail", w.hotel),
-               statuses(LOGIN, 200, 404, 200, 404, 200, 403, 403, 403, 403)),
+               statuses(LOGIN, 200, 404, 200, 404, 200, 403, 403, 403, 403, 200, 404)),
     domain_row("assessment_detail", "get", lambda w: assessment_url("assessment_detail", w.draft_hotel),
-               statuses(LOGIN, 200, 404, 404, 404, 200, 403, 403, 403, 403)),
+               statuses(LOGIN, 200, 404, 404, 404, 200, 403, 403, 403, 403, 200, 404)),
+    # A unit's self-assessment (2026 allows it): the unit's filer fills it in and files it; the
+    # district's assessor returns it or reviews it; the lead department sees it once submitted.
+    domain_row("assessment_detail", "get", lambda w: assessment_url("assessment_detail", w.self_filed),
+               statuses(LOGIN, 200, 404, 404, 404, 200, 403, 403, 403, 403, 200, 404)),
+    domain_row("assessment_edit", "get", lambda w: assessment_url("assessment_edit", w.self_draft),
+               statuses(LOGIN, 302, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403)),
+    domain_row("assessment_edit", "get", lambda w: assessment_url("assessment_edit", w.self_filed),
+               statuses(LOGIN, 200, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403)),
+    domain_row("unit_assessment_edit", "get", lambda w: assessment_url("unit_assessment_edit", w.self_draft),
+               statuses(LOGIN, 403, 404, 404, 404, 403, 403, 403, 403, 403, 200, 404)),
+    domain_row("unit_assessment_edit", "get", lambda w: assessment_url("unit_assessment_edit", w.self_filed),
+               statuses(LOGIN, 403, 404, 404, 404, 403, 403, 403, 403, 403, 302, 404)),
+    domain_row("unit_assessment_edit", "post", lambda w: assessment_url("unit_assessment_edit", w.self_draft),
+               statuses(LOGIN, 403, 404, 404, 404, 403, 403, 403, 403, 403, 302, 404),
+               data=lambda w: {"version": w.self_draft.assessments.get().version}),
+    domain_row("unit_assessment_submit", "get", lambda w: assessment_url("unit_assessment_submit", w.self_draft),
+               statuses(LOGIN, 403, 404, 404, 404, 403, 403, 403, 403, 403, 200, 404)),
+    domain_row("unit_assessment_submit", "post", lambda w: assessment_url("unit_assessment_submit", w.self_draft),
+               statuses(LOGIN, 403, 404, 404, 404, 403, 403, 403, 403, 403, 302, 404),
+               data=lambda w: {"version": w.self_draft.assessments.get().version}),
+    domain_row("unit_assessment_return", "get", lambda w: assessment_url("unit_assessment_return", w.self_filed),
+               statuses(LOGIN, 200, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403)),
+    domain_row("unit_assessment_return", "get", lambda w: assessment_url("unit_assessment_return", w.self_draft),
+               statuses(LOGIN, 302, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403)),
+    domain_row("unit_assessment_return", "post", lambda w: assessment_url("unit_assessment_return", w.self_filed),
+               statuses(LOGIN, 302, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403),
+               data=lambda w: {"reason": "请补充消防检查记录"}),
+    domain_row("evidence_download", "get", lambda w: line_evidence_url(w.self_draft),
+               statuses(LOGIN, 200, 404, 404, 404, 200, 404, 404, 404, 404, 200, 404)),
     domain_row("assessment_edit", "get", lambda w: assessment_url("assessment_edit", w.draft_hotel),
                statuses(LOGIN, 200, 404, 404, 404, 403, 403, 403, 403, 403)),
     domain_row("assessment_edit", "get", lambda w: assessment_url("assessment_edit", w.hotel),
@@ -407,13 +448,13 @@ ROWS = [
                data=lambda w: {"reason": "撤销"}),
     domain_row("coverage", "get", lambda w: reverse("coverage"),                      statuses(LOGIN, 200, 200, 200, 200, 200, 403, 403, 403, 403)),
     domain_row("coverage_xlsx", "get", lambda w: reverse("coverage_xlsx"),            statuses(LOGIN, 200, 200, 200, 200, 200, 403, 403, 403, 403)),
-    domain_row("evidence_download", "get", lambda w: line_evidence_url(w.hotel),      statuses(LOGIN, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
+    domain_row("evidence_download", "get", lambda w: line_evidence_url(w.hotel),      statuses(LOGIN, 200, 404, 200, 404, 200, 404, 404, 404, 404, 200, 404)),
     domain_row("evidence_download", "get", lambda w: line_evidence_url(w.draft_hotel),
-               statuses(LOGIN, 200, 404, 404, 404, 200, 404, 404, 404, 404)),
+               statuses(LOGIN, 200, 404, 404, 404, 200, 404, 404, 404, 404, 200, 404)),
     domain_row("evidence_view", "get", lambda w: line_evidence_url(w.hotel, "evidence_view"),
-               statuses(LOGIN, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
+               statuses(LOGIN, 200, 404, 200, 404, 200, 404, 404, 404, 404, 200, 404)),
     domain_row("evidence_inline", "get", lambda w: line_evidence_url(w.hotel, "evidence_inline"),
-               statuses(LOGIN, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
+               statuses(LOGIN, 200, 404, 200, 404, 200, 404, 404, 404, 404, 200, 404)),
     # One's own account. Certifiers and administrators have an authenticator app (they must);
     # the assessors have none. The code step without a password step first goes to log in;
     # signed in, there is nothing left to verify.
@@ -453,6 +494,20 @@ def test_every_url_has_rows():
 
 
 APPLICANT_SIDE = ("filer_in", "filer_out", "town_in", "town_out")
+UNIT_SIDE = ("unit_in", "unit_out")
+
+
+def unit_side(world: World, role: str, url: str):
+    """The unit's filer a column stands for: of the unit `url` names (or whose file it names)."""
+    if role == "unit_out":
+        return world.other_unit_filer
+    named = re.search(r"/units/([0-9]+)/", url)
+    evidence = re.search(r"/evidence/([0-9]+)/", url)
+    unit_id = int(named.group(1)) if named else None
+    if evidence:
+        line = EvidenceFile.objects.filter(pk=evidence.group(1)).values("line__assessment__unit")
+        unit_id = line[0]["line__assessment__unit"] if line else None
+    return world.unit_filers.get(unit_id) or world.unit_filers[world.self_filed.pk]
 
 
 def applicant_side(world: World, role: str, url: str):
@@ -482,6 +537,8 @@ def test_matrix(client, as_user, world, row):
             user = world.certifiers[row.certifiers[1]]
         elif role in APPLICANT_SIDE:
             user = applicant_side(world, role, url)
+        elif role in UNIT_SIDE:
+            user = unit_side(world, role, url)
         as_user(user)
         with transaction.atomic():
             events_before = Event.objects.count()

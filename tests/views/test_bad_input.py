@@ -21,7 +21,15 @@ from django.http import QueryDict
 from django.urls import Resolver404, resolve, reverse
 
 from ratings import workflow
-from tests.permissions.test_matrix import APPLICANT_SIDE, LOGIN, ROWS, Row, applicant_side
+from tests.permissions.test_matrix import (
+    APPLICANT_SIDE,
+    LOGIN,
+    ROWS,
+    UNIT_SIDE,
+    Row,
+    applicant_side,
+    unit_side,
+)
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -225,6 +233,7 @@ def _role(row: Row) -> str | None:
         "certifier_other",
         "filer_in",
         "town_in",
+        "unit_in",
     ):
         if row.expected[role] in (200, 302) and not (
             role == "anonymous" and row.expected[role] == LOGIN
@@ -268,6 +277,8 @@ TARGETS = PUBLIC + _staff_targets() + _admin_targets()
 def _user(world: World, target: Target):
     if target.role in APPLICANT_SIDE:
         return applicant_side(world, target.role, target.url(world))
+    if target.role in UNIT_SIDE:
+        return unit_side(world, target.role, target.url(world))
     user = world.users[target.role]
     if target.role.startswith("certifier") and target.name in DOMAIN_NAMES:
         user = world.certifiers["wenlv"]

@@ -9,7 +9,7 @@ import random
 from datetime import date
 
 from ratings import services, workflow
-from ratings.choices import AssessmentStatus, RegionKind, RegionLevel, ReviewDecision
+from ratings.choices import AssessmentStatus, RegionKind, RegionLevel, ReviewDecision, Role
 from ratings.models import (
     CREDIT_CODE_CHARS,
     CREDIT_CODE_WEIGHTS,
@@ -173,3 +173,38 @@ def designate(*, admin: User, year: RatingYear) -> None:
                 designated_on=date(year.year + 1, 1, 15),
             ),
         )
+
+
+# A unit of 海南区 that assesses itself in the open year (单位自评): its filer signs in with the
+# demo password; its self-assessment waits for 海南区's assessor.
+UNIT_FILER = ("huanghebinguan", "海南区黄河宾馆", "黄河宾馆填报员")
+
+
+def unit_filer(*, units: list[Unit], make_user) -> User:
+    """The demo unit's filer (made by `make_user(username, **fields)` if missing)."""
+    unit = next(u for u in units if u.name == UNIT_FILER[1] and u.domain_id == "hotel")
+    return make_user(UNIT_FILER[0], display_name=UNIT_FILER[2], role=Role.FILER, unit=unit)
+
+
+def unit_self_assessment(*, admin: User, filer: User, year: RatingYear) -> None:
+    """Open the year to units' self-assessment; the demo unit fills its own in and files it
+    with the district (unless its assessment of the year was started already)."""
+    workflow.year_unit_self_assessment_set(user=admin, year=year, allowed=True)
+    unit = filer.unit
+    if Assessment.objects.filter(unit=unit, year=year).exists():
+        return
+    lines = [
+        workflow.LineInput(
+            criterion_id=criterion.pk,
+            points=criterion.points if index % 5 else max(0, criterion.points - 1),
+            note="" if index % 5 else "消防通道偶有堆放杂物，已整改。",
+        )
+        for index, criterion in enumerate(
+            Criterion.objects.filter(domain_id=unit.domain_id, active=True).order_by("order")
+        )
+    ]
+    year = RatingYear.objects.get(pk=year.pk)
+    assessment = workflow.unit_assessment_save(
+        user=filer, unit=unit, year=year, expected_version=0, lines=lines
+    )
+    workflow.unit_assessment_submit(user=filer, assessment=assessment)

@@ -248,6 +248,11 @@ class Command(BaseCommand):
         self._current_year(admin, assessors, certifiers, communities)
         current = RatingYear.objects.get(pk=CURRENT_YEAR)
         if current.is_open:
+            demo_domains.unit_self_assessment(
+                admin=admin,
+                filer=demo_domains.unit_filer(units=units, make_user=self._user),
+                year=current,
+            )
             demo_domains.assess(
                 units=units,
                 year=current,
@@ -593,6 +598,9 @@ class Command(BaseCommand):
             (User.objects.get(username=FILER[0]), "填报员 / community filer", "赛汗乌素村"),
             (User.objects.get(username=PREREVIEWER[0]), "初审员 / town reviewer", "巴音陶亥镇"),
         ]
+        unit_filer = User.objects.filter(username=demo_domains.UNIT_FILER[0]).first()
+        if unit_filer is not None:
+            rows.append((unit_filer, "填报员 / unit filer", demo_domains.UNIT_FILER[1]))
         rows += [
             (User.objects.get(username=authority.code), "认定机关 / certifier", authority.name)
             for authority in Authority.objects.filter(active=True)
