@@ -415,10 +415,25 @@ def can_see_assessment(user: User, unit: Unit, assessment: Assessment | None) ->
     return user.is_assessor or user.is_portal_admin
 
 
-def can_edit_assessment(user: User, year: RatingYear, assessment: Assessment | None) -> bool:
-    """An assessor, in an open year, on an assessment not started, a draft or returned; on a
-    unit's self-assessment once the unit has filed it (the district's review)."""
-    return can_score(user) and year.is_open and (assessment is None or assessment.is_editable)
+def unit_fills_itself(unit: Unit, year: RatingYear) -> bool:
+    """In a year that allows self-assessment, a unit with a filer of its own starts its
+    assessment itself; the assessor reviews it once filed (one query, in such years only)."""
+    return (
+        year.unit_self_assessment
+        and User.objects.filter(role=Role.FILER, unit=unit, is_active=True).exists()
+    )
+
+
+def can_edit_assessment(
+    user: User, year: RatingYear, assessment: Assessment | None, unit: Unit
+) -> bool:
+    """An assessor, in an open year, on an assessment not started (unless the unit fills it in
+    itself), a draft or returned; on a unit's self-assessment once the unit has filed it."""
+    if not (can_score(user) and year.is_open):
+        return False
+    if assessment is None:
+        return not unit_fills_itself(unit, year)
+    return assessment.is_editable
 
 
 def can_fill_unit_assessment(

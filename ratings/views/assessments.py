@@ -47,7 +47,7 @@ def assessment_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "events": assessment.events.select_related("actor").order_by("created_at", "id")
             if assessment
             else [],
-            "can_edit": permissions.can_edit_assessment(user, rating_year, assessment),
+            "can_edit": permissions.can_edit_assessment(user, rating_year, assessment, unit),
             "can_review": permissions.can_review_assessment_now(user, assessment),
             "can_fill": permissions.can_fill_unit_assessment(user, unit, rating_year, assessment),
             "can_return_to_unit": permissions.in_scope(user, unit.region)
@@ -62,11 +62,11 @@ def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     rating_year, unit, assessment = _assessment(request, pk, year)
     if not permissions.can_score(request.user):
         raise PermissionDenied
-    if not permissions.can_edit_assessment(request.user, rating_year, assessment):
+    if not permissions.can_edit_assessment(request.user, rating_year, assessment, unit):
         messages.error(
             request,
             _("这份单位自评尚未提交，单位提交后才能审核。")
-            if assessment is not None and assessment.is_self_editable
+            if assessment is None or assessment.is_self_editable
             else _("这份测评现在不能修改。"),
         )
         return redirect(_assessment_url(pk, year))

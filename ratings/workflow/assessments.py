@@ -85,9 +85,13 @@ def assessment_save(
     """Save points, notes and files as a draft (the assessment is created on first save), or
     the district's review of a unit's filed self-assessment (a changed score needs a reason)."""
     with files_discarded_on_failure() as stored, transaction.atomic():
-        require_open(RatingYear.objects.get(pk=year.pk))
+        year = RatingYear.objects.get(pk=year.pk)
+        require_open(year)
         if not permissions.can_score(user) or not permissions.in_scope(user, unit.region):
             raise TransitionNotAllowed(_("该单位的测评不由您填写。"))
+        started = Assessment.objects.filter(unit=unit, year=year).exists()
+        if not started and permissions.unit_fills_itself(unit, year):
+            raise TransitionNotAllowed(_("这份单位自评尚未提交，单位提交后才能审核。"))
         assessment = lock_for_edit(
             Assessment.objects.filter(unit=unit, year=year),
             expected_version=expected_version,

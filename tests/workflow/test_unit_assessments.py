@@ -128,7 +128,7 @@ def test_the_whole_chain_with_a_return_at_each_step(contact, hotel, open_to_unit
     assert assessment.status == AssessmentStatus.UNIT_BACK
     assert assessment.decision_reason == "请补充消防检查记录。"
     assert permissions.can_fill_unit_assessment(contact, hotel, year, assessment)
-    assert not permissions.can_edit_assessment(assessor, year, assessment)
+    assert not permissions.can_edit_assessment(assessor, year, assessment, hotel)
 
     # The unit corrects and files again; the assessor changes a score, with a reason.
     assessment = workflow.unit_assessment_save(
@@ -248,14 +248,37 @@ def test_filing_needs_every_line_scored(contact, hotel, open_to_units):
         workflow.unit_assessment_submit(user=contact, assessment=assessment)
 
 
-def test_an_assessor_led_assessment_is_not_the_units(contact, hotel, open_to_units, assessor):
+def test_an_assessor_led_assessment_is_not_the_units(contact, hotel, year, admin_user, assessor):
+    """Started by the assessor before the year was opened to units, it stays the assessor's."""
     workflow.assessment_save(
-        user=assessor, unit=hotel, year=open_to_units, expected_version=0, lines=own_lines()
+        user=assessor, unit=hotel, year=year, expected_version=0, lines=own_lines()
     )
+    workflow.year_unit_self_assessment_set(user=admin_user, year=year, allowed=True)
+    year.refresh_from_db()
     with pytest.raises(workflow.TransitionNotAllowed, match="由评定员填写"):
         workflow.unit_assessment_save(
-            user=contact, unit=hotel, year=open_to_units, expected_version=1, lines=own_lines()
+            user=contact, unit=hotel, year=year, expected_version=1, lines=own_lines()
         )
+
+
+def test_the_assessor_waits_for_a_unit_that_fills_itself_in(
+    contact, hotel, open_to_units, assessor
+):
+    with pytest.raises(workflow.TransitionNotAllowed, match="单位提交后才能审核"):
+        workflow.assessment_save(
+            user=assessor, unit=hotel, year=open_to_units, expected_version=0, lines=own_lines()
+        )
+    assert not Assessment.objects.filter(unit=hotel).exists()
+    assert not permissions.can_edit_assessment(assessor, open_to_units, None, hotel)
+    # A unit without a filer of its own is assessed by the assessor, as in any year.
+    inn = Unit.objects.create(domain_id="hotel", region_id=BAYINTAOHAI, name="平安旅店")
+    assert permissions.can_edit_assessment(assessor, open_to_units, None, inn)
+    workflow.assessment_save(
+        user=assessor, unit=inn, year=open_to_units, expected_version=0, lines=own_lines()
+    )
+    # Once the unit has filed, the assessor reviews it.
+    assessment = filed(contact, hotel, open_to_units)
+    assert permissions.can_edit_assessment(assessor, open_to_units, assessment, hotel)
 
 
 def test_the_year_setting_is_the_administrators_and_recorded(year, admin_user, assessor):
