@@ -119,6 +119,13 @@ class User(AbstractUser):
         return self.role == Role.FILER and self.unit_id is None
 
     @property
+    def role_label(self) -> str:
+        """The role as people say it: a filer of a unit is the unit's, not a community's."""
+        if self.is_unit_filer:
+            return _("创建单位填报员")
+        return self.get_role_display()
+
+    @property
     def is_unit_filer(self) -> bool:
         """创建单位填报员: fills in and files its own unit's self-assessment."""
         return self.role == Role.FILER and self.unit_id is not None

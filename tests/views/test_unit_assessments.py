@@ -201,3 +201,10 @@ def test_the_unit_page_costs_a_constant_number_of_queries(
     client.post(url("unit_assessment_edit", hotel), lines_post(0))
     with django_assert_max_num_queries(25):
         assert client.get(url("unit_assessment_edit", hotel)).status_code == 200
+
+
+def test_the_account_page_names_the_units_filer_and_the_unit(client, contact, hotel):
+    client.force_login(contact)
+    page = body(client.get(reverse("account")))
+    assert "创建单位填报员" in page and "社区(村)填报员" not in page
+    assert hotel.name in page
