@@ -111,6 +111,7 @@ class QueueFilterForm(FilterForm):
 
 class UnitFilterForm(DomainFilterMixin, FilterForm):
     status = forms.ChoiceField(label=_("测评状态"), required=False)
+    mine = forms.BooleanField(label=_("待我处理"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         self.base_fields["status"].choices = [("", _("全部")), ("none", _("未开始"))] + list(

@@ -31,8 +31,10 @@ def unit_list_for_user(
     region: Region | None = None,
     search: str = "",
     status: str | None = None,
+    mine: bool = False,
 ) -> QuerySet[Unit]:
-    """Units in scope, each with its assessment of `year` (if any)."""
+    """Units in scope, each with its assessment of `year` (if any); `mine`: only those whose
+    self-assessment waits for the user (待我处理, as `assessment_count_awaiting` counts)."""
     units = (
         Unit.objects.filter(permissions.community_scope_q(user, "region_id"))
         .select_related("domain", "region__parent__parent")
@@ -51,6 +53,10 @@ def unit_list_for_user(
             units = units.exclude(Exists(assessments))
         elif status:
             units = units.filter(Exists(assessments.filter(status=status)))
+        if mine:
+            units = units.filter(
+                Exists(assessments.filter(permissions.awaiting_assessments_q(user)))
+            )
     if domain:
         units = units.filter(domain_id=domain)
     if region is not None:

@@ -28,6 +28,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         region=cascade["selected"],
         search=filters.get("q", ""),
         status=filters.get("status") or None,
+        mine=bool(filters.get("mine")),
     )
     context = domain_list_context(request, form, units, year=year, cascade=cascade)
     context.update(statuses=AssessmentStatus.choices, status=filters.get("status", ""))

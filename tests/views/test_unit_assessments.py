@@ -208,3 +208,23 @@ def test_the_account_page_names_the_units_filer_and_the_unit(client, contact, ho
     page = body(client.get(reverse("account")))
     assert "创建单位填报员" in page and "社区(村)填报员" not in page
     assert hotel.name in page
+
+
+def test_the_assessors_unit_list_filters_to_what_waits_for_them(
+    client, contact, hotel, allowed, assessor
+):
+    inn = Unit.objects.create(domain_id="hotel", region_id=BAYINTAOHAI, name="平安旅店")
+    saved = workflow.unit_assessment_save(
+        user=contact,
+        unit=hotel,
+        year=allowed,
+        expected_version=0,
+        lines=[workflow.LineInput(criterion_id=c.pk, points=c.points) for c in criteria()],
+    )
+    client.force_login(assessor)
+    listed = body(client.get(reverse("unit_list"), {"year": 2026, "mine": "on"}))
+    assert hotel.name not in listed and inn.name not in listed  # a draft is the unit's turn
+    workflow.unit_assessment_submit(user=contact, assessment=saved)
+    listed = body(client.get(reverse("unit_list"), {"year": 2026, "mine": "on"}))
+    assert hotel.name in listed and inn.name not in listed
+    assert "共 1 个单位" in listed
