@@ -9,9 +9,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from ratings import workflow
+from ratings import statistics, workflow
+from ratings.imports import import_bytes
 from ratings.models import Plaque, RatingYear
 from ratings.plaques import plaque_number
+from ratings.resources import RegionResource
 from tests import factories
 from tests.conftest import SignedInClient
 from tests.helpers import BAYINTAOHAI, body, published_year_with
@@ -162,3 +164,20 @@ def test_the_greeting_on_the_home_page_is_each_visitors_own(world, certifiers):
     body(Client().get("/"))  # an anonymous visitor fills the cache
     page = body(certifier.get("/"))
     assert "进入待认定事项" in page and "工作人员登录" not in page
+
+
+def test_a_name_imported_shows_at_once_and_a_preview_changes_nothing(client, world):
+    """Names are on the public pages: an import moves the version like a workflow change."""
+    first, _second = world["communities"]
+    header = ["区划代码", "名称", "层级", "类别", "上级区划代码", "代码来源", "有效", "备注"]
+    row = [first.code, "改名社区", "村级", "社区", BAYINTAOHAI, "demo", "是", ""]
+    data = "\n".join(",".join(line) for line in (header, row)).encode()
+    assert first.name in body(client.get("/honours/"))
+    version = statistics.public_version()
+    assert import_bytes(RegionResource, data, "r.csv", dry_run=True).ok
+    assert statistics.public_version() == version
+    assert first.name in body(client.get("/honours/"))
+    report = import_bytes(RegionResource, data, "r.csv", dry_run=False)
+    assert report.ok, report.errors
+    page = body(client.get("/honours/"))
+    assert "改名社区" in page and first.name not in page
