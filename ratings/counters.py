@@ -47,7 +47,7 @@ def rating_counts_move(*, year_id: int, moves: Iterable[Move]) -> None:
         RatingStatusCount.objects.bulk_create(
             [
                 RatingStatusCount(year_id=year_id, prefix=prefix, status=status, count=0)
-                for prefix, status in deltas
+                for prefix, status in sorted(deltas)
             ],
             ignore_conflicts=True,
         )
