@@ -181,3 +181,26 @@ def test_a_name_imported_shows_at_once_and_a_preview_changes_nothing(client, wor
     assert report.ok, report.errors
     page = body(client.get("/honours/"))
     assert "改名社区" in page and first.name not in page
+
+
+def test_a_name_edited_in_the_back_office_shows_at_once(client, world, admin_user):
+    first, _second = world["communities"]
+    assert first.name in body(client.get("/honours/"))
+    editor = SignedInClient()
+    editor.force_login(admin_user)
+    response = editor.post(
+        f"/admin/ratings/region/{first.code}/change/",
+        {
+            "code": first.code,
+            "name": "后台改名社区",
+            "level": "5",
+            "kind": "community",
+            "parent": BAYINTAOHAI,
+            "code_source": "demo",
+            "active": "on",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = body(client.get("/honours/"))
+    assert "后台改名社区" in page and first.name not in page
