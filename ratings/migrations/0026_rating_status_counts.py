@@ -15,7 +15,7 @@ def count_ratings(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ratings", "0023_evidence_reused_from"),
+        ("ratings", "0024_unit_self_assessment"),
     ]
 
     operations = [
