@@ -1,10 +1,10 @@
 """The ratings counted per year, region and status (`RatingStatusCount`), so that a work list's
 summary reads one region's rows instead of counting every rating in scope.
 
-Every status change of a rating goes through `workflow.rating_status_set` (and a new rating
-through `rating_counts_move` with no status before), which moves the counters of the
-community's six regions (the country, its province, city, county, town and itself) in the
-caller's transaction: a change rolled back leaves them as they were."""
+Every status change of a rating goes through `workflow.rating_status_set` (a new rating, and a
+set-based change such as a batch of 未完成评定, through `rating_counts_move` directly), which
+moves the counters of the community's six regions (the country, its province, city, county,
+town and itself) in the caller's transaction: a change rolled back leaves them as they were."""
 
 from __future__ import annotations
 
