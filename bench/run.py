@@ -188,6 +188,7 @@ def build(cities: int, counties: int, towns: int, villages: int, households: int
     from django.utils import timezone
 
     from ratings.choices import ItemStatus, RatingStatus, RegionKind, RegionLevel, YearStatus
+    from ratings.counters import rebuild_rating_counts
     from ratings.models import (
         GuidanceCase,
         Plaque,
@@ -288,6 +289,8 @@ def build(cities: int, counties: int, towns: int, villages: int, households: int
             Unit.objects.bulk_create(batch)
         # What publishing keeps: the published year's figures and commendation list.
         keep_as_published(past)
+        # What the workflow counts as it goes, counted once for the ratings inserted here.
+        rebuild_rating_counts()
     return True
 
 

@@ -25,6 +25,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, models, transaction
 from import_export.results import Error, Result, RowResult
 
+from .workflow.common import bump_public_version
+
 if TYPE_CHECKING:
     from .resources import PortalResource
 
@@ -61,6 +63,9 @@ def import_rows(
             run.chunk(dataset[start : start + CHUNK], lines[start : start + CHUNK])
         if dry_run or result.failed:
             transaction.set_rollback(True)
+        else:
+            # Names, survey results and the like are on public pages: cached ones must refresh.
+            bump_public_version()
     result.messages.sort(key=lambda pair: pair[0])
     return result
 

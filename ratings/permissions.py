@@ -64,6 +64,15 @@ def community_scope_q(user: User, field: str = "code") -> Q:
     return within_q(region.prefix, field)
 
 
+def scope_prefix(user: User) -> str | None:
+    """The code prefix of the region whose ratings the user may see ("" for the whole
+    country), or None when they may see none: what `community_scope_q` keeps, as a prefix."""
+    if not user.is_authenticated or (not user.role and not user.is_superuser):
+        return None
+    region = scope_region(user)
+    return "" if region is None else region.prefix
+
+
 def in_scope(user: User, region: Region) -> bool:
     """Whether `region` (a community, town, or a unit's place) lies inside the user's scope."""
     if user.is_portal_admin:

@@ -11,7 +11,6 @@ import io
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone, translation
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A4
@@ -245,12 +244,7 @@ def statistics_report_pdf(
     data: statistics.YearStatistics, trend: statistics.Trend, year: RatingYear
 ) -> bytes:
     """The year's statistics as an A4 PDF, from the cache while nothing public has changed."""
-    key = f"public-report:{year.year}:{statistics.public_version()}"
-    content = cache.get(key)
-    if content is None:
-        content = _render(data, trend, year)
-        cache.set(key, content, statistics.CACHE_SECONDS)
-    return content
+    return statistics.public_cached("report", (year.year,), lambda: _render(data, trend, year))
 
 
 def _render(data: statistics.YearStatistics, trend: statistics.Trend, year: RatingYear) -> bytes:

@@ -8,14 +8,18 @@ The statistics of a published year are the figures kept when it was published (`
 `CoverageSnapshot`): they are a record of that date, like a printed bulletin, so registering or
 deactivating units, or revoking a community's eligibility, changes the honour rolls but not them.
 
-Statistics are cached under the public data version (`PublicDataVersion`), which every action
-that changes public data moves in its own transaction; a page costs one small query to read the
-version and, on a cache hit, nothing else.
+Statistics, and the rendered public pages, are cached under the public data version
+(`PublicDataVersion`), which every action that changes public data moves in its own
+transaction; a page costs one small query to read the version and, on a cache hit, nothing
+else. `public_cache_key` is the one place that names such an entry.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models import Count, QuerySet, Sum
@@ -40,6 +44,8 @@ from .selectors.designations import designation_order
 
 CACHE_SECONDS = 24 * 60 * 60
 
+T = TypeVar("T")
+
 
 def published_years() -> list[RatingYear]:
     """Published years, newest first: the only years the public site knows."""
@@ -49,6 +55,24 @@ def published_years() -> list[RatingYear]:
 def public_version() -> int:
     """The current public data version, under which public figures are cached."""
     return PublicDataVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def public_cache_key(name: str, *parts: object) -> str:
+    """The cache key of public output `name` for `parts` (a year, a query string, a language…)
+    under the current public data version: any change to public data makes every key new."""
+    # Hashed: a query string may be long or hold characters a cache key may not.
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
+    return f"public:{name}:{public_version()}:{digest[:40]}"
+
+
+def public_cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`'s result, from the cache while nothing public has changed since."""
+    key = public_cache_key(name, *parts)
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,12 +258,7 @@ def year_statistics(year: RatingYear) -> YearStatistics:
     changed since (a later naming adds to them, see `coverage`)."""
     if year.status != YearStatus.PUBLISHED:
         raise ValueError("only published years have public statistics")
-    key = f"public-stats:{year.year}:{public_version()}"
-    statistics = cache.get(key)
-    if statistics is None:
-        statistics = _compute(year)
-        cache.set(key, statistics, CACHE_SECONDS)
-    return statistics
+    return public_cached("stats", (year.year,), lambda: _compute(year))
 
 
 @dataclass
@@ -300,12 +319,7 @@ def trend(years: list[RatingYear]) -> Trend:
     if any(year.status != YearStatus.PUBLISHED for year in years):
         raise ValueError("only published years have public statistics")
     numbers = "-".join(str(year.year) for year in sorted(years, key=lambda y: y.year))
-    key = f"public-trend:{numbers}:{public_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = _compute_trend(years)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    return public_cached("trend", (numbers,), lambda: _compute_trend(years))
 
 
 def headline(year: RatingYear) -> dict:

@@ -43,6 +43,7 @@ from ..imports import (
     report_for,
 )
 from ..views.common import EstimatedPaginator
+from ..workflow.common import bump_public_version
 
 
 def _as_shown(moment: datetime | None) -> datetime | None:
@@ -71,6 +72,11 @@ class PortalAdminAccess:
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # A name or a label edited here may be on a public page: cached pages must refresh.
+        bump_public_version()
 
 
 class PortalAdmin(PortalAdminAccess, admin.ModelAdmin):

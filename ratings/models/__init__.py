@@ -29,7 +29,7 @@ from .regions import KINDS_BY_LEVEL, ROOT_LEVELS, Region, RegionQuerySet, code_r
 from .reminders import Reminder
 from .reports import ResidentReport, report_path
 from .rereviews import Rereview, RereviewEntry
-from .stars import StarItem, StarRating, outcome_for
+from .stars import RatingStatusCount, StarItem, StarRating, outcome_for
 from .surveys import Rate, SurveyResult
 from .units import (
     CREDIT_CODE_CHARS,
@@ -93,6 +93,7 @@ __all__ = [
     "Rate",
     "SurveyResult",
     "StarItem",
+    "RatingStatusCount",
     "StarRating",
     "outcome_for",
     "CREDIT_CODE_CHARS",

@@ -223,3 +223,28 @@ class StarItem(models.Model):
             ItemStatus.NOT_MET,
             ItemStatus.REMOVED,
         )
+
+
+class RatingStatusCount(models.Model):
+    """How many ratings of a year are in a status within a region, the region given by its
+    code prefix at each level of the tree ("" is the whole country, then 2, 4, 6, 9 and 12
+    digits). Kept by the workflow in the same transaction as every status change
+    (`ratings.counters`), so that a work list's summary per status is one indexed read of
+    the user's region, whatever its size; `rebuild_rating_counts` recounts them."""
+
+    year = models.ForeignKey(RatingYear, on_delete=models.CASCADE, related_name="+")
+    prefix = models.CharField(max_length=12, blank=True)
+    status = models.CharField(max_length=10, choices=RatingStatus.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("评定状态计数")
+        verbose_name_plural = _("评定状态计数")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "prefix", "status"], name="rating_status_count_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year_id} {self.prefix or '*'} {self.status} {self.count}"

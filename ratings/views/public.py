@@ -7,13 +7,15 @@ import csv
 import io
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
 from .. import charts, reports, selectors, statistics
 from ..choices import ItemStatus, YearStatus
@@ -27,19 +29,31 @@ from .common import list_context, paginate, read_filters, region_cascade, xlsx_d
 ROLL_PAGE_SIZE = 50
 
 
+def _cached_part(request: HttpRequest, name: str, build: Callable[[], dict], *parts) -> dict:
+    """The public part of a page as `build` renders it, cached under the public data version,
+    the language and the query string (and `parts`); the layout around it, with whoever is
+    signed in, is rendered for each request. `build` returns the part as `body` (a template
+    rendered without the request, so nothing personal can reach it) and what the layout's
+    title needs; an error it raises (404) is not cached."""
+    query = sorted(request.GET.lists())
+    found = statistics.public_cached(name, (get_language(), query, *parts), build)
+    return {**found, "body": mark_safe(found["body"])}  # our own template's output
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """What the programme is, and the latest published figures."""
-    years = statistics.published_years()
-    return render(
-        request,
-        "home.html",
-        {
+
+    def build() -> dict:
+        years = statistics.published_years()
+        context = {
             "domains": Domain.objects.all(),
             "standards": StarStandard.objects.all(),
             "headline": statistics.headline(years[0]) if years else None,
             "years": years[:3],
-        },
-    )
+        }
+        return {"body": render_to_string("home_body.html", context)}
+
+    return render(request, "home.html", _cached_part(request, "home", build))
 
 
 # --------------------------------------------------------------------------------------------
@@ -59,7 +73,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         if parsed is not None and parsed.check_ok:
             return redirect("verify_number", parsed.canonical)
         return _verify_result(request, typed, parsed)
-    return render(request, "public/verify.html", {})
+    return render(request, "public/verify.html", {"body": _verification("", None)["body"]})
 
 
 @rate_limited("verify")
@@ -68,10 +82,17 @@ def verify_number(request: HttpRequest, number: str) -> HttpResponse:
     parsed = parse_plaque_number(number)
     if parsed is not None and parsed.check_ok and parsed.canonical != number:
         return redirect("verify_number", parsed.canonical, permanent=True)
-    return _verify_result(request, number, parsed)
+    part = _cached_part(request, "verify", lambda: _verification(number, parsed), number)
+    return render(request, "public/verify.html", part, status=part["status"])
 
 
 def _verify_result(request: HttpRequest, typed: str, parsed) -> HttpResponse:
+    part = _verification(typed, parsed)
+    return render(request, "public/verify.html", part, status=part["status"])
+
+
+def _verification(typed: str, parsed) -> dict:
+    """The result of looking a plaque number up, rendered, with its status code."""
     plaque = None
     if parsed is not None and parsed.check_ok:
         plaque = (
@@ -88,7 +109,11 @@ def _verify_result(request: HttpRequest, typed: str, parsed) -> HttpResponse:
         else []
     )
     context = {"typed": typed[:40], "parsed": parsed, "plaque": plaque, "removed": removed}
-    return render(request, "public/verify.html", context, status=200 if plaque else 404)
+    return {
+        "body": render_to_string("public/verify_body.html", context),
+        "number": plaque.number if plaque else None,
+        "status": 200 if plaque else 404,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -144,12 +169,20 @@ def _roll(request: HttpRequest) -> dict:
 
 def honours(request: HttpRequest) -> HttpResponse:
     """The honour rolls of published years: ten-star communities, or namings."""
-    context = _roll(request)
-    context.update(
-        page=paginate(request, context["rows"], ROLL_PAGE_SIZE),
-        export_query=context["page_query"],
-    )
-    return render(request, "public/honours.html", context)
+
+    def build() -> dict:
+        context = _roll(request)
+        context.update(
+            page=paginate(request, context["rows"], ROLL_PAGE_SIZE),
+            export_query=context["page_query"],
+        )
+        year = context["year"]
+        return {
+            "body": render_to_string("public/honours_body.html", context),
+            "year": year.year if year else None,
+        }
+
+    return render(request, "public/honours.html", _cached_part(request, "honours", build))
 
 
 def _roll_records(context: dict) -> tuple[list[str], Iterator[list]]:
@@ -266,13 +299,12 @@ def _stats_year(request: HttpRequest) -> tuple[list[RatingYear], RatingYear | No
 def stats(request: HttpRequest) -> HttpResponse:
     """A published year's star distribution and coverage, and every published year's, as
     charts and tables."""
-    years, year = _stats_year(request)
-    data = statistics.year_statistics(year) if year else None
-    districts, city = selectors.survey_rates(year=year.year) if year else ([], None)
-    return render(
-        request,
-        "public/stats.html",
-        {
+
+    def build() -> dict:
+        years, year = _stats_year(request)
+        data = statistics.year_statistics(year) if year else None
+        districts, city = selectors.survey_rates(year=year.year) if year else ([], None)
+        context = {
             "years": years,
             "year": year,
             "data": data,
@@ -280,8 +312,13 @@ def stats(request: HttpRequest) -> HttpResponse:
             "star_range": range(STAR_COUNT, -1, -1),
             "satisfaction": districts,
             "satisfaction_city": city,
-        },
-    )
+        }
+        return {
+            "body": render_to_string("public/stats_body.html", context),
+            "year": year.year if year else None,
+        }
+
+    return render(request, "public/stats.html", _cached_part(request, "stats-page", build))
 
 
 def stats_report(request: HttpRequest, year: int) -> HttpResponse:

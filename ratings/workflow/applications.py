@@ -29,6 +29,7 @@ from .common import (
     TransitionNotAllowed,
     conflict_error,
     lock_for_edit,
+    rating_status_set,
     record_event,
     require_open,
 )
@@ -210,7 +211,8 @@ def application_submit(
             item.met, item.note, item.review_reason = item.self_met, item.self_note, ""
             item.save(update_fields=["met", "note", "review_reason"])
         before = rating.status
-        rating.status, rating.applied_at = RatingStatus.APPLIED, timezone.now()
+        rating_status_set(rating, RatingStatus.APPLIED)
+        rating.applied_at = timezone.now()
         _bump(rating, user, "status", "applied_at")
         record_event(
             EventAction.APPLY,
@@ -236,7 +238,7 @@ def application_forward(*, user: User, rating: StarRating, note: str = "") -> St
             if item.town_note:
                 item.town_note = ""
                 item.save(update_fields=["town_note"])
-        rating.status = RatingStatus.FORWARDED
+        rating_status_set(rating, RatingStatus.FORWARDED)
         _bump(rating, user, "status")
         record_event(
             EventAction.TOWN_FORWARD,
@@ -264,7 +266,7 @@ def application_return(
         for item in items:
             item.town_note = item_notes.get(item.standard_id, "")
             item.save(update_fields=["town_note"])
-        rating.status = RatingStatus.TOWN_BACK
+        rating_status_set(rating, RatingStatus.TOWN_BACK)
         _bump(rating, user, "status")
         lines = [note] if note else []
         lines += [
@@ -330,7 +332,7 @@ def application_review_return(*, user: User, rating: StarRating, note: str) -> S
                 % {"status": rating.get_status_display()}
             )
         before = rating.status
-        rating.status = RatingStatus.DIST_BACK
+        rating_status_set(rating, RatingStatus.DIST_BACK)
         _bump(rating, user, "status")
         record_event(
             EventAction.DIST_RETURN,

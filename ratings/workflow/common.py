@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .. import counters
 from ..choices import EventAction, YearStatus
 from ..models import (
     Assessment,
@@ -142,6 +143,16 @@ def bump_public_version() -> None:
     updated = PublicDataVersion.objects.filter(pk=1).update(version=F("version") + 1)
     if not updated:
         PublicDataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def rating_status_set(rating: StarRating, status: str) -> None:
+    """Move `rating` to `status` (the caller saves it in the same transaction) and count the
+    move in the work lists' counters: every status change of a rating goes through here."""
+    if rating.status != status:
+        counters.rating_counts_move(
+            year_id=rating.year_id, moves=[(rating.community_id, rating.status, status)]
+        )
+        rating.status = status
 
 
 def require_open(year: RatingYear) -> None:

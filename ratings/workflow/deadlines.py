@@ -22,7 +22,7 @@ from ..models import (
     extended_q,
     within_q,
 )
-from .common import TransitionNotAllowed, record_event, require_open
+from .common import TransitionNotAllowed, rating_status_set, record_event, require_open
 from .stars import barring_rating, rating_start
 
 
@@ -210,7 +210,7 @@ def _never_started(year: RatingYear, today: date) -> list[Region]:
 
 def _lapse(rating: StarRating, user: User, year: RatingYear) -> int:
     before = rating.status
-    rating.status = RatingStatus.LAPSED
+    rating_status_set(rating, RatingStatus.LAPSED)
     rating.version += 1
     rating.updated_by = user
     rating.save(update_fields=["status", "version", "updated_by", "updated_at"])

@@ -14,6 +14,7 @@ from .common import (
     TransitionNotAllowed,
     keyset_batches,
     local_time,
+    rating_status_set,
     record_event,
     record_event_batch,
 )
@@ -206,7 +207,8 @@ def eligibility_revoke(
                 % {"name": community.name, "when": local_time(rating.revoked_at), "year": year.year}
             )
         before = rating.status
-        rating.status, rating.stars = RatingStatus.REVOKED, 0
+        rating_status_set(rating, RatingStatus.REVOKED)
+        rating.stars = 0
         rating.revoked_at, rating.revoked_by, rating.revoked_reason = timezone.now(), user, reason
         rating.barred_until = year.year + bar_years if bar_years > 0 else None
         rating.save(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .. import permissions
+from .. import counters, permissions
 from ..choices import (
     DECISION_TO_ACTION,
     DECISION_TO_STATUS,
@@ -35,6 +35,7 @@ from .common import (
     TransitionNotAllowed,
     conflict_error,
     lock_for_edit,
+    rating_status_set,
     record_event,
     require_open,
 )
@@ -61,14 +62,14 @@ def settle(rating: StarRating, items: list[StarItem]) -> None:
     """Derive the rating's status and stars from its items."""
     rating.stars = sum(1 for item in items if item.status == ItemStatus.ENDORSED)
     if all(item.is_final for item in items):
-        rating.status = RatingStatus.CERTIFIED
+        rating_status_set(rating, RatingStatus.CERTIFIED)
         rating.certified_at = rating.certified_at or timezone.now()
     elif any(item.status == ItemStatus.RETURNED for item in items):
-        rating.status = RatingStatus.RETURNED
+        rating_status_set(rating, RatingStatus.RETURNED)
     elif any(item.status == ItemStatus.DRAFT for item in items):
-        rating.status = RatingStatus.DRAFT
+        rating_status_set(rating, RatingStatus.DRAFT)
     else:
-        rating.status = RatingStatus.SUBMITTED
+        rating_status_set(rating, RatingStatus.SUBMITTED)
 
 
 def _numbers(items: list[StarItem]) -> str:
@@ -217,6 +218,9 @@ def rating_start(
             StarItem.objects.bulk_create(
                 StarItem(rating=rating, standard=standard)
                 for standard in StarStandard.objects.all()
+            )
+            counters.rating_counts_move(
+                year_id=year.pk, moves=[(community.code, None, rating.status)]
             )
     except IntegrityError:
         return None

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import coverage, statistics
+from .. import counters, coverage, statistics
 from ..choices import SETTLED_RATING_STATUSES, EventAction, NoticeKind, RatingStatus, YearStatus
 from ..models import STAR_COUNT, Event, RatingYear, StarRating, StarSnapshot, User
 from .common import TransitionNotAllowed, keyset_batches, record_event, record_event_batch
@@ -112,6 +112,11 @@ def ratings_mark_incomplete(*, user: User, year: RatingYear, reason: str) -> int
         marked, now = 0, timezone.now()
         # A batch at a time: one UPDATE, and one INSERT of its events with each one's status.
         for batch in keyset_batches(undecided, key="community_id"):
+            # The batch's moves counted as `rating_status_set` counts one rating's.
+            counters.rating_counts_move(
+                year_id=year.pk,
+                moves=[(code, before, RatingStatus.INCOMPLETE) for _pk, before, code in batch],
+            )
             StarRating.objects.filter(pk__in=[pk for pk, _status, _code in batch]).update(
                 status=RatingStatus.INCOMPLETE,
                 stars=0,

@@ -17,11 +17,13 @@ from ratings.choices import (
     RatingStatus,
     RegionLevel,
 )
+from ratings.counters import grouped_counts, rebuild_rating_counts, stored_counts
 from ratings.models import (
     Assessment,
     CoverageSnapshot,
     Event,
     Plaque,
+    RatingStatusCount,
     RatingYear,
     StarRating,
     StarSnapshot,
@@ -51,8 +53,8 @@ MIX = [
 
 def rate(year: RatingYear, communities, admin) -> list[StarRating]:
     """The year's ratings as the mix says, written directly (the steps under test only read
-    statuses and stars)."""
-    return [
+    statuses and stars), and counted as `rebuild_rating_counts` counts such ratings."""
+    made = [
         StarRating.objects.create(
             community=community,
             year=year,
@@ -62,6 +64,8 @@ def rate(year: RatingYear, communities, admin) -> list[StarRating]:
         )
         for n, community in enumerate(communities)
     ]
+    rebuild_rating_counts()
+    return made
 
 
 @pytest.fixture
@@ -335,6 +339,8 @@ def test_more_than_a_batch(admin_user, monkeypatch):
     assert [p.rating.community_id for p in issued] == ten
     assert [p.sequence for p in issued] == list(range(1, len(ten) + 1))
     assert StarRating.objects.filter(year=year, status=RatingStatus.INCOMPLETE).count() == 12
+    # Each batch counted its moves: the work lists' counters are what the ratings say.
+    assert stored_counts(RatingStatusCount) == grouped_counts(StarRating)
 
 
 def test_nothing_is_issued_before_publication(admin_user, year):

@@ -1,0 +1,128 @@
+"""The ratings counted per year, region and status (`RatingStatusCount`), so that a work list's
+summary reads one region's rows instead of counting every rating in scope.
+
+Every status change of a rating goes through `workflow.rating_status_set` (a new rating, and a
+set-based change such as a batch of 未完成评定, through `rating_counts_move` directly), which
+moves the counters of the community's six regions (the country, its province, city, county,
+town and itself) in the caller's transaction: a change rolled back leaves them as they were."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models.functions import Substr
+
+from .models import RatingStatusCount, StarRating
+
+# The prefix lengths of the levels a scope can be: the whole country, then each level's.
+PREFIX_LENGTHS = (0, 2, 4, 6, 9, 12)
+
+Move = tuple[str, str | None, str | None]  # a community's code, the status before and after
+
+
+def prefixes_of(code: str) -> list[str]:
+    """The code prefixes of the regions that hold community `code`, the country ("") first."""
+    return [code[:length] for length in PREFIX_LENGTHS]
+
+
+def rating_counts_move(*, year_id: int, moves: Iterable[Move]) -> None:
+    """Count ratings of `year_id` moved from one status to another (None: not there before, or
+    no longer), in the caller's transaction: three queries whatever the number of moves."""
+    deltas: Counter[tuple[str, str]] = Counter()
+    for code, before, after in moves:
+        if before == after:
+            continue
+        for prefix in prefixes_of(code):
+            if before:
+                deltas[(prefix, before)] -= 1
+            if after:
+                deltas[(prefix, after)] += 1
+    deltas = Counter({key: delta for key, delta in deltas.items() if delta})
+    if not deltas:
+        return
+    with transaction.atomic():
+        RatingStatusCount.objects.bulk_create(
+            [
+                RatingStatusCount(year_id=year_id, prefix=prefix, status=status, count=0)
+                for prefix, status in sorted(deltas)
+            ],
+            ignore_conflicts=True,
+        )
+        rows = RatingStatusCount.objects.filter(year_id=year_id).filter(_any_of(list(deltas)))
+        # Locked in one order, so that two changes never each hold a row the other waits for
+        # (the country's rows are in every change).
+        list(rows.select_for_update().order_by("prefix", "status").values_list("pk"))
+        rows.update(
+            count=F("count")
+            + Case(
+                *(
+                    When(prefix=prefix, status=status, then=Value(delta))
+                    for (prefix, status), delta in deltas.items()
+                ),
+                default=Value(0),
+            )
+        )
+
+
+def _any_of(keys: list[tuple[str, str]]) -> Q:
+    query = Q()
+    for prefix, status in keys:
+        query |= Q(prefix=prefix, status=status)
+    return query
+
+
+def rating_counts_for(*, year_id: int, prefix: str) -> dict[str, int]:
+    """How many ratings of the year are in each status within the region of `prefix` (one
+    query on the counters' unique index)."""
+    rows = RatingStatusCount.objects.filter(year_id=year_id, prefix=prefix, count__gt=0)
+    return dict(rows.values_list("status", "count"))
+
+
+def grouped_counts(rating_model, *, year_id: int | None = None) -> Counter:
+    """The counters as a fresh grouped count of the ratings would give them: {(year, prefix,
+    status): count}, one query per level. `rating_model` may be a migration's."""
+    counts: Counter = Counter()
+    ratings = rating_model.objects.all()
+    if year_id is not None:
+        ratings = ratings.filter(year_id=year_id)
+    for length in PREFIX_LENGTHS:
+        grouped = (
+            ratings.annotate(
+                prefix=Substr("community_id", 1, length) if length else Value("", CharField())
+            )
+            .values("year_id", "prefix", "status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in grouped:
+            counts[(row["year_id"], row["prefix"], row["status"])] = row["n"]
+    return counts
+
+
+def stored_counts(count_model, *, year_id: int | None = None) -> Counter:
+    """The counters as stored, in the shape of `grouped_counts` (zeros left out)."""
+    rows = count_model.objects.filter(count__gt=0)
+    if year_id is not None:
+        rows = rows.filter(year_id=year_id)
+    return Counter({(r.year_id, r.prefix, r.status): r.count for r in rows})
+
+
+def rebuild_rating_counts(rating_model=None, count_model=None) -> int:
+    """Recount every counter from the ratings, in one transaction; how many rows were written.
+    The models default to the current ones; a data migration passes its own."""
+    if rating_model is None or count_model is None:
+        rating_model, count_model = StarRating, RatingStatusCount
+    counts = grouped_counts(rating_model)
+    with transaction.atomic():
+        count_model.objects.all().delete()
+        count_model.objects.bulk_create(
+            [
+                count_model(year_id=year, prefix=prefix, status=status, count=n)
+                for (year, prefix, status), n in counts.items()
+            ],
+            batch_size=2000,
+        )
+    return len(counts)
