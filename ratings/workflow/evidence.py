@@ -38,6 +38,8 @@ def evidence_change(
     """Withdraw, then add, the files of one owner (`owner` is item=… or line=…); each change is
     an event carrying `events` and naming the file after `label`. `reuse` links last year's
     evidence of the same item (沿用) without copying it. Returns whether anything changed."""
+    if not (uploads or withdraw or reuse):
+        return False  # most saves touch no file: no query is built for them
     reused = _reusable_chosen(active=active, owner=owner, reuse=reuse or [], label=label)
     changed = False
     for evidence in active.filter(pk__in=withdraw):
