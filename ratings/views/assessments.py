@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from .. import permissions, selectors, workflow
 from ..choices import ReviewDecision
 from ..forms import AssessmentEditForm, DomainListFilterForm, ReviewForm, clean_version
-from ..models import Domain
+from ..models import Assessment, Domain, RatingYear, Unit
 from ..permissions import assessment_roles_required, certifier_required, staff_required
 from .common import confirm_then_act, list_context, paginate, read_filters, save_draft
 
@@ -70,21 +72,12 @@ def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             else _("这份测评现在不能修改。"),
         )
         return redirect(_assessment_url(pk, year))
-    lines = selectors.assessment_line_list(assessment=assessment) if assessment else []
-    form = AssessmentEditForm(
-        request.POST or None,
-        request.FILES or None,
-        criteria=selectors.criterion_list_active(domain_id=unit.domain_id),
-        lines={line.criterion_id: line for line in lines},
-        version=assessment.version if assessment else 0,
-        raw_names=request.upload_raw_names,
-        unit_led=bool(assessment and assessment.unit_led),
-        reusable=selectors.assessment_reusable(unit_id=unit.pk, year_id=rating_year.year),
-    )
-    draft = save_draft(
+    return assessment_form_page(
         request,
-        form,
-        lambda: workflow.assessment_save(
+        unit=unit,
+        year=rating_year,
+        assessment=assessment,
+        save=lambda form: workflow.assessment_save(
             user=request.user,
             unit=unit,
             year=rating_year,
@@ -94,6 +87,41 @@ def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         saved=_("测评草稿已保存。"),
         then=_assessment_url(pk, year),
         then_submit=reverse("assessment_submit", args=[pk, year]),
+        unit_led=bool(assessment and assessment.unit_led),
+        threshold=unit.domain.pass_threshold,
+    )
+
+
+def assessment_form_page(
+    request: HttpRequest,
+    *,
+    unit: Unit,
+    year: RatingYear,
+    assessment: Assessment | None,
+    save: Callable[[AssessmentEditForm], Assessment],
+    saved: str,
+    then: str,
+    then_submit: str,
+    own: bool = False,
+    unit_led: bool = False,
+    threshold: int | None = None,
+) -> HttpResponse:
+    """The form of a unit's assessment of a year, the assessor's or (`own`) the unit's: saved
+    as a draft through `save(form)`, or shown again with its errors or a conflict."""
+    lines = selectors.assessment_line_list(assessment=assessment) if assessment else []
+    form = AssessmentEditForm(
+        request.POST or None,
+        request.FILES or None,
+        criteria=selectors.criterion_list_active(domain_id=unit.domain_id),
+        lines={line.criterion_id: line for line in lines},
+        version=assessment.version if assessment else 0,
+        raw_names=request.upload_raw_names,
+        own=own,
+        unit_led=unit_led,
+        reusable=selectors.assessment_reusable(unit_id=unit.pk, year_id=year.year),
+    )
+    draft = save_draft(
+        request, form, lambda: save(form), saved=saved, then=then, then_submit=then_submit
     )
     if draft.response:
         return draft.response
@@ -102,11 +130,12 @@ def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         "domains/assessment_edit.html",
         {
             "unit": unit,
-            "year": rating_year,
+            "year": year,
             "assessment": assessment,
             "form": form,
             "conflict": draft.conflict,
-            "threshold": unit.domain.pass_threshold,
+            "own": own,
+            "threshold": threshold,
         },
         status=409 if draft.conflict else 200,
     )

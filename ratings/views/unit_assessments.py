@@ -7,34 +7,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import permissions, selectors, workflow
-from ..forms import AssessmentEditForm, ReasonForm, clean_version
-from ..models import Assessment, RatingYear
+from ..forms import ReasonForm, clean_version
 from ..permissions import assessment_roles_required, staff_required
-from .common import confirm_then_act, save_draft
+from .assessments import assessment_form_page
+from .common import confirm_then_act
 
 
 def _detail(pk: int, year: int) -> str:
     return reverse("assessment_detail", args=[pk, year])
-
-
-def _refusal(year: RatingYear, assessment: Assessment | None) -> str:
-    if not year.is_open:
-        return _("%(year)s年度%(status)s，不再受理单位自评。") % {
-            "year": year.year,
-            "status": year.get_status_display(),
-        }
-    if assessment is None:
-        return _("%(year)s年度未开放创建单位自评。") % {"year": year.year}
-    if not assessment.unit_led:
-        return _("这份测评由评定员填写，单位无需自评。")
-    return _("这份单位自评处于“%(status)s”阶段，单位不能再修改。") % {
-        "status": assessment.get_status_display()
-    }
 
 
 def _own_assessment(request: HttpRequest, pk: int, year: int) -> tuple:
@@ -55,23 +40,14 @@ def unit_assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpRespon
     year's lines and files of the same unit offered for reuse (沿用)."""
     rating_year, unit, assessment = _own_assessment(request, pk, year)
     if not permissions.can_fill_unit_assessment(request.user, unit, rating_year, assessment):
-        messages.error(request, _refusal(rating_year, assessment))
+        messages.error(request, workflow.unit_assessment_refusal(rating_year, assessment))
         return redirect(_detail(pk, year))
-    lines = selectors.assessment_line_list(assessment=assessment) if assessment else []
-    form = AssessmentEditForm(
-        request.POST or None,
-        request.FILES or None,
-        criteria=selectors.criterion_list_active(domain_id=unit.domain_id),
-        lines={line.criterion_id: line for line in lines},
-        version=assessment.version if assessment else 0,
-        raw_names=request.upload_raw_names,
-        own=True,
-        reusable=selectors.assessment_reusable(unit_id=unit.pk, year_id=rating_year.year),
-    )
-    draft = save_draft(
+    return assessment_form_page(
         request,
-        form,
-        lambda: workflow.unit_assessment_save(
+        unit=unit,
+        year=rating_year,
+        assessment=assessment,
+        save=lambda form: workflow.unit_assessment_save(
             user=request.user,
             unit=unit,
             year=rating_year,
@@ -81,21 +57,7 @@ def unit_assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpRespon
         saved=_("单位自评草稿已保存。"),
         then=_detail(pk, year),
         then_submit=reverse("unit_assessment_submit", args=[pk, year]),
-    )
-    if draft.response:
-        return draft.response
-    return render(
-        request,
-        "domains/assessment_edit.html",
-        {
-            "unit": unit,
-            "year": rating_year,
-            "assessment": assessment,
-            "form": form,
-            "conflict": draft.conflict,
-            "own": True,
-        },
-        status=409 if draft.conflict else 200,
+        own=True,
     )
 
 
@@ -109,7 +71,7 @@ def unit_assessment_submit(request: HttpRequest, pk: int, year: int) -> HttpResp
     if request.method != "POST" and not permissions.can_fill_unit_assessment(
         request.user, unit, rating_year, assessment
     ):
-        messages.error(request, _refusal(rating_year, assessment))
+        messages.error(request, workflow.unit_assessment_refusal(rating_year, assessment))
         return redirect(_detail(pk, year))
 
     def context() -> dict:

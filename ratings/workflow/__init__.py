@@ -60,6 +60,7 @@ from .reports import report_find, report_submit
 from .rereviews import rereview_find, rereview_open, rereview_remove_stars, rereview_sample
 from .stars import BulkResult, Finding, item_decide, items_decide, rating_save, rating_submit
 from .unit_assessments import (
+    unit_assessment_refusal,
     unit_assessment_return,
     unit_assessment_save,
     unit_assessment_submit,
@@ -78,6 +79,7 @@ __all__ = [
     "application_submit",
     "year_unit_self_assessment_set",
     "unit_assessment_return",
+    "unit_assessment_refusal",
     "unit_assessment_save",
     "unit_assessment_submit",
     "district_mode_set",

@@ -20,7 +20,8 @@ from .common import TransitionNotAllowed, conflict_error, lock_for_edit, record_
 from .evidence import files_discarded_on_failure
 
 
-def _refusal(year: RatingYear, assessment: Assessment | None) -> str:
+def unit_assessment_refusal(year: RatingYear, assessment: Assessment | None) -> str:
+    """Why the unit may not fill in its self-assessment now (shown as it is)."""
     if not year.is_open:
         return _("%(year)s年度%(status)s，不再受理单位自评。") % {
             "year": year.year,
@@ -50,7 +51,7 @@ def unit_assessment_save(
         require_open(year)
         existing = Assessment.objects.filter(unit=unit, year=year).first()
         if not permissions.can_fill_unit_assessment(user, unit, year, existing):
-            raise TransitionNotAllowed(_refusal(year, existing))
+            raise TransitionNotAllowed(unit_assessment_refusal(year, existing))
         assessment = lock_for_edit(
             Assessment.objects.filter(unit=unit, year=year),
             expected_version=expected_version,
@@ -91,7 +92,7 @@ def unit_assessment_submit(
         if not permissions.can_fill_unit_assessment(
             user, assessment.unit, assessment.year, assessment
         ):
-            raise TransitionNotAllowed(_refusal(assessment.year, assessment))
+            raise TransitionNotAllowed(unit_assessment_refusal(assessment.year, assessment))
         active = dict(
             Criterion.objects.filter(domain_id=assessment.unit.domain_id, active=True).values_list(
                 "pk", "code"
