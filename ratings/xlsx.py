@@ -1,16 +1,17 @@
 """A streaming reader of XLSX worksheets on the standard library's expat parser.
 
-It gives each worksheet's rows exactly as openpyxl's read-only mode gives them with
-``values_only=True`` and a fixed ``max_col`` (the import engine's way of reading), without a cell
-object or a type check per cell: shared and inline strings, numbers (integral ones as int),
-booleans, cached formula results, and dates and times through the workbook's number formats in
-the 1900 or 1904 date system. Anything it does not understand raises XlsxUnsupported, and the
-caller reads the workbook with openpyxl instead. Bounds on size and rows are the caller's.
+It gives a worksheet's rows as openpyxl's read-only mode gives them (``values_only=True``, a
+fixed ``max_col``: the import engine's way) without a cell object per cell: shared and inline
+strings, numbers (integral ones as int), booleans, cached formula results, and dates and times by
+the workbook's number formats, 1900 or 1904 system. What it does not understand raises
+XlsxUnsupported, and the caller lets openpyxl read the file. Bounds on size and rows are the
+caller's.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import IO
@@ -32,7 +33,7 @@ WORKBOOK_TYPES = [  # in the order openpyxl looks for them
 SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 ROW, CELL, VALUE, INLINE, TEXT = (MAIN + name for name in ("row", "c", "v", "is", "t"))
 STRING_ITEM, PHONETIC = MAIN + "si", MAIN + "rPh"
-DIGITS = "0123456789"
+COLUMN = re.compile("[A-Z]{1,3}")
 
 
 class XlsxUnsupported(Exception):
@@ -84,9 +85,7 @@ class XlsxBook:
             if tag == PACKAGE_RELATIONSHIPS + "Relationship":
                 target = attributes["Target"]
                 if attributes.get("TargetMode") != "External":
-                    target = (
-                        target[1:] if target.startswith("/") else posixpath.normpath("xl/" + target)
-                    )
+                    target = target[1:] if target[:1] == "/" else posixpath.normpath("xl/" + target)
                 targets[attributes["Id"]] = (target, attributes.get("Type", ""))
 
         _parse_member(self.archive, "xl/_rels/workbook.xml.rels", relationship)
@@ -136,23 +135,18 @@ class XlsxBook:
             return set(), set()
         custom: dict[int, str] = {}
         formats: list[int] = []
-        in_cell_xfs = False
+        in_cell_xfs = False  # <xf> is also in <cellStyleXfs>, which comes before <cellXfs>
 
         def start(tag: str, attributes: dict) -> None:
             nonlocal in_cell_xfs
             if tag == MAIN + "numFmt":
                 custom[int(attributes["numFmtId"])] = attributes.get("formatCode")
-            elif tag == MAIN + "cellXfs":
-                in_cell_xfs = True
+            elif tag == MAIN + "cellXfs" or tag == MAIN + "cellStyleXfs":
+                in_cell_xfs = tag == MAIN + "cellXfs"
             elif tag == MAIN + "xf" and in_cell_xfs:
                 formats.append(int(attributes.get("numFmtId", 0)))
 
-        def end(tag: str) -> None:
-            nonlocal in_cell_xfs
-            if tag == MAIN + "cellXfs":
-                in_cell_xfs = False
-
-        _parse_member(self.archive, "xl/styles.xml", start, end)
+        _parse_member(self.archive, "xl/styles.xml", start)
         codes = [custom[i] if i in custom else builtin_format_code(i) for i in formats]
         dates = {index for index, code in enumerate(codes) if is_date_format(code)}
         durations = {index for index, code in enumerate(codes) if is_timedelta_format(code)}
@@ -185,12 +179,8 @@ class XlsxBook:
             if tag == CELL:
                 reference = attributes.get("r")
                 column = _column(reference, columns) if reference else column + 1
-                kind, style, value, inline = (
-                    attributes.get("t", "n"),
-                    attributes.get("s"),
-                    None,
-                    False,
-                )
+                kind, style = attributes.get("t", "n"), attributes.get("s")
+                value, inline = None, False
             elif tag == VALUE:
                 collecting = value is None and kind != "inlineStr"
                 if collecting:
@@ -219,11 +209,8 @@ class XlsxBook:
                     cell = (
                         float(value) if "." in value or "E" in value or "e" in value else int(value)
                     )
-                    if style and dates and int(style) in dates:
-                        try:
-                            cell = from_excel(cell, epoch, timedelta=int(style) in durations)
-                        except (OverflowError, ValueError):
-                            raise XlsxUnsupported(f"a date out of range: {value}") from None
+                    if style and dates and int(style) in dates:  # out of range: openpyxl warns
+                        cell = from_excel(cell, epoch, timedelta=int(style) in durations)
                 elif kind == "s":
                     cell = strings[int(value)]
                 elif kind == "str" or kind == "e":
@@ -236,21 +223,18 @@ class XlsxBook:
                     raise XlsxUnsupported(f"a cell of type {kind!r}")
                 if column <= width:
                     values[column - 1] = cell
-            elif tag == VALUE:
-                if collecting:
-                    value, collecting = "".join(parts), False
+            elif tag == VALUE and collecting:
+                value, collecting = "".join(parts), False
             elif tag == TEXT:
                 collecting = False
             elif tag == PHONETIC:
                 in_phonetic = False
             elif tag == ROW:
                 # As openpyxl: rows the sheet skips come out empty, a repeated or earlier one not.
-                while expected < row:
-                    ready.append(empty)
-                    expected += 1
-                if expected == row:
+                if expected <= row:
+                    ready.extend([empty] * (row - expected))
                     ready.append(tuple(values))
-                    expected += 1
+                    expected = row + 1
 
         def text(data: str) -> None:
             if collecting:
@@ -264,13 +248,11 @@ class XlsxBook:
 
 def _column(reference: str, columns: dict[str, int]) -> int:
     """The column number of a reference such as "B7", letters remembered once read."""
-    letters = reference.rstrip(DIGITS)
+    letters = reference.rstrip("0123456789")
     number = columns.get(letters)
     if number is None:
-        if not (0 < len(letters) <= 3 and letters.isascii() and letters.isupper()):
+        if not COLUMN.fullmatch(letters) or letters == reference:
             raise XlsxUnsupported(f"a cell reference {reference!r}")
-        if letters == reference:
-            raise XlsxUnsupported(f"a cell reference {reference!r} without a row")
         number = 0
         for letter in letters:
             number = number * 26 + ord(letter) - 64
@@ -279,13 +261,11 @@ def _column(reference: str, columns: dict[str, int]) -> int:
 
 
 def _row_number(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        number = float(text)  # openpyxl accepts "7.0"
-        if not number.is_integer():
-            raise XlsxUnsupported(f"a row number {text!r}") from None
-        return int(number)
+    """A row's number; openpyxl also accepts "7.0"."""
+    number = float(text)
+    if not number.is_integer():
+        raise XlsxUnsupported(f"a row number {text!r}")
+    return int(number)
 
 
 def _refuse_entities(*_args) -> None:
@@ -293,10 +273,7 @@ def _refuse_entities(*_args) -> None:
 
 
 def _feed(
-    source: IO[bytes],
-    start: Callable,
-    end: Callable | None = None,
-    text: Callable | None = None,
+    source: IO[bytes], start: Callable, end: Callable | None = None, text: Callable | None = None
 ) -> Iterator[None]:
     """Parse `source` with expat (namespaces resolved, entity declarations refused), pausing
     after each piece of 64 KiB so that a caller can hand out what was read."""
@@ -306,10 +283,8 @@ def _feed(
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.EntityDeclHandler = _refuse_entities
     parser.StartElementHandler = start
-    if end is not None:
-        parser.EndElementHandler = end
-    if text is not None:
-        parser.CharacterDataHandler = text
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
     while piece := source.read(1 << 16):
         parser.Parse(piece, False)
         yield
@@ -317,13 +292,7 @@ def _feed(
     yield
 
 
-def _parse_member(
-    archive: zipfile.ZipFile,
-    name: str,
-    start: Callable,
-    end: Callable | None = None,
-    text: Callable | None = None,
-) -> None:
+def _parse_member(archive: zipfile.ZipFile, name: str, *handlers: Callable) -> None:
     with archive.open(name) as source:
-        for _ in _feed(source, start, end, text):
+        for _ in _feed(source, *handlers):
             pass

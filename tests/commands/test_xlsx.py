@@ -195,6 +195,16 @@ class TestFallback:
         assert [list(row) for row in table] == [[1, "甲"], [2, "2"], [3, "丙"]]
         assert table.line_numbers == [2, 3, 4]
 
+    def test_a_date_out_of_range_is_left_to_openpyxl(self):
+        """openpyxl warns and reads it as "#VALUE!"; this reader does not guess."""
+        workbook = Workbook()
+        workbook.active["A1"] = datetime.date(2024, 1, 1)
+        data = saved(workbook)
+        sheet = re.sub(r"<v>\d+</v>", "<v>99999999</v>", part(data, SHEET))
+        book = XlsxBook(zipfile.ZipFile(io.BytesIO(rewritten(data, {SHEET: sheet}))))
+        with pytest.raises(XlsxUnsupported, match="OverflowError|ValueError"):
+            list(book.rows(SHEET, width=1))
+
     def test_a_workbook_part_elsewhere_is_left_to_openpyxl(self):
         data = saved(every_cell_type())
         types = part(data, TYPES)
