@@ -13,14 +13,16 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import functools
 import hashlib
 import io
+import itertools
 import pickle
 import re
 import secrets
 import threading
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePath
@@ -37,13 +39,13 @@ from import_export.results import Result, RowResult
 from import_export.tmp_storages import MediaStorage
 
 if TYPE_CHECKING:
-    from openpyxl import Workbook
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from . import security_log
 from .import_pipeline import PipelineResult
 from .resources import ImportProblem, PortalResource
 from .spreadsheets import safe_cell, unescape_cell, xlsx_bytes
+from .xlsx import XlsxBook, XlsxUnsupported
 
 UPLOADS_FOLDER = "imports"
 UPLOAD_NAME = re.compile(r"[0-9a-f]{32}")
@@ -188,8 +190,6 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
 
 
 def _xlsx_rows(data: bytes, *, max_rows: int) -> Iterator[tuple[int, tuple]]:
-    from openpyxl import load_workbook
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -202,13 +202,42 @@ def _xlsx_rows(data: bytes, *, max_rows: int) -> Iterator[tuple[int, tuple]]:
             _count_sheet_rows(archive, limit=max_rows + 1 + MAX_BLANK_ROWS, max_rows=max_rows)
     except zipfile.BadZipFile:
         raise ImportFileError(DAMAGED_XLSX) from None
+    given = 0
+    try:
+        for item in _expat_rows(data):
+            yield item
+            given += 1
+        return
+    except XlsxUnsupported:
+        pass  # openpyxl reads it: the rows it gives are the same, so those given are skipped
+    yield from itertools.islice(_openpyxl_rows(data), given, None)
+
+
+def _expat_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
+    """The one filled sheet's rows read by ratings.xlsx, fast; XlsxUnsupported if it cannot."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        book = XlsxBook(archive)
+        if not book.sheets:
+            raise XlsxUnsupported("no worksheet")
+        sheets = [
+            (title, functools.partial(book.rows, name, width=MAX_COLUMNS + 1))
+            for title, name in book.sheets
+        ]
+        chosen = _the_one_sheet(sheets)
+        yield from enumerate(sheets[chosen][1](), start=1)
+
+
+def _openpyxl_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
+    from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged workbook
         raise ImportFileError(DAMAGED_XLSX) from None
     try:
-        sheet = _the_one_sheet(workbook)
-        yield from _sheet_rows(sheet)
+        sheets = workbook.worksheets
+        chosen = _the_one_sheet([(s.title, functools.partial(_sheet_rows, s)) for s in sheets])
+        yield from enumerate(_sheet_rows(sheets[chosen]), start=1)
     except ImportFileError:
         raise
     except Exception:
@@ -261,34 +290,34 @@ def _is_worksheet(name: str) -> bool:
     return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
-def _sheet_rows(sheet: ReadOnlyWorksheet) -> Iterator[tuple[int, tuple]]:
+def _sheet_rows(sheet: ReadOnlyWorksheet) -> Iterator[tuple]:
     # The size a workbook declares may be wrong: trusting it would cut rows off or pad every
     # row to 16,384 columns. One column past the limit shows a header that is too wide.
     sheet.reset_dimensions()
-    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
-    yield from enumerate(rows, start=1)
+    return sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
 
 
-def _the_one_sheet(workbook: Workbook) -> ReadOnlyWorksheet:
-    """The workbook's only sheet with content: with two, which one was meant is a guess, and
-    the rows of the other would silently stay behind."""
+def _the_one_sheet(sheets: Sequence[tuple[str, Callable[[], Iterator[tuple]]]]) -> int:
+    """The index of the workbook's only sheet with content, given as (title, its rows): with
+    two, which one was meant is a guess, and the rows of the other would silently stay behind."""
     filled = []
-    for sheet in workbook.worksheets:
+    for index, (title, rows) in enumerate(sheets):
         blank = 0
-        for _line, row in _sheet_rows(sheet):
-            if not _is_blank(row):
-                filled.append(sheet.title)
-                break
-            blank += 1
-            if blank > MAX_BLANK_ROWS:
-                break
+        with contextlib.closing(iter(rows())) as sheet_rows:
+            for row in sheet_rows:
+                if not _is_blank(row):
+                    filled.append((index, title))
+                    break
+                blank += 1
+                if blank > MAX_BLANK_ROWS:
+                    break
     if len(filled) > 1:
-        names = "、".join(f"“{name}”" for name in filled)
+        names = "、".join(f"“{title}”" for _index, title in filled)
         raise ImportFileError(
             f"工作簿里有 {len(filled)} 个有内容的工作表（{names}），一次只能导入一个。"
             "请只保留要导入的工作表（其他的删去或另存为单独的文件）后再导入。"
         )
-    return workbook[filled[0]] if filled else workbook.worksheets[0]
+    return filled[0][0] if filled else 0
 
 
 def check_columns(resource: PortalResource, dataset: tablib.Dataset) -> None:
