@@ -40,8 +40,10 @@ REGION_COLUMNS = ["区划代码", "名称", "层级", "类别", "上级区划代
 UNIT_COLUMNS = ["创建领域", "所在区划代码", "名称", "统一社会信用代码", "地址", "有效"]
 
 
-def _environment() -> dict[str, str]:
-    database = os.environ.get("DATABASE_URL", f"sqlite:///{FOLDER / 'imports.sqlite3'}")
+def environment(sqlite_file: str = "imports.sqlite3") -> dict[str, str]:
+    """The production settings a benchmark's Django runs with (DEBUG off), on `DATABASE_URL` or
+    else a SQLite file of its own in var/bench/."""
+    database = os.environ.get("DATABASE_URL", f"sqlite:///{FOLDER / sqlite_file}")
     return {
         "DEBUG": "False",  # DEBUG keeps every query in memory: not what production does
         "DJANGO_SETTINGS_MODULE": "wuhai_safety.settings",
@@ -54,8 +56,8 @@ def _environment() -> dict[str, str]:
     }
 
 
-def _setup() -> None:
-    os.environ.update(_environment())
+def setup(sqlite_file: str = "imports.sqlite3") -> None:
+    os.environ.update(environment(sqlite_file))
     import django
 
     django.setup()
@@ -181,7 +183,7 @@ def count(kind: str) -> int:
 
 
 def measure_child(mode: str, kind: str, rows: int, path: str) -> dict:
-    _setup()
+    setup()
     from django.core.management import call_command
     from django.db import connection
 
@@ -269,7 +271,7 @@ def run_child(mode: str, kind: str, rows: int, path: Path | str = "") -> dict:
         ],
         capture_output=True,
         text=True,
-        env={**os.environ, **_environment()},
+        env={**os.environ, **environment()},
     )
     if completed.returncode:
         sys.exit(f"{mode} {kind} failed:\n{completed.stderr[-3000:]}")
@@ -290,7 +292,7 @@ def main() -> None:
         return
 
     FOLDER.mkdir(parents=True, exist_ok=True)
-    _setup()
+    setup()
     from django.db import connection
 
     prepare()

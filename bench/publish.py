@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.imports import peak_kb  # noqa: E402
+from bench.imports import environment, peak_kb, setup  # noqa: E402
 from bench.run import INNER_MONGOLIA, SCALES, WUHAI, _chunks, _tree  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -35,27 +35,6 @@ FOLDER = ROOT / "var" / "bench"
 YEAR = 2025
 ADMIN = "bench-publish-admin"
 STEPS = ("ratings_mark_incomplete", "year_publish", "plaques_issue_for_year")
-
-
-def _environment() -> dict[str, str]:
-    database = os.environ.get("DATABASE_URL", f"sqlite:///{FOLDER / 'publish.sqlite3'}")
-    return {
-        "DEBUG": "False",  # DEBUG keeps every query in memory: not what production does
-        "DJANGO_SETTINGS_MODULE": "wuhai_safety.settings",
-        "SECRET_KEY": "bench-only-" + "b" * 50,
-        "SITE_URL": "https://pingan.example.cn",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "MEDIA_ROOT": str(FOLDER / "media"),
-        "STATIC_ROOT": str(FOLDER / "static"),
-        "DATABASE_URL": database,
-    }
-
-
-def _setup() -> None:
-    os.environ.update(_environment())
-    import django
-
-    django.setup()
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,6 +158,7 @@ def reset() -> None:
     from django.db import transaction
 
     from ratings.choices import EventAction, RatingStatus, YearStatus
+    from ratings.counters import rebuild_rating_counts
     from ratings.models import (
         CoverageSnapshot,
         Event,
@@ -201,6 +181,9 @@ def reset() -> None:
         )
         StarRating.objects.filter(year=YEAR, commended=True).update(commended=False)
         RatingYear.objects.filter(pk=YEAR).update(status=YearStatus.CLOSED, published_at=None)
+        # The ratings were written (and are put back) directly: count them afresh, as the
+        # workflow keeps the counters.
+        rebuild_rating_counts()
 
 
 def analyze() -> None:
@@ -216,7 +199,7 @@ def analyze() -> None:
 
 
 def measure_child(step: str) -> dict:
-    _setup()
+    setup("publish.sqlite3")
     from django.db import connection
 
     from ratings import workflow
@@ -251,7 +234,7 @@ def run_child(step: str) -> dict:
         [sys.executable, __file__, "--child", step],
         capture_output=True,
         text=True,
-        env={**os.environ, **_environment()},
+        env={**os.environ, **environment("publish.sqlite3")},
     )
     if completed.returncode:
         sys.exit(f"{step} failed:\n{completed.stderr[-3000:]}")
@@ -270,7 +253,7 @@ def main() -> None:
         return
 
     FOLDER.mkdir(parents=True, exist_ok=True)
-    _setup()
+    setup("publish.sqlite3")
     from django.db import connection
 
     started = time.perf_counter()
