@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -91,6 +92,13 @@ def _chinese_first():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def one_minute(monkeypatch):
+    """The rate limiter counts per minute: its clock stands still in the middle of one, so that
+    a test's requests never straddle two windows (and start counting afresh)."""
+    monkeypatch.setattr("ratings.ratelimit.time", SimpleNamespace(time=lambda: 1_800_000_030.0))
 
 
 @pytest.fixture(autouse=True, scope="session")

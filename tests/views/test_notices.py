@@ -114,7 +114,9 @@ class TestPublicNotice:
         assert "公示期为 2026-11-02 至 2026-11-06" in body(response)
         assert not Objection.objects.filter(name="李秀英").exists()
 
-    def test_objections_are_rate_limited_per_address(self, client, window_open, settings):
+    def test_objections_are_rate_limited_per_address(
+        self, client, window_open, settings, one_minute
+    ):
         settings.RATE_LIMITS = {**settings.RATE_LIMITS, "objection": 2}
         for _ in range(2):
             post_objection(client, window_open, objection_data(window_open))

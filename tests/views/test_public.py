@@ -224,7 +224,7 @@ class TestVerify:
         assert lower.status_code == 301 and lower["Location"] == f"/verify/{number}/"
 
     def test_rate_limit_is_per_address_and_spares_the_honour_rolls(
-        self, client, published, settings
+        self, client, published, settings, one_minute
     ):
         settings.RATE_LIMITS = {"verify": 3}
         cache.clear()
@@ -236,7 +236,9 @@ class TestVerify:
         assert client.get(url, REMOTE_ADDR="10.0.0.2").status_code == 200
         assert all(client.get("/honours/").status_code == 200 for _ in range(10))
 
-    def test_behind_a_proxy_the_client_cannot_choose_its_address(self, client, published, settings):
+    def test_behind_a_proxy_the_client_cannot_choose_its_address(
+        self, client, published, settings, one_minute
+    ):
         """X-Forwarded-For reads `<what the client wrote>, <what our proxy saw>`: a client that
         writes a new address each time is still counted under the one the proxy saw."""
         settings.RATE_LIMITS = {"verify": 3}

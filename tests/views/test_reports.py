@@ -87,7 +87,7 @@ def test_evidence_follows_the_same_upload_rules(client, world):
     assert not ResidentReport.objects.exists()
 
 
-def test_reports_are_rate_limited_per_address(client, world, settings):
+def test_reports_are_rate_limited_per_address(client, world, settings, one_minute):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report": 2}
     for _ in range(2):
         assert post_report(client, world, report_data()).status_code == 302
