@@ -12,7 +12,7 @@ from .deadlines import DeadlineExtension, extended_q, overdue_q, stage_of, stage
 from .designations import Designation
 from .events import Event
 from .evidence import EvidenceFile, evidence_path
-from .guidance import GuidanceCase, GuidanceNote
+from .guidance import NO_DUE_DATE, GuidanceCase, GuidanceNote
 from .notices import (
     CalendarYear,
     Notice,
@@ -59,6 +59,7 @@ __all__ = [
     "evidence_path",
     "GuidanceCase",
     "GuidanceNote",
+    "NO_DUE_DATE",
     "CalendarYear",
     "Notice",
     "NoticeEntry",

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import GuidanceStatus
 from .accounts import User
 from .stars import StarRating
+
+# Cases without a due date come after every dated one (a key that is never null, for paging).
+NO_DUE_DATE = date(9999, 12, 31)
 
 
 class GuidanceCase(models.Model):
@@ -45,7 +49,16 @@ class GuidanceCase(models.Model):
         verbose_name = _("督促指导")
         verbose_name_plural = _("督促指导")
         ordering = ["status", "due_date", "id"]
-        indexes = [models.Index(fields=["status", "due_date"], name="guidance_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="guidance_status_due"),
+            # The guidance list's order (undated cases last), which its pages seek along.
+            models.Index(
+                "status",
+                Coalesce("due_date", models.Value(NO_DUE_DATE)),
+                "id",
+                name="guidance_list_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.rating)

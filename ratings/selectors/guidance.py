@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db.models import (
     BooleanField,
     Case,
     Count,
+    OuterRef,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -21,15 +21,15 @@ from ..choices import (
     GuidanceStatus,
 )
 from ..models import (
+    NO_DUE_DATE,
     GuidanceCase,
+    GuidanceNote,
     Region,
     User,
     within_q,
 )
 
 GUIDANCE_STATES = ("open", "overdue", "closed", "all")
-# Cases without a due date come after every dated one (a key that is never null, for paging).
-NO_DUE_DATE = date(9999, 12, 31)
 
 
 def guidance_list_for_user(
@@ -46,7 +46,16 @@ def guidance_list_for_user(
                 default=False,
                 output_field=BooleanField(),
             ),
-            note_count=Count("notes"),
+            # Counted for the page's rows only: a Count() join would group every case in scope.
+            note_count=Coalesce(
+                Subquery(
+                    GuidanceNote.objects.filter(case=OuterRef("pk"))
+                    .values("case")
+                    .annotate(count=Count("id"))
+                    .values("count")
+                ),
+                0,
+            ),
             due_key=Coalesce("due_date", Value(NO_DUE_DATE)),
         )
         .order_by("status", "due_key", "id")

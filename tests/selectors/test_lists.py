@@ -11,12 +11,13 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from ratings import workflow
+from ratings import selectors, workflow
 from ratings.choices import RegionLevel
 from ratings.models import (
     Assessment,
     Designation,
     GuidanceCase,
+    GuidanceNote,
     Region,
     StarRating,
     Unit,
@@ -256,6 +257,21 @@ def test_guidance_costs_the_same_at_any_size_and_depth(client, admin_user, year)
     assert all(first == following for first, following in small)
     _guidance(admin_user, year, 250, start=400)
     assert [costs(client, url, params) for url, params in lists] == small
+
+
+def test_guidance_shows_each_cases_follow_ups_and_undated_cases_last(client, admin_user, year):
+    _guidance(admin_user, year, 3)
+    first, undated = GuidanceCase.objects.order_by("due_date")[:2]
+    GuidanceCase.objects.filter(pk=undated.pk).update(due_date=None)
+    GuidanceNote.objects.bulk_create(
+        GuidanceNote(case=first, text=f"第{n}次走访", author=admin_user) for n in range(3)
+    )
+    client.force_login(admin_user)
+    page = body(client.get(reverse("guidance_list")))
+    assert page.count("3 条跟进") == 1 and "条跟进" not in page.split("3 条跟进")[1]
+    cases = list(selectors.guidance_list_for_user(user=admin_user))
+    assert cases[0] == first and cases[0].note_count == 3
+    assert cases[-1] == GuidanceCase.objects.get(pk=undated.pk) and cases[-1].note_count == 0
 
 
 def test_work_and_queue_cost_the_same_on_a_page_reached_by_cursor(client, assessor, gongan, year):
