@@ -19,7 +19,8 @@ from ..permissions import assessment_roles_required, certifier_required, staff_r
 from .common import confirm_then_act, list_context, paginate, read_filters, save_draft
 
 
-def _assessment_url(unit_pk: int, year: int) -> str:
+def assessment_url(unit_pk: int, year: int) -> str:
+    """The page of a unit's assessment of a year."""
     return reverse("assessment_detail", args=[unit_pk, year])
 
 
@@ -65,13 +66,18 @@ def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     if not permissions.can_score(request.user):
         raise PermissionDenied
     if not permissions.can_edit_assessment(request.user, rating_year, assessment, unit):
+        waiting_for_unit = rating_year.is_open and (
+            assessment.is_self_editable
+            if assessment is not None
+            else permissions.unit_fills_itself(unit, rating_year)
+        )
         messages.error(
             request,
             _("这份单位自评尚未提交，单位提交后才能审核。")
-            if assessment is None or assessment.is_self_editable
+            if waiting_for_unit
             else _("这份测评现在不能修改。"),
         )
-        return redirect(_assessment_url(pk, year))
+        return redirect(assessment_url(pk, year))
     return assessment_form_page(
         request,
         unit=unit,
@@ -85,7 +91,7 @@ def assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             lines=form.line_inputs(),
         ),
         saved=_("测评草稿已保存。"),
-        then=_assessment_url(pk, year),
+        then=assessment_url(pk, year),
         then_submit=reverse("assessment_submit", args=[pk, year]),
         unit_led=bool(assessment and assessment.unit_led),
         threshold=unit.domain.pass_threshold,
@@ -175,7 +181,7 @@ def assessment_submit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             expected_version=clean_version(request.POST),
         ),
         success=_("测评已提交，等待牵头单位审核。"),
-        then=_assessment_url(pk, year),
+        then=assessment_url(pk, year),
     )
 
 

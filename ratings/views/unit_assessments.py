@@ -14,12 +14,8 @@ from django.utils.translation import gettext as _
 from .. import permissions, selectors, workflow
 from ..forms import ReasonForm, clean_version
 from ..permissions import assessment_roles_required, staff_required
-from .assessments import assessment_form_page
+from .assessments import assessment_form_page, assessment_url
 from .common import confirm_then_act
-
-
-def _detail(pk: int, year: int) -> str:
-    return reverse("assessment_detail", args=[pk, year])
 
 
 def _own_assessment(request: HttpRequest, pk: int, year: int) -> tuple:
@@ -41,7 +37,7 @@ def unit_assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpRespon
     rating_year, unit, assessment = _own_assessment(request, pk, year)
     if not permissions.can_fill_unit_assessment(request.user, unit, rating_year, assessment):
         messages.error(request, workflow.unit_assessment_refusal(rating_year, assessment))
-        return redirect(_detail(pk, year))
+        return redirect(assessment_url(pk, year))
     return assessment_form_page(
         request,
         unit=unit,
@@ -55,7 +51,7 @@ def unit_assessment_edit(request: HttpRequest, pk: int, year: int) -> HttpRespon
             lines=form.line_inputs(),
         ),
         saved=_("单位自评草稿已保存。"),
-        then=_detail(pk, year),
+        then=assessment_url(pk, year),
         then_submit=reverse("unit_assessment_submit", args=[pk, year]),
         own=True,
     )
@@ -72,7 +68,7 @@ def unit_assessment_submit(request: HttpRequest, pk: int, year: int) -> HttpResp
         request.user, unit, rating_year, assessment
     ):
         messages.error(request, workflow.unit_assessment_refusal(rating_year, assessment))
-        return redirect(_detail(pk, year))
+        return redirect(assessment_url(pk, year))
 
     def context() -> dict:
         lines = selectors.assessment_line_list(assessment=assessment)
@@ -95,7 +91,7 @@ def unit_assessment_submit(request: HttpRequest, pk: int, year: int) -> HttpResp
             user=request.user, assessment=assessment, expected_version=clean_version(request.POST)
         ),
         success=_("单位自评已提交，等待区评定员审核。"),
-        then=_detail(pk, year),
+        then=assessment_url(pk, year),
     )
 
 
@@ -110,7 +106,7 @@ def unit_assessment_return(request: HttpRequest, pk: int, year: int) -> HttpResp
         raise PermissionDenied
     if request.method != "POST" and not permissions.can_return_to_unit(request.user, assessment):
         messages.error(request, _("只有单位已提交、待区审核的自评可以退回单位。"))
-        return redirect(_detail(pk, year))
+        return redirect(assessment_url(pk, year))
     return confirm_then_act(
         request,
         template="domains/unit_assessment_return.html",
@@ -120,5 +116,5 @@ def unit_assessment_return(request: HttpRequest, pk: int, year: int) -> HttpResp
             user=request.user, assessment=assessment, note=data["reason"]
         ),
         success=_("已退回单位修改。"),
-        then=_detail(pk, year),
+        then=assessment_url(pk, year),
     )

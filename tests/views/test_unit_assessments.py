@@ -228,3 +228,17 @@ def test_the_assessors_unit_list_filters_to_what_waits_for_them(
     listed = body(client.get(reverse("unit_list"), {"year": 2026, "mine": "on"}))
     assert hotel.name in listed and inn.name not in listed
     assert "共 1 个单位" in listed
+
+
+def test_the_assessor_is_told_why_the_form_is_closed(
+    client, contact, hotel, allowed, assessor, admin_user
+):
+    client.force_login(assessor)
+    waiting = client.get(url("assessment_edit", hotel), follow=True)
+    assert "单位提交后才能审核" in body(waiting)  # the unit fills it in itself
+    inn = Unit.objects.create(domain_id="hotel", region_id=BAYINTAOHAI, name="平安旅店")
+    assert client.get(url("assessment_edit", inn)).status_code == 200  # no filer of its own
+    workflow.year_close(user=admin_user, year=allowed)
+    for unit in (hotel, inn):
+        page = body(client.get(url("assessment_edit", unit), follow=True))
+        assert "这份测评现在不能修改" in page and "单位提交后才能审核" not in page
