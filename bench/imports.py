@@ -20,16 +20,15 @@ import csv
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-RESULTS = ROOT / "bench" / "results"
-FOLDER = ROOT / "var" / "bench"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import FOLDER, environment, peak_kb, save_table, setup
+
+SQLITE_FILE = "imports.sqlite3"
 FILES = FOLDER / "imports"
 
 CITY = "159000000000"  # a generated city of 内蒙古 (Wuhai is 1503): nothing real lives there
@@ -38,29 +37,6 @@ UNIT_TOWN = "159001999000"  # the units' communities; the imported regions go un
 UNIT_VILLAGES = 500
 REGION_COLUMNS = ["区划代码", "名称", "层级", "类别", "上级区划代码", "代码来源", "有效", "备注"]
 UNIT_COLUMNS = ["创建领域", "所在区划代码", "名称", "统一社会信用代码", "地址", "有效"]
-
-
-def environment(sqlite_file: str = "imports.sqlite3") -> dict[str, str]:
-    """The production settings a benchmark's Django runs with (DEBUG off), on `DATABASE_URL` or
-    else a SQLite file of its own in var/bench/."""
-    database = os.environ.get("DATABASE_URL", f"sqlite:///{FOLDER / sqlite_file}")
-    return {
-        "DEBUG": "False",  # DEBUG keeps every query in memory: not what production does
-        "DJANGO_SETTINGS_MODULE": "wuhai_safety.settings",
-        "SECRET_KEY": "bench-only-" + "b" * 50,
-        "SITE_URL": "https://pingan.example.cn",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "MEDIA_ROOT": str(FOLDER / "media"),
-        "STATIC_ROOT": str(FOLDER / "static"),
-        "DATABASE_URL": database,
-    }
-
-
-def setup(sqlite_file: str = "imports.sqlite3") -> None:
-    os.environ.update(environment(sqlite_file))
-    import django
-
-    django.setup()
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,7 +159,7 @@ def count(kind: str) -> int:
 
 
 def measure_child(mode: str, kind: str, rows: int, path: str) -> dict:
-    setup()
+    setup(SQLITE_FILE)
     from django.core.management import call_command
     from django.db import connection
 
@@ -242,19 +218,6 @@ def measure_child(mode: str, kind: str, rows: int, path: str) -> dict:
     }
 
 
-def peak_kb() -> int:
-    """This process's peak resident memory in KiB: VmHWM, which starts afresh with the
-    process (ru_maxrss keeps the parent's peak across fork and exec), or ru_maxrss elsewhere."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 def run_child(mode: str, kind: str, rows: int, path: Path | str = "") -> dict:
     completed = subprocess.run(
         [
@@ -271,7 +234,7 @@ def run_child(mode: str, kind: str, rows: int, path: Path | str = "") -> dict:
         ],
         capture_output=True,
         text=True,
-        env={**os.environ, **environment()},
+        env={**os.environ, **environment(SQLITE_FILE)},
     )
     if completed.returncode:
         sys.exit(f"{mode} {kind} failed:\n{completed.stderr[-3000:]}")
@@ -292,7 +255,7 @@ def main() -> None:
         return
 
     FOLDER.mkdir(parents=True, exist_ok=True)
-    setup()
+    setup(SQLITE_FILE)
     from django.db import connection
 
     prepare()
@@ -328,10 +291,7 @@ def main() -> None:
             )
             lines.append(line)
             print(line, flush=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    name = RESULTS / f"imports-{options.rows}-{time.strftime('%Y%m%d-%H%M%S')}.txt"
-    name.write_text("\n".join(lines) + "\n")
-    print(f"written to {name}")
+    save_table(f"imports-{options.rows}", "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -25,13 +25,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from bench.imports import environment, peak_kb, setup  # noqa: E402
-from bench.run import INNER_MONGOLIA, SCALES, WUHAI, _chunks, _tree  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import FOLDER, environment, peak_kb, save_table, setup
+from bench.run import INNER_MONGOLIA, SCALES, WUHAI, _chunks, _tree
 
-RESULTS = ROOT / "bench" / "results"
-FOLDER = ROOT / "var" / "bench"
 YEAR = 2025
 ADMIN = "bench-publish-admin"
 STEPS = ("ratings_mark_incomplete", "year_publish", "plaques_issue_for_year")
@@ -277,10 +274,7 @@ def main() -> None:
         )
         lines.append(line)
         print(line, flush=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    name = RESULTS / f"publish-{options.communities}-{time.strftime('%Y%m%d-%H%M%S')}.txt"
-    name.write_text("\n".join(lines) + "\n")
-    print(f"written to {name}")
+    save_table(f"publish-{options.communities}", "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -35,10 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-RESULTS = ROOT / "bench" / "results"
-FOLDER = ROOT / "var" / "bench"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import FOLDER, save_table
+
 PASSWORD = "bench-2026-only"
 
 # Fan-out below each province: cities, counties, towns, communities; and households.
@@ -96,10 +95,7 @@ def main() -> None:
             print(rows[-1].line(), flush=True)
     text = table(rows, options)
     print("\n" + text)
-    RESULTS.mkdir(exist_ok=True)
-    name = RESULTS / f"bench-{options.scale}-{time.strftime('%Y%m%d-%H%M%S')}.txt"
-    name.write_text(text)
-    print(f"written to {name}")
+    save_table(f"bench-{options.scale}", text)
 
 
 def _environment() -> dict[str, str]:
