@@ -36,6 +36,7 @@ from .common import (
     lock_for_edit,
     record_event,
     require_open,
+    save_new_version,
 )
 from .evidence import evidence_change, files_discarded_on_failure
 from .notices import require_units_not_on_notice
@@ -101,9 +102,7 @@ def assessment_save(
             user=user, assessment=assessment, entries=lines, own=False, stored=stored
         )
         assessment.total_points = sum(line.points or 0 for line in assessment.lines.all())
-        assessment.version += 1
-        assessment.updated_by = user
-        assessment.save(update_fields=["total_points", "version", "updated_by", "updated_at"])
+        save_new_version(assessment, user, "total_points")
         if changed:
             _event(
                 EventAction.ASSESSMENT_SAVE,

@@ -155,6 +155,14 @@ def rating_status_set(rating: StarRating, status: str) -> None:
         rating.status = status
 
 
+def save_new_version(edited: models.Model, user: User, *fields: str) -> None:
+    """Save `fields` of a versioned object as its next version, by `user` (the version a later
+    save is compared with, see `lock_for_edit`)."""
+    edited.version += 1
+    edited.updated_by = user
+    edited.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+
+
 def require_open(year: RatingYear) -> None:
     """Refuse any finding or decision in a year that is no longer open."""
     if year.status != YearStatus.OPEN:

@@ -16,7 +16,14 @@ from .. import permissions
 from ..choices import AssessmentStatus, EventAction
 from ..models import Assessment, AssessmentLine, Criterion, RatingYear, Unit, User
 from .assessments import LineInput, assessment_start, save_lines
-from .common import TransitionNotAllowed, conflict_error, lock_for_edit, record_event, require_open
+from .common import (
+    TransitionNotAllowed,
+    conflict_error,
+    lock_for_edit,
+    record_event,
+    require_open,
+    save_new_version,
+)
 from .evidence import files_discarded_on_failure
 
 
@@ -61,7 +68,7 @@ def unit_assessment_save(
         changed = save_lines(
             user=user, assessment=assessment, entries=lines, own=True, stored=stored
         )
-        _bump(assessment, user)
+        save_new_version(assessment, user)
         if changed:
             record_event(
                 EventAction.UNIT_SELF_SAVE,
@@ -116,7 +123,7 @@ def unit_assessment_submit(
         assessment.status = AssessmentStatus.UNIT_FILED
         assessment.total_points = sum(line.points for line in lines)
         assessment.decision_reason, assessment.decided_by, assessment.decided_at = "", None, None
-        _bump(
+        save_new_version(
             assessment,
             user,
             "status",
@@ -160,7 +167,7 @@ def unit_assessment_return(*, user: User, assessment: Assessment, note: str) -> 
         assessment.status = AssessmentStatus.UNIT_BACK
         # The note the unit reads on its page until it files again (who and when: the event).
         assessment.decision_reason = note
-        _bump(assessment, user, "status", "decision_reason")
+        save_new_version(assessment, user, "status", "decision_reason")
         record_event(
             EventAction.UNIT_RETURN,
             user,
@@ -171,9 +178,3 @@ def unit_assessment_return(*, user: User, assessment: Assessment, note: str) -> 
             reason=note,
         )
     return assessment
-
-
-def _bump(assessment: Assessment, user: User, *fields: str) -> None:
-    assessment.version += 1
-    assessment.updated_by = user
-    assessment.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
