@@ -6,7 +6,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import ReviewDecision
@@ -105,7 +104,7 @@ class UnitForm(forms.ModelForm):
 REGION_SELECT_LIMIT = 500
 
 
-class LineForm(EvidenceFilesMixin, forms.Form):
+class LineForm(EvidenceFilesMixin):
     """Points, note and files for one criterion of an assessment: the assessor's, or the unit's
     own (`own`). Reviewing a unit's self-assessment, a changed score needs a reason."""
 
@@ -114,14 +113,6 @@ class LineForm(EvidenceFilesMixin, forms.Form):
         label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     files = MultipleFileField(label=_("证明材料"), required=False)
-    withdraw = forms.TypedMultipleChoiceField(
-        label=_("撤回材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
-    )
-    # Last year's evidence of the same unit's line, linked rather than uploaded again (沿用).
-    reuse = forms.TypedMultipleChoiceField(
-        label=_("沿用上一年度材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
-    )
-    reuse_all = forms.BooleanField(label=_("沿用全部"), required=False)
     # Last year's points and note of the same line, for a line not scored yet.
     reuse_finding = forms.BooleanField(label=_("沿用上一年度得分和说明"), required=False)
     reason = forms.CharField(
@@ -150,20 +141,9 @@ class LineForm(EvidenceFilesMixin, forms.Form):
         self.fields["points"].max_value = criterion.points
         self.fields["points"].validators.append(MaxValueValidator(criterion.points))
         self.fields["points"].widget.attrs.update({"min": 0, "max": criterion.points})
-        self.active_evidence = (
-            [e for e in line.evidence.all() if not e.is_withdrawn] if line else []
+        self.offer_evidence(
+            [e for e in line.evidence.all() if not e.is_withdrawn] if line else [], reusable
         )
-        self.fields["withdraw"].choices = [(e.pk, e.original_name) for e in self.active_evidence]
-        reused = {e.reused_from_id for e in self.active_evidence}
-        self.fields["reuse"].choices = [
-            (
-                e.pk,
-                gettext("沿用%(year)s年度材料：%(name)s")
-                % {"year": e.line.assessment.year_id, "name": e.original_name},
-            )
-            for e in reusable
-            if e.pk not in reused
-        ]
         # The review compares with the unit's own answer; the unit's form and an assessor-led
         # assessment have nothing to compare with.
         self.reviews_unit = unit_led and not own
@@ -193,8 +173,6 @@ class LineForm(EvidenceFilesMixin, forms.Form):
                 and not cleaned.get("reason", "").strip()
             ):
                 self.add_error("reason", _("得分与单位自评不同，请填写改分理由。"))
-        if cleaned.get("reuse_all"):
-            cleaned["reuse"] = [pk for pk, _label in self.fields["reuse"].choices]
         return cleaned
 
     def line_input(self) -> LineInput:

@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..uploads import inspect_evidence
@@ -71,9 +72,41 @@ class ReasonedDecisionForm(forms.Form):
         return cleaned
 
 
-class EvidenceFilesMixin:
-    """A form with a `files` field of evidence: each upload is judged by its content (see
-    `uploads.inspect_evidence`); cleaned, the field holds (upload, kind) pairs."""
+class EvidenceFilesMixin(forms.Form):
+    """The files of one finding or line. The form declares `files`: each upload is judged by its
+    content (see `uploads.inspect_evidence`); cleaned, the field holds (upload, kind) pairs.
+    Here: the files attached now, to withdraw, and last year's files of the same item or line,
+    to link again rather than upload (沿用); `offer_evidence` fills in their choices."""
+
+    withdraw = forms.TypedMultipleChoiceField(
+        label=_("撤回材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    reuse = forms.TypedMultipleChoiceField(
+        label=_("沿用上一年度材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    reuse_all = forms.BooleanField(label=_("沿用全部"), required=False)
+
+    def offer_evidence(self, active: list, reusable) -> None:
+        """`active`: the files attached now; `reusable`: last year's of the same item or line
+        (those already linked here are not offered again)."""
+        self.active_evidence = active
+        self.fields["withdraw"].choices = [(e.pk, e.original_name) for e in active]
+        linked = {e.reused_from_id for e in active}
+        self.fields["reuse"].choices = [
+            (
+                e.pk,
+                gettext("沿用%(year)s年度材料：%(name)s")
+                % {"year": e.year, "name": e.original_name},
+            )
+            for e in reusable
+            if e.pk not in linked
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("reuse_all"):
+            cleaned["reuse"] = [pk for pk, _label in self.fields["reuse"].choices]
+        return cleaned
 
     def clean_files(self) -> list:
         files = self.cleaned_data["files"]

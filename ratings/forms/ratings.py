@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Decision, ItemStatus, RatingMode
@@ -29,7 +28,7 @@ MET_CHOICES = [("yes", _("达标")), ("no", _("未达标"))]
 TAKE_CHOICES = [("mine", _("采用我填写的")), ("theirs", _("采用对方保存的"))]
 
 
-class FindingForm(EvidenceFilesMixin, forms.Form):
+class FindingForm(EvidenceFilesMixin):
     """The assessor's finding for one standard."""
 
     met = forms.TypedChoiceField(
@@ -58,14 +57,6 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
             str,
         )(),
     )
-    withdraw = forms.TypedMultipleChoiceField(
-        label=_("撤回材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
-    )
-    # Last year's evidence of the same item, linked rather than uploaded again (沿用).
-    reuse = forms.TypedMultipleChoiceField(
-        label=_("沿用上一年度材料"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
-    )
-    reuse_all = forms.BooleanField(label=_("沿用全部"), required=False)
     # The district's review of an application: why it judges differently from the community.
     reason = forms.CharField(
         label=_("改判理由"),
@@ -95,18 +86,7 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
         self.raw_names = raw_names
         self.own = own
         active = [e for e in item.evidence.all() if not e.is_withdrawn] if item else []
-        self.active_evidence = active
-        self.fields["withdraw"].choices = [(e.pk, e.original_name) for e in active]
-        reused = {e.reused_from_id for e in active}
-        self.fields["reuse"].choices = [
-            (
-                e.pk,
-                gettext("沿用%(year)s年度材料：%(name)s")
-                % {"year": e.item.rating.year_id, "name": e.original_name},
-            )
-            for e in reusable
-            if e.pk not in reused
-        ]
+        self.offer_evidence(active, reusable)
         # The review compares with the community's answer; the self-assessment and the
         # assessor-led rating have nothing to compare with.
         self.reviews_application = bool(item and item.rating.application_led and not own)
@@ -131,8 +111,6 @@ class FindingForm(EvidenceFilesMixin, forms.Form):
                 and not cleaned.get("reason", "").strip()
             ):
                 self.add_error("reason", _("结论与社区(村)自评不同，请填写改判理由。"))
-        if cleaned.get("reuse_all"):
-            cleaned["reuse"] = [pk for pk, _label in self.fields["reuse"].choices]
         keeping = len(self.active_evidence) - len(cleaned.get("withdraw") or [])
         adding = len(cleaned.get("files") or []) + len(cleaned.get("reuse") or [])
         if keeping + adding > MAX_EVIDENCE_PER_ITEM:

@@ -87,12 +87,15 @@ class EvidenceFile(models.Model):
         return self.withdrawn_at is not None
 
     @property
+    def year(self) -> int:
+        """The year of the rating or assessment the file supports (select `item__rating` or
+        `line__assessment`)."""
+        if self.item_id is not None:
+            return self.item.rating.year_id
+        return self.line.assessment.year_id
+
+    @property
     def reused_year(self) -> int | None:
         """The year whose evidence this file reuses (select `reused_from__item__rating` or
         `reused_from__line__assessment`)."""
-        if self.reused_from_id is None:
-            return None
-        source = self.reused_from
-        if source.item_id is not None:
-            return source.item.rating.year_id
-        return source.line.assessment.year_id
+        return None if self.reused_from_id is None else self.reused_from.year

@@ -86,18 +86,11 @@ def evidence_change(
                 user,
                 detail=f"{label}："
                 + _("沿用%(year)s年度材料：%(name)s")
-                % {"year": source_year(source), "name": source.original_name},
+                % {"year": source.year, "name": source.original_name},
                 **events,
             )
         changed = True
     return changed
-
-
-def source_year(source: EvidenceFile) -> int:
-    """The year of the rating or assessment a reused file was first attached to."""
-    if source.item_id is not None:
-        return source.item.rating.year_id
-    return source.line.assessment.year_id
 
 
 def _reusable_chosen(
