@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..choices import AssessmentStatus, YearStatus
+from ..choices import YearStatus
 from ..models import Event, RatingYear, StarRating, User
 from .assessments import assessment_count_awaiting, assessment_review_list_for_user
 from .counting import count_rows
@@ -59,7 +59,7 @@ def todo_list_for_user(*, user: User) -> list[Todo]:
             Todo(
                 _("待审核的单位自评"),
                 assessment_count_awaiting(user=user),
-                reverse("unit_list") + "?" + urlencode({"status": AssessmentStatus.UNIT_FILED}),
+                reverse("unit_list") + "?" + urlencode({"mine": "on"}),
             )
         )
         todos.append(

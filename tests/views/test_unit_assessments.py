@@ -228,6 +228,9 @@ def test_the_assessors_unit_list_filters_to_what_waits_for_them(
     listed = body(client.get(reverse("unit_list"), {"year": 2026, "mine": "on"}))
     assert hotel.name in listed and inn.name not in listed
     assert "共 1 个单位" in listed
+    # 待办 counts it and links to the same list.
+    todo = body(client.get(reverse("todo")))
+    assert 'href="/units/?mine=on"' in todo and "待审核的单位自评" in todo
 
 
 def test_the_assessor_is_told_why_the_form_is_closed(
