@@ -58,12 +58,26 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# PostgreSQL's classes of error for a lost or refused link: connection exceptions (08…) and the
+# server going away (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now).
+CONNECTION_LOST_CODES = ("08", "57P01", "57P02", "57P03")
+
+
 def _is_connection_failure(error: DatabaseError) -> bool:
     """An error of reaching the server (refused, reset, closed), not of a query."""
     from django.db import InterfaceError, OperationalError
 
     if isinstance(error, InterfaceError):
         return True
+    if not isinstance(error, OperationalError):
+        return False
+    driver_error = error.__cause__
+    if hasattr(driver_error, "pgcode"):  # psycopg's own error, which Django's wraps
+        if driver_error.pgcode is not None:
+            return driver_error.pgcode.startswith(CONNECTION_LOST_CODES)
+        # No SQLSTATE: the server never answered. The link broke on our side (refused, reset,
+        # an end of stream mid-query), however the socket or the SSL layer worded it.
+        return type(driver_error).__name__ == "OperationalError"
     text = str(error).lower()
     signs = ("connection", "could not connect", "server closed", "terminating", "shutting down")
-    return isinstance(error, OperationalError) and any(sign in text for sign in signs)
+    return any(sign in text for sign in signs)
