@@ -43,6 +43,9 @@ def test_public_pages(live_server, browser, screenshot, published_plaque, size):
     page.select_option("#h-year", "2025")
     page.fill("#h-q", "赛汗")
     page.click("form[role=search] button[type=submit]")
+    # The click returns once the filtered page starts arriving; count its rows once it is there.
+    page.wait_for_url("**/honours/?*q=*")
+    page.wait_for_load_state()
     rows = page.locator("tbody tr")
     assert rows.count() == 1 and "赛汗乌素村" in rows.first.text_content()
     screenshot(page, f"honours-filtered-{size}")
