@@ -156,6 +156,7 @@ def reset() -> None:
 
     from ratings.choices import EventAction, RatingStatus, YearStatus
     from ratings.counters import rebuild_rating_counts
+    from ratings.coverage_counts import rebuild_coverage_counts
     from ratings.models import (
         CoverageSnapshot,
         Event,
@@ -181,6 +182,7 @@ def reset() -> None:
         # The ratings were written (and are put back) directly: count them afresh, as the
         # workflow keeps the counters.
         rebuild_rating_counts()
+        rebuild_coverage_counts()
 
 
 def analyze() -> None:

@@ -185,6 +185,7 @@ def build(cities: int, counties: int, towns: int, villages: int, households: int
 
     from ratings.choices import ItemStatus, RatingStatus, RegionKind, RegionLevel, YearStatus
     from ratings.counters import rebuild_rating_counts
+    from ratings.coverage_counts import rebuild_coverage_counts
     from ratings.models import (
         GuidanceCase,
         Plaque,
@@ -287,6 +288,7 @@ def build(cities: int, counties: int, towns: int, villages: int, households: int
         keep_as_published(past)
         # What the workflow counts as it goes, counted once for the ratings inserted here.
         rebuild_rating_counts()
+        rebuild_coverage_counts()
     return True
 
 
@@ -395,6 +397,7 @@ def plan(people: People) -> list[Case]:
             Case(f"{scope:<8} units family", who, "/units/?domain=family", floor),
             Case(f"{scope:<8} guidance", who, "/guidance/", floor),
             Case(f"{scope:<8} coverage", who, "/coverage/?year=2025&domain=family", floor),
+            Case(f"{scope:<8} coverage open", who, "/coverage/?year=2026&domain=family", floor),
         ]
         if login:  # an authority has a region; none has the whole country
             cases.append(

@@ -13,7 +13,15 @@ class RatingsConfig(AppConfig):
 
     def ready(self) -> None:
         # Listeners: the security log (sign-ins, failures, lock-outs) and the session stamps.
+        from django.db.models.signals import post_save, pre_save
+
         from . import security_log, signin  # noqa: F401
+        from .coverage_counts import unit_before_save, unit_saved
+
+        # A unit's save moves the coverage counters (`coverage_counts`).
+        unit = self.get_model("Unit")
+        pre_save.connect(unit_before_save, sender=unit, dispatch_uid="coverage_unit_before")
+        post_save.connect(unit_saved, sender=unit, dispatch_uid="coverage_unit_saved")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -2,8 +2,11 @@
 named, per domain and region, for one year. These are the figures the city reports ("60% of
 hotels meet the standard").
 
-Each figure is one grouped query on an indexed column (four in all, whatever the number of
-units); a unit counts once per figure, since it has at most one assessment and one valid
+The tables read them from counters kept per domain and region at every level
+(`CoverageCount`, see `coverage_counts`): one query for the rows of the regions shown, the same
+for a town and for the country. `live_counts` and `published_counts` count them afresh, one
+grouped query per figure (what the counters must equal, and what `rebuild_coverage_counts`
+writes); a unit counts once per figure, since it has at most one assessment and one valid
 designation a year.
 
 A published year's figures are the ones published: registered, assessed and meeting are read
@@ -26,7 +29,8 @@ from django.db import connection
 from django.db.models import Count, FilteredRelation, Q, Sum
 from django.db.models.functions import Substr
 
-from .choices import PREFIX_LENGTH, AssessmentStatus, RegionLevel, YearStatus
+from . import coverage_counts
+from .choices import AssessmentStatus, RegionLevel, YearStatus
 from .models import (
     Assessment,
     CoverageSnapshot,
@@ -143,11 +147,22 @@ def published_counts(year: RatingYear, region: Region, length: int) -> dict[str,
 
 
 def grouped_counts(year: RatingYear, region: Region, length: int) -> dict[str, dict[tuple, int]]:
-    """Counts keyed by (domain code, first `length` digits of the unit's region code): as
-    published for a published year, as they stand for any other."""
+    """Counts keyed by (domain code, first `length` digits of the unit's region code), counted
+    afresh: as published for a published year, as they stand for any other. The pages read the
+    counters instead (`counted`); this is what they must equal."""
     if year.status == YearStatus.PUBLISHED:
         return published_counts(year, region, length)
     return live_counts(year, region, length)
+
+
+def counted(
+    year: RatingYear, prefixes: list[str], domain: str | None = None
+) -> dict[str, dict[tuple, int]]:
+    """The figures of the regions `prefixes` (of one domain, or all), keyed like
+    `grouped_counts`, read from the counters kept per region (`coverage_counts`): one query,
+    whatever the regions' size."""
+    rows = coverage_counts.coverage_rows(year, prefixes, domain)
+    return {figure: {key: row[figure] for key, row in rows.items()} for figure in FIGURES}
 
 
 def keep_snapshot(year: RatingYear) -> int:
@@ -196,8 +211,7 @@ def _row(domain: Domain, region: Region, counts: dict, key: tuple) -> CoverageRo
 
 def coverage_by_domain(*, year: RatingYear, region: Region) -> list[CoverageRow]:
     """One row per domain, for the whole of `region`."""
-    length = PREFIX_LENGTH[region.level]
-    counts = grouped_counts(year, region, length)
+    counts = counted(year, [region.prefix])
     return [
         _row(domain, region, counts, (domain.code, region.prefix))
         for domain in Domain.objects.all()
@@ -220,6 +234,5 @@ def coverage_by_child(*, year: RatingYear, region: Region, domain: Domain) -> li
     children = child_regions(region)
     if not children:
         return []
-    length = PREFIX_LENGTH[children[0].level]
-    counts = grouped_counts(year, region, length)
+    counts = counted(year, [child.prefix for child in children], domain.code)
     return [_row(domain, child, counts, (domain.code, child.prefix)) for child in children]

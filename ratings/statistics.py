@@ -26,7 +26,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from .choices import PREFIX_LENGTH, RatingStatus, RegionLevel, YearStatus
-from .coverage import CoverageRow, grouped_counts
+from .coverage import CoverageRow, counted
 from .models import (
     FAMILY_DOMAIN,
     STAR_COUNT,
@@ -232,8 +232,8 @@ def _compute(year: RatingYear) -> YearStatistics:
         if row["district"] in by_prefix:
             by_prefix[row["district"]].incomplete += row["n"]
 
-    city_counts = grouped_counts(year, root, PREFIX_LENGTH[root.level])
-    district_counts = grouped_counts(year, root, length)
+    city_counts = counted(year, [root.prefix])
+    district_counts = counted(year, [d.region.prefix for d in districts])
     coverage = []
     for domain in Domain.objects.all():
         city_row = CoverageRow(

@@ -24,7 +24,7 @@ from .notices import (
 )
 from .plaques import Plaque, PrintJob, print_path
 from .programme import STAR_COUNT, Authority, Criterion, Domain, RatingYear, StarStandard, WorkArea
-from .publication import CoverageSnapshot, PublicDataVersion, StarSnapshot
+from .publication import CoverageCount, CoverageSnapshot, PublicDataVersion, StarSnapshot
 from .regions import KINDS_BY_LEVEL, ROOT_LEVELS, Region, RegionQuerySet, code_range, within_q
 from .reminders import Reminder
 from .reports import ResidentReport, report_path
@@ -77,6 +77,7 @@ __all__ = [
     "RatingYear",
     "StarStandard",
     "WorkArea",
+    "CoverageCount",
     "CoverageSnapshot",
     "PublicDataVersion",
     "StarSnapshot",

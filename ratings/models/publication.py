@@ -42,6 +42,50 @@ class StarSnapshot(models.Model):
         return f"{self.year_id} {self.region_id} {self.stars}★ {self.count}"
 
 
+class CoverageCount(models.Model):
+    """Coverage figures of one domain within one region, the region given by its code prefix at
+    each level of the tree ("" is the whole country, then 2, 4, 6, 9 and 12 digits), so that a
+    coverage table reads the rows of its own regions whatever their size (`coverage_counts`).
+
+    A row without a year holds how many active units are registered (`registered`, the same
+    for every year that is not published). A row of a year that is not published holds the
+    year's `assessed`, `meeting` and `named` as they stand, by the unit's present domain and
+    region; the workflow keeps them in the same transaction as every change that moves them.
+    A row of a published year holds the figures as published: `registered`, `assessed` and
+    `meeting` at publication (summed from `CoverageSnapshot`) and `named` counted as
+    `coverage.published_counts` counts it; `rebuild_coverage_counts` recounts them all."""
+
+    year = models.ForeignKey(
+        RatingYear, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="+")
+    prefix = models.CharField(max_length=12, blank=True)
+    registered = models.PositiveIntegerField(default=0)
+    assessed = models.PositiveIntegerField(default=0)
+    meeting = models.PositiveIntegerField(default=0)
+    named = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("创建覆盖计数")
+        verbose_name_plural = _("创建覆盖计数")
+        # The prefix first: a table reads a few regions' rows, of one year and of none.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prefix", "domain", "year"],
+                condition=Q(year__isnull=False),
+                name="coverage_count_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["prefix", "domain"],
+                condition=Q(year__isnull=True),
+                name="coverage_count_registered_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year_id or '-'} {self.domain_id} {self.prefix or '*'}"
+
+
 class CoverageSnapshot(models.Model):
     """Units of one domain in one region when a year was published: registered, assessed and
     meeting the standard. One row per domain and region where units are registered (a town or a

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import permissions
+from .. import coverage_counts, permissions
 from ..choices import (
     REVIEW_TO_ACTION,
     REVIEW_TO_STATUS,
@@ -260,7 +260,7 @@ def assessment_submit(
         for line in lines:
             _snapshot(line, criteria[line.criterion_id])
             line.save()
-        before = assessment.status
+        before, met_before = assessment.status, assessment.meets_standard
         assessment.total_points = sum(line.points for line in lines)
         assessment.meets_standard = meets_standard(lines, domain.pass_threshold)
         assessment.status = AssessmentStatus.SUBMITTED
@@ -269,6 +269,7 @@ def assessment_submit(
         assessment.version += 1
         assessment.updated_by = user
         assessment.save()
+        coverage_counts.assessment_moved(assessment, before, met_before)
         _event(
             EventAction.ASSESSMENT_SUBMIT,
             user,
@@ -314,6 +315,7 @@ def assessment_decide(
         assessment.decision_reason, assessment.decided_by = reason, user
         assessment.decided_at = timezone.now()
         assessment.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+        coverage_counts.assessment_moved(assessment, before, assessment.meets_standard)
         _event(
             REVIEW_TO_ACTION[decision],
             user,
@@ -395,6 +397,7 @@ def designations_create(
                 designated_on=naming.designated_on,
                 created_by=user,
             )
+            coverage_counts.designation_granted(designation, year)
             record_event(
                 EventAction.DESIGNATE,
                 user,
@@ -426,6 +429,7 @@ def designation_revoke(*, user: User, designation: Designation, reason: str) -> 
         designation.revoked_at, designation.revoked_by = timezone.now(), user
         designation.revoked_reason = reason
         designation.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+        coverage_counts.designation_revoked(designation, designation.year)
         record_event(
             EventAction.DESIGNATION_REVOKE,
             user,

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import counters, coverage, statistics
+from .. import counters, coverage, coverage_counts, statistics
 from ..choices import SETTLED_RATING_STATUSES, EventAction, NoticeKind, RatingStatus, YearStatus
 from ..models import STAR_COUNT, Event, RatingYear, StarRating, StarSnapshot, User
 from .common import TransitionNotAllowed, keyset_batches, record_event, record_event_batch
@@ -155,6 +155,8 @@ def keep_as_published(year: RatingYear) -> int:
     them here, under the year's lock, is reading what is published."""
     StarSnapshot.objects.bulk_create(statistics.star_snapshot_rows(year))
     coverage.keep_snapshot(year)
+    # The coverage table's rows per region at every level, as published.
+    coverage_counts.keep_published_counts(year)
     return StarRating.objects.filter(
         year=year, status=RatingStatus.CERTIFIED, stars=STAR_COUNT
     ).update(commended=True)

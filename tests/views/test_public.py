@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ratings import coverage, services, statistics, workflow
 from ratings.choices import EventAction, YearStatus
+from ratings.coverage_counts import keep_published_counts
 from ratings.models import (
     Authority,
     CoverageSnapshot,
@@ -525,6 +526,7 @@ def published_earlier(number: int, *, more: int) -> RatingYear:
         )
         for row in CoverageSnapshot.objects.filter(year_id=2025)
     )
+    keep_published_counts(year)  # the coverage counters publication writes from those rows
     cache.clear()  # the public data version did not move: these rows were written directly
     return year
 
