@@ -112,6 +112,7 @@ def build(communities: int) -> bool:
         items = (
             StarItem(
                 rating_id=rating_id,
+                community_code=community,
                 standard_id=n,
                 met=n <= stars,
                 status=ItemStatus.ENDORSED
@@ -119,9 +120,9 @@ def build(communities: int) -> bool:
                 else ItemStatus.PENDING,
                 pending_since=None if status == RatingStatus.CERTIFIED else now,
             )
-            for rating_id, stars, status in rated.values_list("id", "stars", "status").iterator(
-                chunk_size=5000
-            )
+            for rating_id, community, stars, status in rated.values_list(
+                "id", "community_id", "stars", "status"
+            ).iterator(chunk_size=5000)
             for n in range(1, 11)
         )
         for batch in _chunks(items, 20_000):

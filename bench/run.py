@@ -242,17 +242,22 @@ def build(cities: int, counties: int, towns: int, villages: int, households: int
             for batch in _chunks(ratings):
                 StarRating.objects.bulk_create(batch)
         for year in (past, current):
-            ids = StarRating.objects.filter(year=year).order_by("id").values_list("id", flat=True)
+            rated = (
+                StarRating.objects.filter(year=year)
+                .order_by("id")
+                .values_list("id", "community_id")
+            )
             pending = year == current
             items = (
                 StarItem(
                     rating_id=rating_id,
+                    community_code=community,
                     standard_id=n,
                     met=True,
                     status=ItemStatus.PENDING if pending else ItemStatus.ENDORSED,
                     pending_since=now - datetime.timedelta(minutes=i) if pending else None,
                 )
-                for i, rating_id in enumerate(ids.iterator(chunk_size=5000))
+                for i, (rating_id, community) in enumerate(rated.iterator(chunk_size=5000))
                 for n in range(1, 11)
             )
             for batch in _chunks(items, 20_000):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import ItemStatus, Outcome, RatingStatus
+from ..choices import PREFIX_LENGTH, ItemStatus, Outcome, RatingStatus
 from .accounts import User
 from .programme import STAR_COUNT, RatingYear, StarStandard
 from .regions import Region
@@ -139,6 +140,37 @@ def outcome_for(stars: int) -> Outcome:
     return Outcome.GUIDANCE
 
 
+def item_community_prefix(length: int) -> Substr:
+    """The first `length` digits of an item's community code: the region of that level it lies
+    in. The queue's indexes are on this expression for each level, so that the pending items of
+    one region are one range of an index in the queue's order."""
+    return Substr("community_code", 1, length)
+
+
+class StarItemQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Every item created carries its rating's community code (`community_code`): taken
+        from the rating when the item holds it, else read for the ratings named by id (one
+        query), so that no way of creating items can leave it out."""
+        objs = list(objs)
+        missing = {item.rating_id for item in objs if not item.community_code}
+        if missing:
+            cached = {
+                item.rating_id: item.rating.community_id
+                for item in objs
+                if not item.community_code and StarItem.rating.is_cached(item)
+            }
+            unknown = missing - cached.keys()
+            if unknown:
+                cached.update(
+                    StarRating.objects.filter(pk__in=unknown).values_list("pk", "community_id")
+                )
+            for item in objs:
+                if not item.community_code:
+                    item.community_code = cached.get(item.rating_id, "")
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class StarItem(models.Model):
     """The finding for one standard of one rating, and the authority's decision on it."""
 
@@ -183,6 +215,12 @@ class StarItem(models.Model):
     removed_document = models.CharField(_("摘星文号"), max_length=60, blank=True)
     # When the item last entered an authority's queue; the queue is read in this order.
     pending_since = models.DateTimeField(_("提交认定时间"), null=True, blank=True)
+    # The rating's community, copied when the item is created (a rating never changes its
+    # community): the queue filters on it and its prefixes without joining the rating, through
+    # the `item_pending_<n>` indexes below.
+    community_code = models.CharField(_("社区(村)代码"), max_length=12, editable=False)
+
+    objects = StarItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("星级评定项")
@@ -190,20 +228,39 @@ class StarItem(models.Model):
         ordering = ["rating_id", "standard_id"]
         constraints = [
             models.UniqueConstraint(fields=["rating", "standard"], name="one_item_per_standard"),
+            models.CheckConstraint(condition=~Q(community_code=""), name="item_community_code_set"),
         ]
         indexes = [
             models.Index(fields=["standard", "status", "pending_since"], name="item_queue"),
-            # The queue of an authority that certifies several standards, in the order it is
-            # read: a page is the next twenty entries of this index, at any depth.
+            # The pending items of the whole country in the queue's order: the queue of a scope
+            # without a region (an authority always has one; see `item_pending_<n>` below).
             models.Index(
                 fields=["pending_since", "id"],
                 condition=Q(status=ItemStatus.PENDING),
                 name="item_pending_order",
             ),
+            # The queue of an authority whose region is a province, city, county, town or
+            # community: its pending items are one range of its level's index, in the queue's
+            # order, however small a share of the country's they are.
+            *(
+                models.Index(
+                    item_community_prefix(length),
+                    "pending_since",
+                    "id",
+                    condition=Q(status=ItemStatus.PENDING),
+                    name=f"item_pending_{length}",
+                )
+                for length in sorted(set(PREFIX_LENGTH.values()))
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.rating} · {self.standard}"
+
+    def save(self, *args, **kwargs):
+        if not self.community_code and self.rating_id is not None:
+            self.community_code = self.rating.community_id
+        super().save(*args, **kwargs)
 
     @property
     def is_editable(self) -> bool:

@@ -30,6 +30,7 @@ from ..models import (
     User,
     within_q,
 )
+from ..models.stars import item_community_prefix
 from .regions import community_get_for_user
 
 NOT_STARTED = "none"  # list filter value: communities without a rating this year
@@ -164,11 +165,16 @@ def item_list_for_user(
     standard: int | None = None,
     search: str = "",
 ) -> QuerySet[StarItem]:
-    """Items of the user's authority waiting for a decision in open years, oldest first."""
+    """Items of the user's authority waiting for a decision in open years, oldest first.
+
+    The items are those of the narrowest region asked for (the authority's, or the one chosen
+    within it), matched on the first digits of the item's own community code: the
+    `item_pending_<n>` index of that level holds them as one range in the queue's order, so a
+    page reads its twenty rows (and the others of the region's that the authority does not
+    certify) whatever the region's share of the country's pending items."""
     items = (
         StarItem.objects.filter(status=ItemStatus.PENDING, rating__year__status=YearStatus.OPEN)
         .filter(permissions.decidable_items_q(user))
-        .filter(permissions.community_scope_q(user, "rating__community_id"))
         .select_related("standard", "rating__community__parent__parent", "rating__year")
         # A correlated count, computed for the rows of the page only (a join and GROUP BY
         # would aggregate the whole queue before paginating).
@@ -185,8 +191,20 @@ def item_list_for_user(
         )
         .order_by("pending_since", "id")
     )
+    # The scope and the region chosen are prefixes of the community code: the items are those
+    # of the longer one, if it lies within the other. One condition, and no range besides: the
+    # planner's estimate (the count of a long queue) is then the region's share, not a product
+    # of two conditions that say the same thing.
+    prefixes = [permissions.scope_prefix(user)]
     if region is not None:
-        items = items.filter(within_q(region.prefix, "rating__community_id"))
+        prefixes.append(region.prefix)
+    longest = max(prefixes, key=lambda prefix: len(prefix or ""))
+    if None in prefixes or not all(longest.startswith(prefix) for prefix in prefixes):
+        items = items.none()
+    elif longest:
+        items = items.alias(region_prefix=item_community_prefix(len(longest))).filter(
+            region_prefix=longest
+        )
     if standard:
         items = items.filter(standard_id=standard)
     if search:

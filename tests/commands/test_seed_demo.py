@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.utils import timezone
 
 from ratings import selectors
@@ -25,6 +26,7 @@ from ratings.models import (
     Rereview,
     RereviewEntry,
     ResidentReport,
+    StarItem,
     StarRating,
     SurveyResult,
     Unit,
@@ -89,6 +91,9 @@ def assert_lived_in(out: str) -> None:
         year=2026, community__parent="150303104000", status__in=["applied", "dist_back"]
     ).exists()
     assert User.objects.filter(role=Role.CERTIFIER).count() == 17
+    # Every item carries its rating's community, which the queue reads (issue 11).
+    assert StarItem.objects.filter(rating__year=2026).exists()
+    assert not StarItem.objects.exclude(community_code=F("rating__community_id")).exists()
     # 沿用: the open year's checklists link last year's files rather than copies of them.
     reused = EvidenceFile.objects.filter(item__rating__year=2026, reused_from__isnull=False)
     assert reused.exists()
