@@ -55,22 +55,22 @@ def scope_region(user: User) -> Region | None:
 
 def community_scope_q(user: User, field: str = "code") -> Q:
     """A filter on a region code `field` that keeps what the user may see."""
-    if not user.is_authenticated or (not user.role and not user.is_superuser):
+    prefix = scope_prefix(user)
+    if prefix is None:
         return NOTHING
-    region = scope_region(user)
-    if region is None:
-        # A unit's filer has no region: none of the region-scoped lists is theirs.
-        return NOTHING if user.is_unit_filer else Q()
-    return within_q(region.prefix, field)
+    return within_q(prefix, field) if prefix else Q()
 
 
 def scope_prefix(user: User) -> str | None:
     """The code prefix of the region whose ratings the user may see ("" for the whole
-    country), or None when they may see none: what `community_scope_q` keeps, as a prefix."""
+    country), or None when they may see none. `community_scope_q` is this prefix as a filter."""
     if not user.is_authenticated or (not user.role and not user.is_superuser):
         return None
     region = scope_region(user)
-    return "" if region is None else region.prefix
+    if region is None:
+        # A unit's filer has no region: none of the region-scoped lists is theirs.
+        return None if user.is_unit_filer else ""
+    return region.prefix
 
 
 def in_scope(user: User, region: Region) -> bool:

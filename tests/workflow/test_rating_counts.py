@@ -13,7 +13,7 @@ from django.db import transaction
 
 from ratings import counters, selectors, workflow
 from ratings.choices import Decision, RatingStatus
-from ratings.models import RatingStatusCount, Region, StarRating, within_q
+from ratings.models import RatingStatusCount, Region, StarRating, Unit, within_q
 from tests import factories
 from tests.helpers import (
     BAYINTAOHAI,
@@ -122,8 +122,11 @@ def test_a_summary_is_what_a_grouped_count_of_the_scope_gives(
         assert summary(user, year) == expected
     assert summary(admin_user, year) == {"certified": 1, "submitted": 1, "draft": 3}
     assert summary(assessor_out, year) == {"draft": 1}
-    # Someone without a role sees no ratings, and counts none.
+    # Someone without a role sees no ratings, and counts none; nor does a unit's filer, who
+    # has no region (not the whole country's).
     assert summary(factories.UserFactory(username="nobody"), year) == {}
+    hotel = Unit.objects.create(domain_id="hotel", region_id=BAYINTAOHAI, name="计数宾馆")
+    assert summary(factories.unit_filer(hotel, username="hotel-filer"), year) == {}
 
 
 def test_the_summary_costs_one_query_whatever_the_scope(
