@@ -136,6 +136,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's renderer, with <select> built in Python (the same markup, without a template per option).
+FORM_RENDERER = "ratings.forms.renderer.FormRenderer"
+
 WSGI_APPLICATION = "wuhai_safety.wsgi.application"
 
 DATABASES = {

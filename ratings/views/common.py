@@ -26,7 +26,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .. import selectors, workflow
-from ..choices import RegionLevel
+from ..choices import PREFIX_LENGTH, RegionLevel
 from ..forms import FilterForm
 from ..models import Domain, RatingYear, Region, User
 from ..selectors.counting import count_rows
@@ -372,6 +372,11 @@ def paginate(request: HttpRequest, rows: QuerySet, per_page: int = PAGE_SIZE) ->
     return page
 
 
+def _own_code(region: Region) -> str:
+    """The code `region_ancestors` asks for at the region's own level."""
+    return region.code[: PREFIX_LENGTH[region.level]].ljust(12, "0")
+
+
 def region_cascade(user: User | None, code: str) -> dict:
     """The region filter as a cascade: the path down to the chosen region and its children,
     so that the choice stays short at any scale (one level at a time). Without a user (the
@@ -388,11 +393,15 @@ def region_cascade(user: User | None, code: str) -> dict:
         selected = selectors.region_get_for_user(user=user, code=code) if code else root
     if selected is None:
         return {"selected": None, "crumbs": [], "children": []}
-    crumbs = [
-        region
-        for region in selectors.region_ancestors(region=selected)
-        if region.level >= root.level
-    ]
+    if selected.pk == root.pk and selected.code == _own_code(selected):
+        # The list as it opens, at the top of the scope: the path is that region alone.
+        crumbs = [selected]
+    else:
+        crumbs = [
+            region
+            for region in selectors.region_ancestors(region=selected)
+            if region.level >= root.level
+        ]
     children = []
     if selected.level < RegionLevel.TOWN:
         children = list(
