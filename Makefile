@@ -6,11 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run serve backup restore load soak test test-services setup install lint format messages bench bench-imports bench-publish clean
+.PHONY: run serve backup restore load soak test test-services setup install lint format messages bench bench-imports bench-publish bench-admin clean
 
 # The settings default to production (DEBUG off); the development targets turn it on. An
 # explicit DEBUG in the environment wins.
-run test test-services setup install lint format messages bench bench-imports bench-publish load soak: export DEBUG ?= True
+run test test-services setup install lint format messages bench bench-imports bench-publish bench-admin load soak: export DEBUG ?= True
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -102,6 +102,11 @@ bench-imports: install
 COMMUNITIES ?= 20000
 bench-publish: install
 	$(PY) bench/publish.py --communities $(COMMUNITIES)
+
+## The back office's changelists at depth (bench/admin_depth.py): ROWS communities and one
+## year's ratings, page 1, page 50 and a page near the end, each rendered through the admin.
+bench-admin: install
+	$(PY) bench/admin_depth.py --rows $(ROWS)
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache

@@ -44,6 +44,7 @@ from ..imports import (
 )
 from ..views.common import EstimatedPaginator
 from ..workflow.common import bump_public_version
+from .paging import KeysetChangeList
 
 
 def _as_shown(moment: datetime | None) -> datetime | None:
@@ -54,9 +55,13 @@ def _as_shown(moment: datetime | None) -> datetime | None:
 class PortalAdminAccess:
     """Portal administrators may use these pages whatever their Django permissions; nobody
     deletes anything. Large lists show PostgreSQL's estimate of their length rather than
-    counting every row."""
+    counting every row, and page by seeking on their ordering rather than by OFFSET
+    (`admin.paging`): each large table's `ordering` is the order of one of its indexes."""
 
     paginator = EstimatedPaginator
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return KeysetChangeList
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return permissions.can_use_admin_site(request.user)

@@ -4,6 +4,8 @@ results, editable; ratings, assessments, plaques, designations and events, read-
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +32,7 @@ from ..models import (
     Unit,
     WorkArea,
 )
+from ..models.guidance import NO_DUE_DATE
 from ..resources import (
     AuthorityResource,
     CriterionResource,
@@ -50,6 +53,7 @@ class RegionAdmin(SpreadsheetAdmin):
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
     show_full_result_count = False
+    ordering = ["code"]  # the primary key; `region_level_code` with a level chosen
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         # The code is the key everything else points at; a changed code is a new region.
@@ -145,6 +149,7 @@ class UnitAdmin(SpreadsheetAdmin):
     list_select_related = ["domain", "region"]
     show_full_result_count = False
     readonly_fields = ["created_by", "created_at"]
+    ordering = ["domain_id", "region_id", "id"]  # `unit_domain_region`
 
 
 @admin.register(SurveyResult)
@@ -155,6 +160,8 @@ class SurveyResultAdmin(SpreadsheetAdmin):
     search_fields = ["community__name", "community__code"]
     autocomplete_fields = ["community"]
     list_select_related = ["community"]
+    show_full_result_count = False
+    ordering = ["year", "community_id"]  # `survey_year_community`
 
 
 @admin.register(RatingYear)
@@ -169,6 +176,7 @@ class StarRatingAdmin(ReadOnlyAdmin):
     search_fields = ["community__name", "community__code"]
     list_select_related = ["community", "year", "updated_by"]
     show_full_result_count = False
+    ordering = ["year_id", "community_id"]  # `one_rating_per_year`
 
 
 @admin.register(Assessment)
@@ -178,6 +186,7 @@ class AssessmentAdmin(ReadOnlyAdmin):
     search_fields = ["unit__name"]
     list_select_related = ["unit", "year"]
     show_full_result_count = False
+    ordering = ["unit_id", "year_id"]  # `one_assessment_per_year`
 
 
 @admin.register(Plaque)
@@ -186,6 +195,8 @@ class PlaqueAdmin(ReadOnlyAdmin):
     list_filter = ["year"]
     search_fields = ["number", "rating__community__name"]
     list_select_related = ["rating__community"]
+    show_full_result_count = False
+    ordering = ["year_id", "sequence"]  # `plaque_sequence_per_year`
 
 
 @admin.register(Designation)
@@ -194,6 +205,8 @@ class DesignationAdmin(ReadOnlyAdmin):
     list_filter = ["year", "unit__domain", "tier", "batch"]
     search_fields = ["unit__name", "document_number"]
     list_select_related = ["unit", "year"]
+    show_full_result_count = False
+    ordering = ["unit_region_id", "id"]  # `designation_named_region`
 
 
 @admin.register(PrintJob)
@@ -208,6 +221,8 @@ class StarSnapshotAdmin(ReadOnlyAdmin):
     list_display = ["year", "region", "stars", "count"]
     list_filter = ["year"]
     list_select_related = ["region"]
+    show_full_result_count = False
+    ordering = ["year_id", "region_id", "stars"]  # `one_star_count_per_region`
 
 
 @admin.register(CoverageSnapshot)
@@ -217,6 +232,7 @@ class CoverageSnapshotAdmin(ReadOnlyAdmin):
     search_fields = ["region__code", "region__name"]
     list_select_related = ["domain", "region"]
     show_full_result_count = False
+    ordering = ["year_id", "domain_id", "region_id"]  # `one_coverage_row_per_region`
 
 
 @admin.register(GuidanceCase)
@@ -225,6 +241,16 @@ class GuidanceCaseAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     search_fields = ["rating__community__name"]
     list_select_related = ["rating__community"]
+    show_full_result_count = False
+
+    # The guidance list's order, undated cases last: `guidance_list_order`, sought on.
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        return ["status", "due_or_last", "id"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        due_or_last = Coalesce("due_date", Value(NO_DUE_DATE))
+        rows = self.model._default_manager.get_queryset().annotate(due_or_last=due_or_last)
+        return rows.order_by(*self.get_ordering(request))
 
 
 @admin.register(CalendarYear)
@@ -256,3 +282,4 @@ class EventAdmin(ReadOnlyAdmin):
     search_fields = ["rating__community__name", "reason", "detail"]
     list_select_related = ["actor", "rating__community"]
     show_full_result_count = False
+    ordering = ["created_at", "id"]  # the index on `created_at`
