@@ -21,6 +21,14 @@ WUDA = "150304000000"
 BAYINTAOHAI = "150303104000"  # a town of 海南区
 SAIHANWUSU = "150303104707"  # 赛汗乌素村, 巴音陶亥镇, 海南区
 WUDA_COMMUNITY = "150304011011"  # 振华社区, 乌达区
+# A naming decision (命名) of the municipal office, for tests that name units.
+NAMING = workflow.Naming(
+    title="平安宾馆",
+    tier="",
+    batch="首批",
+    document_number="乌平安办发〔2026〕1号",
+    designated_on=date(2026, 12, 1),
+)
 
 
 def findings(met: dict[int, bool | None] | None = None, **kwargs) -> list[workflow.Finding]:

@@ -5,7 +5,6 @@ queries for a town and for the whole country, and its figures are the ones count
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -17,19 +16,12 @@ from ratings.imports import import_bytes
 from ratings.models import CoverageCount, Domain, Region, Unit
 from ratings.resources import UnitResource
 from tests import factories
-from tests.helpers import BAYINTAOHAI, HAINAN, SAIHANWUSU, full_scores
+from tests.helpers import BAYINTAOHAI, HAINAN, NAMING, SAIHANWUSU, full_scores
 
 pytestmark = pytest.mark.django_db
 
 CITY = "150300000000"
 WUDA_TOWN = "150304011000"
-NAMING = workflow.Naming(
-    title="平安宾馆",
-    tier="",
-    batch="首批",
-    document_number="乌平安办发〔2026〕9号",
-    designated_on=date(2026, 12, 1),
-)
 UNIT_HEADER = ["创建领域", "所在区划代码", "名称", "统一社会信用代码", "地址", "有效"]
 
 

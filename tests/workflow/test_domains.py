@@ -4,7 +4,6 @@ coverage."""
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -26,17 +25,9 @@ from ratings.models import (
     validate_credit_code,
 )
 from tests import factories
-from tests.helpers import BAYINTAOHAI, HAINAN, SAIHANWUSU, page_queries
+from tests.helpers import BAYINTAOHAI, HAINAN, NAMING, SAIHANWUSU, page_queries
 
 pytestmark = pytest.mark.django_db
-
-NAMING = workflow.Naming(
-    title="平安宾馆",
-    tier="",
-    batch="首批",
-    document_number="乌平安办发〔2026〕1号",
-    designated_on=date(2026, 12, 1),
-)
 
 
 def make_unit(
