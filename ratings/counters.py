@@ -9,16 +9,18 @@ town and itself) in the caller's transaction: a change rolled back leaves them a
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db import transaction
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Value, When
 from django.db.models.functions import Substr
 
 from .models import RatingStatusCount, StarRating
 
 # The prefix lengths of the levels a scope can be: the whole country, then each level's.
 PREFIX_LENGTHS = (0, 2, 4, 6, 9, 12)
+# Counters changed a statement: a year end's batch of ratings moves thousands.
+BATCH = 500
 
 Move = tuple[str, str | None, str | None]  # a community's code, the status before and after
 
@@ -30,7 +32,8 @@ def prefixes_of(code: str) -> list[str]:
 
 def rating_counts_move(*, year_id: int, moves: Iterable[Move]) -> None:
     """Count ratings of `year_id` moved from one status to another (None: not there before, or
-    no longer), in the caller's transaction: three queries whatever the number of moves."""
+    no longer), in the caller's transaction: three queries for a change of one rating, and two
+    more for each further `BATCH` counters a batch of changes touches."""
     deltas: Counter[tuple[str, str]] = Counter()
     for code, before, after in moves:
         if before == after:
@@ -40,38 +43,49 @@ def rating_counts_move(*, year_id: int, moves: Iterable[Move]) -> None:
                 deltas[(prefix, before)] -= 1
             if after:
                 deltas[(prefix, after)] += 1
-    deltas = Counter({key: delta for key, delta in deltas.items() if delta})
-    if not deltas:
+    keys = sorted(key for key, delta in deltas.items() if delta)
+    if not keys:
         return
     with transaction.atomic():
         RatingStatusCount.objects.bulk_create(
-            [
-                RatingStatusCount(year_id=year_id, prefix=prefix, status=status, count=0)
-                for prefix, status in sorted(deltas)
-            ],
+            [RatingStatusCount(year_id=year_id, prefix=p, status=s, count=0) for p, s in keys],
             ignore_conflicts=True,
+            batch_size=BATCH,
         )
-        rows = RatingStatusCount.objects.filter(year_id=year_id).filter(_any_of(list(deltas)))
-        # Locked in one order, so that two changes never each hold a row the other waits for
-        # (the country's rows are in every change).
-        list(rows.select_for_update().order_by("prefix", "status").values_list("pk"))
-        rows.update(
-            count=F("count")
-            + Case(
-                *(
-                    When(prefix=prefix, status=status, then=Value(delta))
-                    for (prefix, status), delta in deltas.items()
-                ),
-                default=Value(0),
+        # Locked in one order, batch after batch, so that two changes never each hold a row
+        # the other waits for (the country's rows are in every change). A batch is found
+        # through the unique index by its prefixes and statuses (OR-ed pairs would be read
+        # against every counter of the country), and changed by primary key. Each prefix lies
+        # in one batch, so what a batch reads beyond its own pairs still comes in that order.
+        for batch in _batches(keys):
+            wanted = set(batch)
+            rows = RatingStatusCount.objects.filter(
+                year_id=year_id,
+                prefix__in={prefix for prefix, _ in batch},
+                status__in={status for _, status in batch},
             )
-        )
+            locked = [
+                (pk, deltas[(prefix, status)])
+                for pk, prefix, status in rows.select_for_update()
+                .order_by("prefix", "status")
+                .values_list("pk", "prefix", "status")
+                if (prefix, status) in wanted
+            ]
+            RatingStatusCount.objects.filter(pk__in=[pk for pk, _ in locked]).update(
+                count=F("count")
+                + Case(*(When(pk=pk, then=Value(d)) for pk, d in locked), default=Value(0))
+            )
 
 
-def _any_of(keys: list[tuple[str, str]]) -> Q:
-    query = Q()
-    for prefix, status in keys:
-        query |= Q(prefix=prefix, status=status)
-    return query
+def _batches(keys: list[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
+    """Sorted (prefix, status) pairs in batches of about `BATCH`, never splitting a prefix."""
+    batch: list[tuple[str, str]] = []
+    for key in keys:
+        if len(batch) >= BATCH and key[0] != batch[-1][0]:
+            yield batch
+            batch = []
+        batch.append(key)
+    yield batch
 
 
 def rating_counts_for(*, year_id: int, prefix: str) -> dict[str, int]:

@@ -162,3 +162,24 @@ def test_the_command_rebuilds_counters_from_the_ratings(year, assessor, communit
     call_command("rebuild_rating_counts", stdout=io.StringIO())
     assert_counted()
     assert counters.rating_counts_for(year_id=year.pk, prefix="") == {"draft": 1}
+
+
+def test_a_batch_larger_than_a_statement_counts_each_change_once(
+    year, assessor, admin_user, monkeypatch, django_assert_max_num_queries
+):
+    """未完成评定 of ratings in two towns, with counters changed three at a time: every pair of
+    a prefix and a status is changed once (a prefix is never split between statements, so what
+    a statement locks beyond its own pairs is never another's), and the statements are few."""
+    monkeypatch.setattr(counters, "BATCH", 3)
+    places = factories.communities(BAYINTAOHAI, 3, name="批量") + factories.communities(
+        "150303103000", 2, name="批量"
+    )
+    for place in places[:3]:
+        save_rating(assessor, place, year)
+    for place in places[3:]:
+        submitted_rating(assessor, place, year)
+    workflow.year_close(user=admin_user, year=year)
+    with django_assert_max_num_queries(40):
+        assert workflow.ratings_mark_incomplete(user=admin_user, year=year, reason="未按时完成")
+    assert_counted()
+    assert summary(admin_user, year) == {"incomplete": 5}
