@@ -57,7 +57,7 @@ def rating_counts_move(*, year_id: int, moves: Iterable[Move]) -> None:
         # through the unique index by its prefixes and statuses (OR-ed pairs would be read
         # against every counter of the country), and changed by primary key. Each prefix lies
         # in one batch, so what a batch reads beyond its own pairs still comes in that order.
-        for batch in _batches(keys):
+        for batch in batches_by_prefix(keys, BATCH):
             wanted = set(batch)
             rows = RatingStatusCount.objects.filter(
                 year_id=year_id,
@@ -77,11 +77,13 @@ def rating_counts_move(*, year_id: int, moves: Iterable[Move]) -> None:
             )
 
 
-def _batches(keys: list[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
-    """Sorted (prefix, status) pairs in batches of about `BATCH`, never splitting a prefix."""
-    batch: list[tuple[str, str]] = []
+def batches_by_prefix(keys: list, size: int, prefix_of=lambda key: key[0]) -> Iterator[list]:
+    """Keys sorted by their region's prefix, in batches of about `size` that never split a
+    prefix: what a batch's statement reads and locks beyond its own keys (the same prefixes
+    with another status or domain) is then never another batch's, and locks come in order."""
+    batch: list = []
     for key in keys:
-        if len(batch) >= BATCH and key[0] != batch[-1][0]:
+        if len(batch) >= size and prefix_of(key) != prefix_of(batch[-1]):
             yield batch
             batch = []
         batch.append(key)

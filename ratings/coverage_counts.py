@@ -29,7 +29,7 @@ from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Substr
 
 from .choices import AssessmentStatus, YearStatus
-from .counters import PREFIX_LENGTHS, prefixes_of
+from .counters import PREFIX_LENGTHS, batches_by_prefix, prefixes_of
 
 FIGURES = ("registered", "assessed", "meeting", "named")
 YEAR_FIGURES = ("assessed", "meeting", "named")
@@ -100,16 +100,28 @@ def coverage_counts_move(figures: Counter[Figure]) -> None:
             ignore_conflicts=True,
             batch_size=BATCH,
         )
-        for start in range(0, len(keys), BATCH):
-            batch = keys[start : start + BATCH]
-            rows = count_model.objects.filter(_any_of(batch))
+        # A batch's rows are found through the unique indexes by their prefixes, domains and
+        # years (OR-ed triples would be read against every counter of the country).
+        for batch in batches_by_prefix(keys, BATCH, prefix_of=lambda key: key[2]):
+            wanted = set(batch)
+            years = {year_id for year_id, _, _ in batch}
+            of_years = Q(year_id__in=[year_id for year_id in years if year_id is not None])
+            if None in years:
+                of_years |= Q(year__isnull=True)
+            rows = count_model.objects.filter(
+                of_years,
+                domain_id__in={domain for _, domain, _ in batch},
+                prefix__in={prefix for _, _, prefix in batch},
+            )
             locked = list(
                 rows.select_for_update()
                 .order_by("prefix", "domain_id", "year_id")
                 .values_list("pk", "year_id", "domain_id", "prefix")
             )
             by_pk = {
-                pk: deltas[(year_id, domain, prefix)] for pk, year_id, domain, prefix in locked
+                pk: deltas[(year_id, domain, prefix)]
+                for pk, year_id, domain, prefix in locked
+                if (year_id, domain, prefix) in wanted
             }
             changes = {}
             for figure in FIGURES:
@@ -121,16 +133,6 @@ def coverage_counts_move(figures: Counter[Figure]) -> None:
                 if whens:
                     changes[figure] = F(figure) + Case(*whens, default=Value(0))
             count_model.objects.filter(pk__in=list(by_pk)).update(**changes)
-
-
-def _any_of(keys: list[Row]) -> Q:
-    query = Q()
-    for year_id, domain, prefix in keys:
-        if year_id is None:
-            query |= Q(prefix=prefix, domain_id=domain, year__isnull=True)
-        else:
-            query |= Q(prefix=prefix, domain_id=domain, year_id=year_id)
-    return query
 
 
 def unit_figures(unit_ids: Iterable[int], *, lock: bool = False) -> Counter[Figure]:

@@ -165,6 +165,20 @@ def test_an_import_moves_the_counters_once_a_chunk(year, assessor, django_assert
     assert hotel_row(year) == (0, 0, 0, 0)
 
 
+def test_a_chunk_larger_than_a_statement_moves_each_counter_once(year, assessor, monkeypatch):
+    """Households and hotels of three communities, their counters changed four at a time: the
+    rows a statement reads beyond its own (another domain of the same regions) are not changed
+    by it, and no counter is changed twice."""
+    monkeypatch.setattr(coverage_counts, "BATCH", 4)
+    Unit.objects.create(domain_id="family", region_id=BAYINTAOHAI, name="已有住户")
+    rows = [["平安家庭", SAIHANWUSU, f"住户{n}", "", "", "是"] for n in range(3)]
+    rows += [["hotel", BAYINTAOHAI, f"宾馆{n}", "", "", "是"] for n in range(2)]
+    rows += [["hotel", "150303104707", "村口旅店", "", "", "是"]]
+    data = "\n".join(",".join(row) for row in [UNIT_HEADER, *rows]) + "\n"
+    assert import_bytes(UnitResource, data.encode(), "u.csv", dry_run=False).ok
+    assert_counted(year)
+
+
 def test_a_published_year_reads_its_figures_as_published(year, assessor, wenlv, admin_user):
     hotel = Domain.objects.get(pk="hotel")
     town = Region.objects.get(pk=BAYINTAOHAI)
