@@ -105,6 +105,24 @@ def works_from_queue(user: User) -> bool:
     return user.is_certifier
 
 
+def navigation_key(user: User | None) -> tuple:
+    """Everything about a user that decides which pages the header's navigation offers them
+    (includes/main_nav.html): two users with the same key are offered the same pages, so the
+    navigation rendered for one serves the other."""
+    if user is None or not user.is_authenticated:
+        return (False,)
+    return (
+        True,
+        user.is_certifier,
+        user.is_applicant_side,
+        user.is_unit_filer,
+        bool(user.role),
+        user.is_superuser,
+        user.is_portal_admin,
+        user.is_staff,
+    )
+
+
 def can_register_unit(user: User, region: Region) -> bool:
     """Assessors register and edit units inside their region; administrators anywhere."""
     return (user.is_assessor or user.is_portal_admin) and in_scope(user, region)

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from .. import permissions
 from ..choices import (
     AssessmentStatus,
     EventAction,
@@ -152,22 +153,10 @@ MAIN_NAV = "includes/main_nav.html"
 
 
 def _nav_key(request, user) -> tuple:
-    """What the main navigation depends on: the language, the URLs, the current page and the
-    role flags its conditions read (nothing about the user beyond them)."""
+    """What the main navigation depends on: the language, the URLs, the current page and what
+    `permissions.navigation_key` says of the user (nothing about them beyond it)."""
     match = getattr(request, "resolver_match", None)
-    flags: tuple = (False,)
-    if user is not None and user.is_authenticated:
-        flags = (
-            True,
-            user.is_certifier,
-            user.is_applicant_side,
-            user.is_unit_filer,
-            bool(user.role),
-            user.is_superuser,
-            user.is_portal_admin,
-            user.is_staff,
-        )
-    return (get_language(), match.url_name if match else None, flags)
+    return (get_language(), match.url_name if match else None, permissions.navigation_key(user))
 
 
 _fragments: dict[tuple, str] = {}
