@@ -81,16 +81,24 @@ def submit(unit: Unit, assessor, year, **kwargs):
     return workflow.assessment_submit(user=assessor, assessment=assessment)
 
 
-def test_every_change_keeps_the_counters_equal_to_a_fresh_count(year, assessor, wenlv, admin_user):
-    hotel = Domain.objects.get(pk="hotel")
-    town = Region.objects.get(pk=BAYINTAOHAI)
-    # Registered: through the portal, then moved, renamed, deactivated and reactivated.
-    units = [
-        services.unit_create(
-            user=assessor, details=services.UnitDetails(domain=hotel, region=town, name=f"宾馆{n}")
-        )
-        for n in range(4)
+def hotels(assessor, count: int, name: str) -> list[Unit]:
+    """`count` hotels of 巴音陶亥镇 registered through the portal."""
+    hotel, town = Domain.objects.get(pk="hotel"), Region.objects.get(pk=BAYINTAOHAI)
+    details = [
+        services.UnitDetails(domain=hotel, region=town, name=f"{name}{n}") for n in range(count)
     ]
+    return [services.unit_create(user=assessor, details=d) for d in details]
+
+
+def import_units(rows: list[list[str]], *, dry_run: bool = False):
+    """The units spreadsheet `rows` (under its header) imported as a CSV file."""
+    data = "\n".join(",".join(row) for row in [UNIT_HEADER, *rows]) + "\n"
+    return import_bytes(UnitResource, data.encode(), "u.csv", dry_run=dry_run)
+
+
+def test_every_change_keeps_the_counters_equal_to_a_fresh_count(year, assessor, wenlv, admin_user):
+    # Registered: through the portal, then moved, renamed, deactivated and reactivated.
+    units = hotels(assessor, 4, "宾馆")
     assert_counted(year)
     assert hotel_row(year) == (4, 0, 0, 0)
     # Assessed, approved, rejected, returned and resubmitted.
@@ -145,22 +153,19 @@ def test_every_change_keeps_the_counters_equal_to_a_fresh_count(year, assessor, 
 def test_an_import_moves_the_counters_once_a_chunk(year, assessor, django_assert_max_num_queries):
     rows = [["平安家庭", SAIHANWUSU, f"住户{n}", "", "", "是"] for n in range(30)]
     rows += [["hotel", BAYINTAOHAI, "黄河宾馆", "", "", "是"]]
-    data = "\n".join(",".join(row) for row in [UNIT_HEADER, *rows]) + "\n"
-    report = import_bytes(UnitResource, data.encode(), "u.csv", dry_run=False)
+    report = import_units(rows)
     assert report.ok, report.errors
     assert_counted(year)
     assert hotel_row(year) == (1, 0, 0, 0)
     submit(Unit.objects.get(name="黄河宾馆"), assessor, year)
     # Deactivated by a second file: an update in bulk.
     rows = [["hotel", BAYINTAOHAI, "黄河宾馆", "", "", "否"]]
-    data = "\n".join(",".join(row) for row in [UNIT_HEADER, *rows]) + "\n"
-    assert import_bytes(UnitResource, data.encode(), "u.csv", dry_run=False).ok
+    assert import_units(rows).ok
     assert_counted(year)
     assert hotel_row(year) == (0, 0, 0, 0)
     # A preview writes nothing, counters included.
     rows = [["hotel", BAYINTAOHAI, "长城宾馆", "", "", "是"]]
-    data = "\n".join(",".join(row) for row in [UNIT_HEADER, *rows]) + "\n"
-    assert import_bytes(UnitResource, data.encode(), "u.csv", dry_run=True).ok
+    assert import_units(rows, dry_run=True).ok
     assert_counted(year)
     assert hotel_row(year) == (0, 0, 0, 0)
 
@@ -174,20 +179,12 @@ def test_a_chunk_larger_than_a_statement_moves_each_counter_once(year, assessor,
     rows = [["平安家庭", SAIHANWUSU, f"住户{n}", "", "", "是"] for n in range(3)]
     rows += [["hotel", BAYINTAOHAI, f"宾馆{n}", "", "", "是"] for n in range(2)]
     rows += [["hotel", "150303104707", "村口旅店", "", "", "是"]]
-    data = "\n".join(",".join(row) for row in [UNIT_HEADER, *rows]) + "\n"
-    assert import_bytes(UnitResource, data.encode(), "u.csv", dry_run=False).ok
+    assert import_units(rows).ok
     assert_counted(year)
 
 
 def test_a_published_year_reads_its_figures_as_published(year, assessor, wenlv, admin_user):
-    hotel = Domain.objects.get(pk="hotel")
-    town = Region.objects.get(pk=BAYINTAOHAI)
-    units = [
-        services.unit_create(
-            user=assessor, details=services.UnitDetails(domain=hotel, region=town, name=f"店{n}")
-        )
-        for n in range(3)
-    ]
+    units = hotels(assessor, 3, "店")
     for unit in units[:2]:
         assessment = submit(unit, assessor, year)
         workflow.assessment_decide(
