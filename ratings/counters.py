@@ -8,11 +8,11 @@ town and itself) in the caller's transaction: a change rolled back leaves them a
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
-from django.db.models import Case, CharField, Count, F, Value, When
+from django.db.models import Case, CharField, Count, F, QuerySet, Value, When
 from django.db.models.functions import Substr
 
 from .models import RatingStatusCount, StarRating
@@ -71,10 +71,31 @@ def rating_counts_move(*, year_id: int, moves: Iterable[Move]) -> None:
                 .values_list("pk", "prefix", "status")
                 if (prefix, status) in wanted
             ]
-            RatingStatusCount.objects.filter(pk__in=[pk for pk, _ in locked]).update(
-                count=F("count")
-                + Case(*(When(pk=pk, then=Value(d)) for pk, d in locked), default=Value(0))
-            )
+            add_by_pk(RatingStatusCount.objects, {pk: {"count": d} for pk, d in locked})
+
+
+def add_by_pk(rows: QuerySet, deltas: dict[int, dict[str, int]]) -> None:
+    """Add to each row (by primary key) its amounts, {field: amount}: one plain UPDATE for each
+    set of amounts when there are two at most (a change of one record moves every counter by
+    +1 or −1), else one UPDATE with a CASE a field (a batch's amounts differ by region)."""
+    by_amounts: dict[tuple, list[int]] = defaultdict(list)
+    for pk, amounts in deltas.items():
+        by_amounts[tuple(sorted(amounts.items()))].append(pk)
+    if len(by_amounts) <= 2:
+        for amounts, pks in by_amounts.items():
+            rows.filter(pk__in=pks).update(**{f: F(f) + n for f, n in amounts if n})
+        return
+    fields = {field for amounts in deltas.values() for field in amounts}
+    changes = {}
+    for field in sorted(fields):
+        whens = [
+            When(pk=pk, then=Value(amounts[field]))
+            for pk, amounts in deltas.items()
+            if amounts.get(field)
+        ]
+        if whens:
+            changes[field] = F(field) + Case(*whens, default=Value(0))
+    rows.filter(pk__in=list(deltas)).update(**changes)
 
 
 def batches_by_prefix(keys: list, size: int, prefix_of=lambda key: key[0]) -> Iterator[list]:

@@ -25,11 +25,11 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models import CharField, Count, F, Q, Sum, Value
 from django.db.models.functions import Substr
 
 from .choices import AssessmentStatus, YearStatus
-from .counters import PREFIX_LENGTHS, batches_by_prefix, prefixes_of
+from .counters import PREFIX_LENGTHS, add_by_pk, batches_by_prefix, prefixes_of
 
 FIGURES = ("registered", "assessed", "meeting", "named")
 YEAR_FIGURES = ("assessed", "meeting", "named")
@@ -123,16 +123,7 @@ def coverage_counts_move(figures: Counter[Figure]) -> None:
                 for pk, year_id, domain, prefix in locked
                 if (year_id, domain, prefix) in wanted
             }
-            changes = {}
-            for figure in FIGURES:
-                whens = [
-                    When(pk=pk, then=Value(moved[figure]))
-                    for pk, moved in by_pk.items()
-                    if moved.get(figure)
-                ]
-                if whens:
-                    changes[figure] = F(figure) + Case(*whens, default=Value(0))
-            count_model.objects.filter(pk__in=list(by_pk)).update(**changes)
+            add_by_pk(count_model.objects, by_pk)
 
 
 def unit_figures(unit_ids: Iterable[int], *, lock: bool = False) -> Counter[Figure]:
