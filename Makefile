@@ -8,6 +8,11 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 
 .PHONY: run serve backup restore load soak test test-services setup install lint format messages bench bench-imports bench-publish bench-admin clean
 
+# Compiled modules (and pytest's rewritten test modules) are kept between runs, even where the
+# environment turns that off for every program: without them each process of a test run
+# compiles the whole project again, seconds before its first test.
+unexport PYTHONDONTWRITEBYTECODE
+
 # The settings default to production (DEBUG off); the development targets turn it on. An
 # explicit DEBUG in the environment wins.
 run test test-services setup install lint format messages bench bench-imports bench-publish bench-admin load soak: export DEBUG ?= True
