@@ -1,21 +1,20 @@
 """The certifier's queue read through the item's own community code (issue 11): the same rows
-in the same order as the join on the rating gave, for an authority at every level of the tree;
-the same number of queries at every level; and the code right on items made by every path
-(the demo data: tests/commands/test_seed_demo.py)."""
+in the same order as the join on the rating gave, for an authority at every level of the tree,
+and the same number of queries at every level. That every item carries its code, however it
+is made: tests/models/test_stars.py."""
 
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from ratings import selectors
+from ratings import selectors, workflow
 from ratings.choices import CodeSource, ItemStatus, RegionKind, RegionLevel, YearStatus
-from ratings.models import Authority, RatingYear, Region, StarItem, StarRating, within_q
-from ratings.workflow.stars import rating_start
+from ratings.models import Authority, RatingYear, Region, StarItem, StarRating, User, within_q
 from tests import factories
 from tests.helpers import (
     BAYINTAOHAI,
@@ -23,6 +22,7 @@ from tests.helpers import (
     SAIHANWUSU,
     WUDA,
     WUDA_COMMUNITY,
+    built_once_per_module,
     page_queries,
     submitted_rating,
 )
@@ -51,8 +51,7 @@ def _region(code: str, level, kind, parent) -> Region:
     return region
 
 
-@pytest.fixture
-def country(db) -> None:
+def _country() -> None:
     """Wuhai under 内蒙古, and a Beijing community: provinces to tell apart."""
     province = _region(INNER_MONGOLIA, RegionLevel.PROVINCE, RegionKind.PROVINCE, None)
     Region.objects.filter(pk=WUHAI).update(parent=province)
@@ -61,12 +60,15 @@ def country(db) -> None:
         parent = _region(code, level, kind, parent)
 
 
-@pytest.fixture
-def waiting(country, assessor, assessor_out, year, admin_user) -> list[StarItem]:
+def _waiting() -> SimpleNamespace:
     """Pending items in several towns, districts and both provinces, entered in an order
     unrelated to their codes, with ties on `pending_since`; a pending item of a closed year and
-    items already decided, which the queue leaves out."""
+    items already decided, which the queue leaves out. The certifier of 公安 who reads them."""
+    _country()
+    year = workflow.year_open(user=None, year=2026)
+    admin = factories.administrator()
     beijing = factories.assessor("110000000000", username="beijing-assessor")
+    assessor, assessor_out = factories.assessor(HAINAN), factories.assessor(WUDA)
     places = [
         (assessor, Region.objects.get(pk=SAIHANWUSU)),
         (assessor_out, Region.objects.get(pk=WUDA_COMMUNITY)),
@@ -82,12 +84,32 @@ def waiting(country, assessor, assessor_out, year, admin_user) -> list[StarItem]
     # A closed year's item still marked pending, and another community's decided items.
     old = RatingYear.objects.create(year=2019, status=YearStatus.CLOSED)
     rating = StarRating.objects.create(
-        community_id=SAIHANWUSU, year=old, updated_by=admin_user, status="submitted"
+        community_id=SAIHANWUSU, year=old, updated_by=admin, status="submitted"
     )
     StarItem.objects.create(
         rating=rating, standard_id=1, status=ItemStatus.PENDING, pending_since=moments[0]
     )
-    return list(StarItem.objects.filter(status=ItemStatus.PENDING))
+    return SimpleNamespace(
+        items=list(StarItem.objects.filter(status=ItemStatus.PENDING)),
+        gongan=factories.certifier("gongan"),
+    )
+
+
+@pytest.fixture(scope="module")
+def queue_data(django_db_setup, django_db_blocker, world_media) -> SimpleNamespace:
+    """Built once for the module (each test's changes are rolled back)."""
+    yield from built_once_per_module(django_db_blocker, world_media, _waiting)
+
+
+@pytest.fixture
+def waiting(queue_data, db) -> list[StarItem]:
+    return queue_data.items
+
+
+@pytest.fixture
+def gongan(queue_data, db) -> User:
+    """Read afresh: tests move the authority's region (in their own transaction)."""
+    return User.objects.select_related("authority").get(pk=queue_data.gongan.pk)
 
 
 def queue_as_before(user, region=None, standard=None, search="") -> list[int]:
@@ -197,66 +219,3 @@ def test_all_matching_decides_what_the_queue_shows(client, waiting, gongan):
     }
     assert queue_as_before(gongan, region) == []
     assert queue_as_before(gongan), "items elsewhere in the city are left"
-
-
-# --------------------------------------------------------------------------------------------
-# The community code on every item, however made
-
-
-def _all_right() -> None:
-    """Every item's code is its rating's community."""
-    wrong = StarItem.objects.exclude(community_code=F("rating__community_id"))
-    assert not wrong.exists(), list(wrong.values_list("pk", "community_code")[:5])
-
-
-def test_items_of_the_workflow_carry_their_community(assessor, year, community):
-    submitted_rating(assessor, community, year)
-    rating = rating_start(community=Region.objects.get(pk=WUDA_COMMUNITY), year=year, user=assessor)
-    assert rating.items.count() == 10
-    assert set(rating.items.values_list("community_code", flat=True)) == {WUDA_COMMUNITY}
-    _all_right()
-
-
-def test_items_made_in_bulk_or_one_by_one_carry_their_community(year, admin_user):
-    made = factories.communities(BAYINTAOHAI, 3)
-    ratings = StarRating.objects.bulk_create(
-        StarRating(community=c, year=year, updated_by=admin_user) for c in made
-    )
-    # With the rating, with its id only, and saved one at a time.
-    StarItem.objects.bulk_create(StarItem(rating=ratings[0], standard_id=n) for n in (1, 2))
-    StarItem.objects.bulk_create(StarItem(rating_id=ratings[1].pk, standard_id=n) for n in (1, 2))
-    StarItem.objects.create(rating_id=ratings[2].pk, standard_id=1)
-    StarItem(rating=ratings[2], standard_id=2).save()
-    assert StarItem.objects.count() == 6
-    _all_right()
-
-
-def test_an_item_without_its_community_is_refused(year, admin_user):
-    from django.db import IntegrityError, transaction
-
-    rating = StarRating.objects.create(community_id=SAIHANWUSU, year=year, updated_by=admin_user)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        StarItem.objects.filter(pk=StarItem.objects.create(rating=rating, standard_id=1).pk).update(
-            community_code=""
-        )
-
-
-def test_the_benchmark_data_set_carries_its_communities():
-    """`bench/run.py` inserts its items in bulk, with the code."""
-    from bench import run
-
-    assert run.build(1, 1, 1, 1, 0)
-    assert StarItem.objects.filter(status=ItemStatus.PENDING).exists()
-    _all_right()
-
-
-# The benchmark's build opens os.devnull for a command's output and leaves it to the collector.
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-def test_the_publication_benchmark_carries_its_communities():
-    """So does `bench/publish.py`."""
-    from bench import publish
-
-    assert publish.build(12)
-    assert StarItem.objects.exists()
-    _all_right()
