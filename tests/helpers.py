@@ -171,9 +171,9 @@ def page_queries(client, url: str, params: dict | None = None, *, fresh: bool = 
 
 
 def built_once_per_module(django_db_blocker, media: Path, build):
-    """Run `build()` once for a module inside a transaction that is rolled back after the
-    module's last test; each test (through `db`) runs in a savepoint of its own inside it.
-    A generator for a module-scoped fixture to `yield from`."""
+    """Run `build()` once for a module (or a class) inside a transaction that is rolled back
+    after its last test; each test (through `db`) runs in a savepoint of its own inside it.
+    A generator for a module- or class-scoped fixture to `yield from`."""
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         outer = transaction.atomic()
         outer.__enter__()

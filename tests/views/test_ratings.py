@@ -4,19 +4,22 @@ before submitting, and a save conflict that keeps what was typed."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from ratings import workflow
-from ratings.models import StarItem, StarRating
+from ratings.models import RatingYear, StarItem, StarRating, User
 from ratings.uploads import PDF
 from tests import factories
 from tests.helpers import (
     BAYINTAOHAI,
+    HAINAN,
     SAIHANWUSU,
     body,
+    built_once_per_module,
     findings,
     item,
     save_rating,
@@ -178,16 +181,38 @@ class TestConflict:
 # -- the certifier's queue -----------------------------------------------------------------------
 
 
+def _queue() -> SimpleNamespace:
+    """25 communities of 巴音陶亥镇 submitted: 25 items of standard 1 for 公安 (over two pages),
+    and as many of standards 2 and 8."""
+    year = workflow.year_open(user=None, year=2026)
+    assessor = factories.assessor(HAINAN, username="hainan-assessor")
+    gongan = factories.certifier("gongan", username="cert-gongan")
+    ratings = [
+        submitted_rating(assessor, community, year)
+        for community in factories.communities(BAYINTAOHAI, 25)
+    ]
+    return SimpleNamespace(year=year, assessor=assessor, gongan=gongan, ratings=ratings)
+
+
+@pytest.fixture(scope="class")
+def built(django_db_setup, django_db_blocker, world_media) -> SimpleNamespace:
+    """The queue, built once for the class; each test's changes are rolled back."""
+    yield from built_once_per_module(django_db_blocker, world_media, _queue)
+
+
 class TestQueue:
     @pytest.fixture
-    def queue(self, client, assessor, gongan, year) -> list[StarRating]:
-        """25 communities of 巴音陶亥镇 submitted: 25 items of standard 1 for 公安 (over two
-        pages), and as many of standards 2 and 8."""
-        client.force_login(gongan)
-        return [
-            submitted_rating(assessor, community, year)
-            for community in factories.communities(BAYINTAOHAI, 25)
-        ]
+    def year(self, built, db) -> RatingYear:
+        return built.year
+
+    @pytest.fixture
+    def assessor(self, built, db) -> User:
+        return built.assessor
+
+    @pytest.fixture
+    def queue(self, client, built, db) -> list[StarRating]:
+        client.force_login(built.gongan)
+        return built.ratings
 
     def post(self, client, **data):
         return client.post(reverse("queue_decide"), data)
