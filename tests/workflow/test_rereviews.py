@@ -3,13 +3,25 @@ the star removal a failed one leads to."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.urls import reverse
 
 from ratings import selectors, workflow
 from ratings.choices import EventAction, ItemStatus, RereviewStatus
-from ratings.models import Event, Plaque, Region, RereviewEntry
-from tests.helpers import WUDA_COMMUNITY, body, decide_all, item, published_year_with
+from ratings.models import Authority, Event, Plaque, RatingYear, Region, RereviewEntry, User
+from tests import factories
+from tests.helpers import (
+    HAINAN,
+    WUDA,
+    WUDA_COMMUNITY,
+    body,
+    built_once_per_module,
+    decide_all,
+    item,
+    published_year_with,
+)
 from tests.helpers import submitted_rating as submitted
 
 pytestmark = pytest.mark.django_db
@@ -17,20 +29,53 @@ pytestmark = pytest.mark.django_db
 HAINAN_TEN = ["150303102501", "150303102502", "150303104701", "150303104702"]
 
 
-@pytest.fixture
-def published(assessor, assessor_out, certifiers, admin_user):
+def _published() -> SimpleNamespace:
     """2025 published with five ten-star communities (four of 海南区, one of 乌达区) and a
     one-star one; 利民社区 (150303102502) holds a plaque."""
+    assessor = factories.assessor(HAINAN, username="hainan-assessor")
+    assessor_out = factories.assessor(WUDA, username="wuda-assessor")
+    admin = factories.administrator(username="city-admin")
+    certifiers = {
+        code: factories.certifier(code, username=f"cert-{code}")
+        for code in Authority.objects.values_list("code", flat=True)
+    }
     year = workflow.year_open(user=None, year=2025)
     wuda = submitted(assessor_out, Region.objects.get(pk=WUDA_COMMUNITY), year)
     decide_all(wuda, certifiers)
     communities = [(Region.objects.get(pk=code), None) for code in HAINAN_TEN]
     communities.append((Region.objects.get(pk="150303104703"), set(range(2, 11))))
-    published_year_with(assessor, certifiers, admin_user, year, communities)
+    published_year_with(assessor, certifiers, admin, year, communities)
     year.refresh_from_db()
     rating = year.ratings.get(community_id="150303102502")
-    plaque = workflow.plaque_issue(user=admin_user, rating=rating)
-    return year, plaque
+    plaque = workflow.plaque_issue(user=admin, rating=rating)
+    return SimpleNamespace(assessor=assessor, assessor_out=assessor_out, admin=admin, plaque=plaque)
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker, world_media) -> SimpleNamespace:
+    """Built once for the module; each test's changes are rolled back."""
+    yield from built_once_per_module(django_db_blocker, world_media, _published)
+
+
+# The module's people, read afresh for each test.
+@pytest.fixture
+def assessor(built, db) -> User:
+    return User.objects.get(pk=built.assessor.pk)
+
+
+@pytest.fixture
+def assessor_out(built, db) -> User:
+    return User.objects.get(pk=built.assessor_out.pk)
+
+
+@pytest.fixture
+def admin_user(built, db) -> User:
+    return User.objects.get(pk=built.admin.pk)
+
+
+@pytest.fixture
+def published(built, db) -> tuple[RatingYear, Plaque]:
+    return RatingYear.objects.get(pk=2025), Plaque.objects.get(pk=built.plaque.pk)
 
 
 def codes(rereview) -> list[str]:
