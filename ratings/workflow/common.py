@@ -65,7 +65,8 @@ def record_event(
         action=action,
         actor=actor,
         rating=rating,
-        year=year or (rating.year if rating else None),
+        # The rating's year by its id: reading `rating.year` would cost a query a save.
+        year_id=year.pk if year else (rating.year_id if rating else None),
         from_state=from_state,
         to_state=to_state,
         reason=reason,
