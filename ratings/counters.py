@@ -77,13 +77,15 @@ def rating_counts_move(*, year_id: int, moves: Iterable[Move]) -> None:
 def add_by_pk(rows: QuerySet, deltas: dict[int, dict[str, int]]) -> None:
     """Add to each row (by primary key) its amounts, {field: amount}: one plain UPDATE for each
     set of amounts when there are two at most (a change of one record moves every counter by
-    +1 or −1), else one UPDATE with a CASE a field (a batch's amounts differ by region)."""
+    +1 or −1), else one UPDATE with a CASE per field (a batch's amounts differ by region)."""
     by_amounts: dict[tuple, list[int]] = defaultdict(list)
     for pk, amounts in deltas.items():
-        by_amounts[tuple(sorted(amounts.items()))].append(pk)
+        nonzero = tuple(sorted((field, n) for field, n in amounts.items() if n))
+        if nonzero:
+            by_amounts[nonzero].append(pk)
     if len(by_amounts) <= 2:
         for amounts, pks in by_amounts.items():
-            rows.filter(pk__in=pks).update(**{f: F(f) + n for f, n in amounts if n})
+            rows.filter(pk__in=pks).update(**{field: F(field) + n for field, n in amounts})
         return
     fields = {field for amounts in deltas.values() for field in amounts}
     changes = {}

@@ -183,3 +183,24 @@ def test_a_batch_larger_than_a_statement_counts_each_change_once(
         assert workflow.ratings_mark_incomplete(user=admin_user, year=year, reason="未按时完成")
     assert_counted()
     assert summary(admin_user, year) == {"incomplete": 5}
+
+
+@pytest.mark.parametrize(
+    "amounts, statements",
+    [
+        ({"": 1, "15": 1, "1503": -1}, 2),  # one record's change: +1 and −1, two plain UPDATEs
+        ({"": -3, "15": 2, "1503": 5}, 1),  # a batch's: one UPDATE with a CASE
+    ],
+)
+def test_counters_get_each_their_own_amount(year, amounts, statements, django_assert_num_queries):
+    rows = {
+        prefix: RatingStatusCount.objects.create(year=year, prefix=prefix, status="draft", count=10)
+        for prefix in amounts
+    }
+    with django_assert_num_queries(statements):
+        counters.add_by_pk(
+            RatingStatusCount.objects,
+            {rows[prefix].pk: {"count": n} for prefix, n in amounts.items()},
+        )
+    stored = dict(RatingStatusCount.objects.values_list("prefix", "count"))
+    assert stored == {prefix: 10 + n for prefix, n in amounts.items()}
