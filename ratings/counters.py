@@ -4,7 +4,9 @@ summary reads one region's rows instead of counting every rating in scope.
 Every status change of a rating goes through `workflow.rating_status_set` (a new rating, and a
 set-based change such as a batch of 未完成评定, through `rating_counts_move` directly), which
 moves the counters of the community's six regions (the country, its province, city, county,
-town and itself) in the caller's transaction: a change rolled back leaves them as they were."""
+town and itself) in the caller's transaction: a change rolled back leaves them as they were.
+How counter rows are made, locked and moved (`counters_move`) is shared with the coverage
+table's counters (`coverage_counts`)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
-from django.db.models import Case, CharField, Count, F, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Model, Q, QuerySet, Value, When
 from django.db.models.functions import Substr
 
 from .models import RatingStatusCount, StarRating
@@ -43,35 +45,60 @@ def rating_counts_move(*, year_id: int, moves: Iterable[Move]) -> None:
                 deltas[(prefix, before)] -= 1
             if after:
                 deltas[(prefix, after)] += 1
-    keys = sorted(key for key, delta in deltas.items() if delta)
+    counters_move(
+        RatingStatusCount,
+        {key: {"count": delta} for key, delta in deltas.items()},
+        key_fields=("prefix", "status"),
+        batch=BATCH,
+        year_id=year_id,
+    )
+
+
+def counters_move(
+    model: type[Model],
+    deltas: dict[tuple, dict[str, int]],
+    *,
+    key_fields: tuple[str, ...],
+    batch: int,
+    **shared,
+) -> None:
+    """Add `deltas`, {key: {field: amount}}, to the counter rows of `model` whose `key_fields`
+    (the region's prefix first) hold each key and whose other columns hold `shared`, in the
+    caller's transaction; the rows missing are made first.
+
+    Rows are locked in one order, batch after batch, so that two changes never each hold a row
+    the other waits for (the country's rows are in every change). A batch of about `batch`
+    keys is found through the unique index by the values of each key field (OR-ed keys would
+    be read against every counter of the country) and changed by primary key; no prefix is
+    split between batches, so what a batch reads beyond its own keys (the same prefixes with
+    another status or domain) is never another's, and still comes in that order."""
+    keys = sorted((key for key, amounts in deltas.items() if any(amounts.values())), key=_prefix)
     if not keys:
         return
     with transaction.atomic():
-        RatingStatusCount.objects.bulk_create(
-            [RatingStatusCount(year_id=year_id, prefix=p, status=s, count=0) for p, s in keys],
+        model.objects.bulk_create(
+            [model(**shared, **dict(zip(key_fields, key, strict=True))) for key in keys],
             ignore_conflicts=True,
-            batch_size=BATCH,
+            batch_size=batch,
         )
-        # Locked in one order, batch after batch, so that two changes never each hold a row
-        # the other waits for (the country's rows are in every change). A batch is found
-        # through the unique index by its prefixes and statuses (OR-ed pairs would be read
-        # against every counter of the country), and changed by primary key. Each prefix lies
-        # in one batch, so what a batch reads beyond its own pairs still comes in that order.
-        for batch in batches_by_prefix(keys, BATCH):
-            wanted = set(batch)
-            rows = RatingStatusCount.objects.filter(
-                year_id=year_id,
-                prefix__in={prefix for prefix, _ in batch},
-                status__in={status for _, status in batch},
+        for keys_of_batch in batches_by_prefix(keys, batch):
+            rows = model.objects.filter(**shared)
+            for position, name in enumerate(key_fields):
+                values = {key[position] for key in keys_of_batch}
+                held = Q(**{f"{name}__in": values - {None}})
+                if None in values:  # the coverage counters of units registered, of no year
+                    held |= Q(**{f"{name}__isnull": True})
+                rows = rows.filter(held)
+            wanted = set(keys_of_batch)
+            locked = rows.select_for_update().order_by(*key_fields).values_list("pk", *key_fields)
+            add_by_pk(
+                model.objects,
+                {pk: deltas[tuple(key)] for pk, *key in locked if tuple(key) in wanted},
             )
-            locked = [
-                (pk, deltas[(prefix, status)])
-                for pk, prefix, status in rows.select_for_update()
-                .order_by("prefix", "status")
-                .values_list("pk", "prefix", "status")
-                if (prefix, status) in wanted
-            ]
-            add_by_pk(RatingStatusCount.objects, {pk: {"count": d} for pk, d in locked})
+
+
+def _prefix(key: tuple) -> str:
+    return key[0]
 
 
 def add_by_pk(rows: QuerySet, deltas: dict[int, dict[str, int]]) -> None:
@@ -100,13 +127,12 @@ def add_by_pk(rows: QuerySet, deltas: dict[int, dict[str, int]]) -> None:
     rows.filter(pk__in=list(deltas)).update(**changes)
 
 
-def batches_by_prefix(keys: list, size: int, prefix_of=lambda key: key[0]) -> Iterator[list]:
-    """Keys sorted by their region's prefix, in batches of about `size` that never split a
-    prefix: what a batch's statement reads and locks beyond its own keys (the same prefixes
-    with another status or domain) is then never another batch's, and locks come in order."""
+def batches_by_prefix(keys: list, size: int) -> Iterator[list]:
+    """Keys sorted by their region's prefix (their first value), in batches of about `size`
+    that never split a prefix."""
     batch: list = []
     for key in keys:
-        if len(batch) >= size and prefix_of(key) != prefix_of(batch[-1]):
+        if len(batch) >= size and _prefix(key) != _prefix(batch[-1]):
             yield batch
             batch = []
         batch.append(key)

@@ -29,7 +29,7 @@ from django.db.models import CharField, Count, F, Q, Sum, Value
 from django.db.models.functions import Substr
 
 from .choices import AssessmentStatus, YearStatus
-from .counters import PREFIX_LENGTHS, add_by_pk, batches_by_prefix, prefixes_of
+from .counters import PREFIX_LENGTHS, counters_move, prefixes_of
 
 FIGURES = ("registered", "assessed", "meeting", "named")
 YEAR_FIGURES = ("assessed", "meeting", "named")
@@ -44,7 +44,7 @@ PUBLISHED = YearStatus.PUBLISHED
 BATCH = 300  # rows locked and updated by one statement
 
 Figure = tuple[int | None, str, str, str]  # year id (None: registered), domain, code, figure
-Row = tuple[int | None, str, str]  # year id, domain, prefix
+Row = tuple[str, str, int | None]  # prefix, domain, year id
 
 
 def _models():
@@ -75,55 +75,18 @@ def assessment_figures(status: str, meets_standard: bool | None) -> list[str]:
 
 def coverage_counts_move(figures: Counter[Figure]) -> None:
     """Add `figures` (negative to take away) to the counters of every region holding each
-    community, in the caller's transaction: rows created, then locked in one order, then
-    updated, a few hundred rows a statement."""
+    community, in the caller's transaction (`counters.counters_move`): rows created, then
+    locked in one order, then updated, a few hundred rows a statement."""
     deltas: dict[Row, Counter] = defaultdict(Counter)
     for (year_id, domain, code, figure), delta in figures.items():
-        if not delta:
-            continue
         for prefix in prefixes_of(code):
-            deltas[(year_id, domain, prefix)][figure] += delta
-    deltas = {
-        key: {figure: n for figure, n in moved.items() if n}
-        for key, moved in deltas.items()
-        if any(moved.values())
-    }
-    if not deltas:
-        return
-    count_model = _models().CoverageCount
-    # The same order everywhere (the country's rows are in every change): two changes never
-    # each hold a row the other waits for.
-    keys = sorted(deltas, key=lambda key: (key[2], key[1], -1 if key[0] is None else key[0]))
-    with transaction.atomic():
-        count_model.objects.bulk_create(
-            [count_model(year_id=y, domain_id=d, prefix=p) for y, d, p in keys],
-            ignore_conflicts=True,
-            batch_size=BATCH,
-        )
-        # A batch's rows are found through the unique indexes by their prefixes, domains and
-        # years (OR-ed triples would be read against every counter of the country).
-        for batch in batches_by_prefix(keys, BATCH, prefix_of=lambda key: key[2]):
-            wanted = set(batch)
-            years = {year_id for year_id, _, _ in batch}
-            of_years = Q(year_id__in=[year_id for year_id in years if year_id is not None])
-            if None in years:
-                of_years |= Q(year__isnull=True)
-            rows = count_model.objects.filter(
-                of_years,
-                domain_id__in={domain for _, domain, _ in batch},
-                prefix__in={prefix for _, _, prefix in batch},
-            )
-            locked = list(
-                rows.select_for_update()
-                .order_by("prefix", "domain_id", "year_id")
-                .values_list("pk", "year_id", "domain_id", "prefix")
-            )
-            by_pk = {
-                pk: deltas[(year_id, domain, prefix)]
-                for pk, year_id, domain, prefix in locked
-                if (year_id, domain, prefix) in wanted
-            }
-            add_by_pk(count_model.objects, by_pk)
+            deltas[(prefix, domain, year_id)][figure] += delta
+    counters_move(
+        _models().CoverageCount,
+        deltas,
+        key_fields=("prefix", "domain_id", "year_id"),
+        batch=BATCH,
+    )
 
 
 def unit_figures(unit_ids: Iterable[int], *, lock: bool = False) -> Counter[Figure]:
@@ -396,13 +359,13 @@ def rebuild_coverage_counts(models=None) -> int:
     m = models or _models()
     rows: dict[Row, dict] = defaultdict(dict)
     for (year_id, domain, prefix, figure), n in grouped_coverage(m).items():
-        rows[(year_id, domain, prefix)][figure] = n
+        rows[(prefix, domain, year_id)][figure] = n
     with transaction.atomic():
         m.CoverageCount.objects.all().delete()
         m.CoverageCount.objects.bulk_create(
             (
                 m.CoverageCount(year_id=year_id, domain_id=domain, prefix=prefix, **figures)
-                for (year_id, domain, prefix), figures in rows.items()
+                for (prefix, domain, year_id), figures in rows.items()
             ),
             batch_size=2000,
         )
