@@ -4,10 +4,9 @@ hotels meet the standard").
 
 The tables read them from counters kept per domain and region at every level
 (`CoverageCount`, see `coverage_counts`): one query for the rows of the regions shown, the same
-for a town and for the country. `live_counts` and `published_counts` count them afresh, one
-grouped query per figure (what the counters must equal, and what `rebuild_coverage_counts`
-writes); a unit counts once per figure, since it has at most one assessment and one valid
-designation a year.
+for a town and for the country. `coverage_counts.grouped_coverage` counts them afresh (what the
+counters must equal, and what `rebuild_coverage_counts` writes); a unit counts once per figure,
+since it has at most one assessment and one valid designation a year.
 
 A published year's figures are the ones published: registered, assessed and meeting are read
 from the rows kept at publication (`CoverageSnapshot`), so registering, moving or deactivating a
@@ -25,29 +24,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Count, FilteredRelation, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, FilteredRelation, Q
 
 from . import coverage_counts
-from .choices import AssessmentStatus, RegionLevel, YearStatus
+from .choices import AssessmentStatus, RegionLevel
+from .coverage_counts import ASSESSED, FIGURES, KEPT_FIGURES, insert_from
 from .models import (
-    Assessment,
     CoverageSnapshot,
-    Designation,
     Domain,
     RatingYear,
     Region,
     Unit,
-    within_q,
 )
-
-ASSESSED = [
-    AssessmentStatus.SUBMITTED,
-    AssessmentStatus.RETURNED,
-    AssessmentStatus.APPROVED,
-    AssessmentStatus.REJECTED,
-]
 
 
 @dataclass
@@ -76,90 +64,11 @@ class CoverageRow:
         return self._rate(self.named)
 
 
-FIGURES = ("registered", "assessed", "meeting", "named")
-KEPT_FIGURES = ("registered", "assessed", "meeting")
-
-
-def _group(queryset, domain_field: str, region_field: str, region: Region | None, length: int):
-    if region is not None:
-        queryset = queryset.filter(within_q(region.prefix, region_field))
-    return (
-        queryset.annotate(group=Substr(region_field, 1, length))
-        .values(domain_field, "group")
-        .order_by()
-    )
-
-
-def _counts(
-    queryset, domain_field: str, region_field: str, region, length, counted: str = "id"
-) -> dict[tuple, int]:
-    rows = _group(queryset, domain_field, region_field, region, length).annotate(
-        n=Count(counted, distinct=counted != "id")
-    )
-    return {(row[domain_field], row["group"]): row["n"] for row in rows}
-
-
-def live_counts(
-    year: RatingYear, region: Region | None, length: int
-) -> dict[str, dict[tuple, int]]:
-    """The figures as they stand now, keyed by (domain code, first `length` digits of the unit's
-    region code); `region` None counts everywhere."""
-
-    def unit_counts(queryset, prefix: str = "unit__") -> dict[tuple, int]:
-        return _counts(queryset, f"{prefix}domain_id", f"{prefix}region_id", region, length)
-
-    return {
-        "registered": unit_counts(Unit.objects.filter(active=True), prefix=""),
-        "assessed": unit_counts(
-            Assessment.objects.filter(year=year, status__in=ASSESSED, unit__active=True)
-        ),
-        "meeting": unit_counts(
-            Assessment.objects.filter(
-                year=year,
-                status=AssessmentStatus.APPROVED,
-                meets_standard=True,
-                unit__active=True,
-            )
-        ),
-        "named": unit_counts(
-            Designation.objects.filter(year=year, revoked_at__isnull=True, unit__active=True)
-        ),
-    }
-
-
-def published_counts(year: RatingYear, region: Region, length: int) -> dict[str, dict[tuple, int]]:
-    """The figures of a published year, keyed like `live_counts`: two queries."""
-    kept = _group(
-        CoverageSnapshot.objects.filter(year=year), "domain_id", "region_id", region, length
-    ).annotate(**{figure: Sum(figure) for figure in KEPT_FIGURES})
-    counts: dict[str, dict[tuple, int]] = {figure: {} for figure in FIGURES}
-    for row in kept:
-        for figure in KEPT_FIGURES:
-            counts[figure][(row["domain_id"], row["group"])] = row[figure]
-    named = Designation.objects.filter(year=year).filter(
-        Q(revoked_at__isnull=True) | Q(revoked_at__gt=year.published_at)
-    )
-    # A unit whose naming was revoked after publication and that was named again counts once.
-    counts["named"] = _counts(
-        named, "unit__domain_id", "unit_region_id", region, length, counted="unit_id"
-    )
-    return counts
-
-
-def grouped_counts(year: RatingYear, region: Region, length: int) -> dict[str, dict[tuple, int]]:
-    """Counts keyed by (domain code, first `length` digits of the unit's region code), counted
-    afresh: as published for a published year, as they stand for any other. The pages read the
-    counters instead (`counted`); this is what they must equal."""
-    if year.status == YearStatus.PUBLISHED:
-        return published_counts(year, region, length)
-    return live_counts(year, region, length)
-
-
 def counted(
     year: RatingYear, prefixes: list[str], domain: str | None = None
 ) -> dict[str, dict[tuple, int]]:
-    """The figures of the regions `prefixes` (of one domain, or all), keyed like
-    `grouped_counts`, read from the counters kept per region (`coverage_counts`): one query,
+    """The figures of the regions `prefixes` (of one domain, or all): {figure: {(domain code,
+    prefix): n}}, read from the counters kept per region (`coverage_counts`): one query,
     whatever the regions' size."""
     rows = coverage_counts.coverage_rows(year, prefixes, domain)
     return {figure: {key: row[figure] for key, row in rows.items()} for figure in FIGURES}
@@ -170,7 +79,7 @@ def keep_snapshot(year: RatingYear) -> int:
     domain and region where units are registered (what `year_publish` keeps); how many rows.
 
     One INSERT … SELECT of the grouped units, each joined to its assessment of the year (at
-    most one): the figures `live_counts` gives per community, without passing through Python."""
+    most one), without passing through Python."""
     this_year = FilteredRelation("assessments", condition=Q(assessments__year=year))
     grouped = (
         Unit.objects.filter(active=True)
@@ -186,19 +95,11 @@ def keep_snapshot(year: RatingYear) -> int:
                 ),
             ),
         )
+        .values_list("domain_id", "region_id", *KEPT_FIGURES)
         .order_by()
     )
-    select, params = grouped.query.sql_with_params()
-    columns = ("domain_id", "region_id", *KEPT_FIGURES)
-    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(CoverageSnapshot._meta.db_table)} "
-            f"({connection.ops.quote_name('year_id')}, {quoted}) "
-            f"SELECT %s, {quoted} FROM ({select}) kept",
-            (year.pk, *params),
-        )
-        return cursor.rowcount
+    columns = ("year_id", "domain_id", "region_id", *KEPT_FIGURES)
+    return insert_from(CoverageSnapshot, columns, grouped, year.pk)
 
 
 def _row(domain: Domain, region: Region, counts: dict, key: tuple) -> CoverageRow:

@@ -234,32 +234,18 @@ def keep_published_counts(year) -> int:
     designations. Replaces the year's open rows; part of `keep_as_published`. How many rows."""
     m = _models()
     m.CoverageCount.objects.filter(year=year).delete()
-    table = connection.ops.quote_name(m.CoverageCount._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(c) for c in ("year_id", "domain_id", "prefix", *KEPT_FIGURES)
-    )
     written = 0
-    with connection.cursor() as cursor:
-        for length in PREFIX_LENGTHS:
-            grouped = (
-                m.CoverageSnapshot.objects.filter(year=year)
-                .annotate(p=_prefix("region_id", length))
-                .values("domain_id", "p")
-                .annotate(**{f"n_{f}": Sum(f) for f in KEPT_FIGURES})
-                .values_list("domain_id", "p", *(f"n_{f}" for f in KEPT_FIGURES))
-                .order_by()
-            )
-            select, params = grouped.query.sql_with_params()
-            picked = ", ".join(
-                f"kept.{connection.ops.quote_name(c)}"
-                for c in ("domain_id", "p", *(f"n_{f}" for f in KEPT_FIGURES))
-            )
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}, {connection.ops.quote_name('named')}) "
-                f"SELECT %s, {picked}, 0 FROM ({select}) kept",
-                (year.pk, *params),
-            )
-            written += cursor.rowcount
+    for length in PREFIX_LENGTHS:
+        grouped = (
+            m.CoverageSnapshot.objects.filter(year=year)
+            .annotate(p=_prefix("region_id", length))
+            .values("domain_id", "p")
+            .annotate(**{f"n_{f}": Sum(f) for f in KEPT_FIGURES}, nothing_named=Value(0))
+            .values_list("domain_id", "p", *(f"n_{f}" for f in KEPT_FIGURES), "nothing_named")
+            .order_by()
+        )
+        columns = ("year_id", "domain_id", "prefix", *KEPT_FIGURES, "named")
+        written += insert_from(m.CoverageCount, columns, grouped, year.pk)
     named = Counter(
         (year.pk, domain, region, "named")
         for domain, region in m.Designation.objects.filter(year=year, revoked_at__isnull=True)
@@ -268,6 +254,22 @@ def keep_published_counts(year) -> int:
     )
     coverage_counts_move(named)
     return written
+
+
+def insert_from(model, columns: tuple[str, ...], rows, *leading) -> int:
+    """INSERT INTO `model`'s table `columns`: the values `leading`, then the columns of the
+    query `rows` in its order (a `values_list`), row by row in the database without passing
+    through Python. How many rows were written."""
+    quote = connection.ops.quote_name
+    select, params = rows.query.sql_with_params()
+    marks = "".join("%s, " for _value in leading)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
+            f"SELECT {marks}kept.* FROM ({select}) kept",
+            (*leading, *params),
+        )
+        return cursor.rowcount
 
 
 # --------------------------------------------------------------------------------------------

@@ -52,8 +52,8 @@ class CoverageCount(models.Model):
     year's `assessed`, `meeting` and `named` as they stand, by the unit's present domain and
     region; the workflow keeps them in the same transaction as every change that moves them.
     A row of a published year holds the figures as published: `registered`, `assessed` and
-    `meeting` at publication (summed from `CoverageSnapshot`) and `named` counted as
-    `coverage.published_counts` counts it; `rebuild_coverage_counts` recounts them all."""
+    `meeting` at publication (summed from `CoverageSnapshot`) and `named` as the `coverage`
+    module tells; `rebuild_coverage_counts` recounts them all (`grouped_coverage`)."""
 
     year = models.ForeignKey(
         RatingYear, on_delete=models.CASCADE, related_name="+", null=True, blank=True
@@ -93,7 +93,7 @@ class CoverageSnapshot(models.Model):
     moving or deactivating units later leaves the published figures as they were.
 
     How many were named is not kept here: designations keep what they named themselves (see
-    `coverage.grouped_counts`)."""
+    `coverage`)."""
 
     year = models.ForeignKey(
         RatingYear,

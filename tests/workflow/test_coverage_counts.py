@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from ratings import coverage, coverage_counts, services, workflow
-from ratings.choices import ReviewDecision
+from ratings.choices import ReviewDecision, YearStatus
 from ratings.imports import import_bytes
 from ratings.models import CoverageCount, Domain, Region, Unit
 from ratings.resources import UnitResource
@@ -32,26 +32,31 @@ def wenlv(db):
 
 def assert_counted(year=None) -> None:
     """The stored counters are exactly what counting afresh gives, at every level; and the
-    table's figures (read from them) are `coverage.grouped_counts`' for the city, its districts
-    and a town."""
-    assert coverage_counts.stored_coverage() == coverage_counts.grouped_coverage()
+    table's figures (read from them) are the fresh count's for the city, its districts and a
+    town."""
+    fresh = coverage_counts.grouped_coverage()
+    assert coverage_counts.stored_coverage() == fresh
     if year is None:
         return
     year.refresh_from_db()
+    # A published year's units registered are those it kept; any other year's, the units now.
+    registered_in = year.pk if year.status == YearStatus.PUBLISHED else None
+
+    def counted(domain: str, prefix: str) -> tuple[int, ...]:
+        return (
+            fresh[(registered_in, domain, prefix, "registered")],
+            *(fresh[(year.pk, domain, prefix, f)] for f in ("assessed", "meeting", "named")),
+        )
+
     city, hainan = Region.objects.get(pk=CITY), Region.objects.get(pk=HAINAN)
     town = Region.objects.get(pk=BAYINTAOHAI)
     for region in (city, hainan, town):
-        fresh = coverage.grouped_counts(year, region, len(region.prefix))
         for row in coverage.coverage_by_domain(year=year, region=region):
-            key = (row.domain.code, region.prefix)
-            assert figures(row) == tuple(fresh[f].get(key, 0) for f in coverage.FIGURES), key
+            assert figures(row) == counted(row.domain.code, region.prefix), row
     for region in (city, hainan):
-        children = coverage.child_regions(region)
-        fresh = coverage.grouped_counts(year, region, len(children[0].prefix))
         for domain in Domain.objects.filter(code__in=["hotel", "family"]):
             for row in coverage.coverage_by_child(year=year, region=region, domain=domain):
-                key = (domain.code, row.region.prefix)
-                assert figures(row) == tuple(fresh[f].get(key, 0) for f in coverage.FIGURES), key
+                assert figures(row) == counted(domain.code, row.region.prefix), row
 
 
 def figures(row) -> tuple[int, int, int, int]:

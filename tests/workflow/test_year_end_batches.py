@@ -4,20 +4,21 @@ does not grow with the number of ratings."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+
 import pytest
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 
-from ratings import coverage, workflow
+from ratings import workflow
 from ratings.choices import (
-    PREFIX_LENGTH,
     AssessmentStatus,
     EventAction,
     RatingStatus,
-    RegionLevel,
 )
 from ratings.counters import grouped_counts, rebuild_rating_counts, stored_counts
+from ratings.coverage_counts import KEPT_FIGURES, assessment_figures
 from ratings.models import (
     Assessment,
     CoverageSnapshot,
@@ -157,15 +158,18 @@ def issue_one_by_one(*, user, year) -> list[Plaque]:
 
 
 def coverage_rows_one_by_one(year) -> list[tuple]:
-    counts = coverage.live_counts(year, None, PREFIX_LENGTH[RegionLevel.VILLAGE])
-    keys = sorted(set().union(*(counts[figure] for figure in coverage.KEPT_FIGURES)))
+    """What publication keeps of the coverage figures, counted unit by unit: per domain and
+    region, the active units and the figures their assessment of the year counts in."""
+    counts: dict[tuple, Counter] = defaultdict(Counter)
+    for unit in Unit.objects.filter(active=True):
+        counted = counts[(unit.domain_id, unit.region_id)]
+        counted["registered"] += 1
+        for assessment in unit.assessments.filter(year=year):
+            for figure in assessment_figures(assessment.status, assessment.meets_standard):
+                counted[figure] += 1
     return [
-        (
-            domain,
-            region,
-            *(counts[figure].get((domain, region), 0) for figure in coverage.KEPT_FIGURES),
-        )
-        for domain, region in keys
+        (domain, region, *(counted[figure] for figure in KEPT_FIGURES))
+        for (domain, region), counted in sorted(counts.items())
     ]
 
 
@@ -216,7 +220,7 @@ def kept(year) -> dict[str, list[tuple]]:
         "coverage": list(
             CoverageSnapshot.objects.filter(year=year)
             .order_by("domain_id", "region_id")
-            .values_list("domain_id", "region_id", *coverage.KEPT_FIGURES)
+            .values_list("domain_id", "region_id", *KEPT_FIGURES)
         ),
     }
 
