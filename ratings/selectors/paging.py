@@ -147,19 +147,29 @@ def field_type(model_field: models.Field) -> type | None:
     return _FIELD_TYPES.get(model_field.get_internal_type())
 
 
+def _path(model, name: str) -> list[models.Field] | None:
+    """The fields an ordering key goes through (`region__code`: the relation, then the
+    column; `pk` for a primary key), or None when it names no column of `model`."""
+    fields, current = [], model
+    for part in name.split("__"):
+        if current is None:
+            return None
+        try:
+            found = current._meta.get_field(current._meta.pk.name if part == "pk" else part)
+        except FieldDoesNotExist:
+            return None
+        fields.append(found)
+        current = found.related_model if found.is_relation else None
+    return fields
+
+
 def key_kinds(rows: QuerySet, keys: list[tuple[str, bool]]) -> list[type | None]:
     """The Python type of each ordering key that names a column (None for an annotation, or
     a column a cursor cannot hold): a cursor holding another type was edited."""
     kinds = []
     for name, _descending in keys:
-        current, found = rows.model, None
-        try:
-            for part in name.split("__"):
-                found = current._meta.get_field(current._meta.pk.name if part == "pk" else part)
-                current = found.related_model if found.is_relation else None
-        except (FieldDoesNotExist, AttributeError):
-            found = None
-        kinds.append(field_type(found) if found is not None else None)
+        fields = _path(rows.model, name)
+        kinds.append(field_type(fields[-1]) if fields else None)
     return kinds
 
 
@@ -336,22 +346,12 @@ def _expand(model, name: str, descending: bool, depth: int = 0) -> list[tuple[st
     own ordering (as Django does), which is followed down to columns."""
     if depth > 3:
         return None
-    current, fields = model, []
-    for part in name.split("__"):
-        if part == "pk":
-            part = current._meta.pk.name
-        try:
-            found = current._meta.get_field(part)
-        except FieldDoesNotExist:
-            return None
-        fields.append(found)
-        current = found.related_model if found.is_relation else None
-        if (
-            found.is_relation
-            and not (found.many_to_one or found.one_to_one)
-            or (found.is_relation and not found.concrete)
-        ):
-            return None  # a reverse or many-to-many relation: rows would repeat
+    fields = _path(model, name)
+    if fields is None or any(
+        field.is_relation and not (field.concrete and (field.many_to_one or field.one_to_one))
+        for field in fields
+    ):
+        return None  # no column, or a reverse or many-to-many relation: rows would repeat
     last = fields[-1]
     if not last.is_relation or name.split("__")[-1] == last.attname:
         return [(name, descending)]
@@ -376,16 +376,10 @@ def _key_field(model, name: str) -> tuple[models.Field, bool] | None:
     """The column a key orders by and whether it names one of the model's own columns; None
     if a row may have no value for it (a nullable column, or one reached through a nullable
     relation)."""
-    current, found = model, None
-    parts = name.split("__")
-    for part in parts:
-        if part == "pk":
-            part = current._meta.pk.name
-        found = current._meta.get_field(part)
-        if found.null:
-            return None
-        current = found.related_model if found.is_relation else None
-    return found, len(parts) == 1
+    fields = _path(model, name)
+    if not fields or any(field.null for field in fields):
+        return None
+    return fields[-1], len(fields) == 1
 
 
 def seekable_keys(rows: QuerySet) -> tuple[list[tuple[str, bool]], list[type]] | None:

@@ -21,16 +21,7 @@ from ..choices import PREFIX_LENGTH, RegionLevel
 from ..forms import FilterForm
 from ..models import Domain, RatingYear, Region, User
 from ..selectors.counting import count_rows
-from ..selectors.paging import (  # noqa: F401  (the lists' names for them)
-    MAX_NUMBERED_PAGE,
-    Cursor,
-    ListPage,
-    key_kinds,
-    order_keys,
-    page_number,
-    read_page,
-    seek_q,
-)
+from ..selectors.paging import ListPage, key_kinds, order_keys, page_number, read_page
 
 PAGE_SIZE = 20
 CURSOR_PARAM = "cursor"

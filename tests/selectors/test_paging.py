@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from ratings.choices import RegionKind, RegionLevel
 from ratings.models import Region, StarItem, StarRating, User
-from ratings.views.common import CURSOR_PARAM, Cursor, paginate
+from ratings.selectors.paging import Cursor
+from ratings.views.common import CURSOR_PARAM, paginate
 from tests import factories
 from tests.helpers import BAYINTAOHAI
 
