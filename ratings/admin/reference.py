@@ -4,8 +4,7 @@ results, editable; ratings, assessments, plaques, designations and events, read-
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +30,8 @@ from ..models import (
     SurveyResult,
     Unit,
     WorkArea,
+    due_or_last,
 )
-from ..models.guidance import NO_DUE_DATE
 from ..resources import (
     AuthorityResource,
     CriterionResource,
@@ -245,11 +244,10 @@ class GuidanceCaseAdmin(ReadOnlyAdmin):
 
     # The guidance list's order, undated cases last: `guidance_list_order`, sought on.
     def get_ordering(self, request: HttpRequest) -> list[str]:
-        return ["status", "due_or_last", "id"]
+        return ["status", "due_key", "id"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        due_or_last = Coalesce("due_date", Value(NO_DUE_DATE))
-        rows = self.model._default_manager.get_queryset().annotate(due_or_last=due_or_last)
+        rows = self.model._default_manager.get_queryset().annotate(due_key=due_or_last())
         return rows.order_by(*self.get_ordering(request))
 
 

@@ -12,7 +12,7 @@ from .deadlines import DeadlineExtension, extended_q, overdue_q, stage_of, stage
 from .designations import Designation
 from .events import Event
 from .evidence import EvidenceFile, evidence_path
-from .guidance import NO_DUE_DATE, GuidanceCase, GuidanceNote
+from .guidance import NO_DUE_DATE, GuidanceCase, GuidanceNote, due_or_last
 from .notices import (
     CalendarYear,
     Notice,
@@ -60,6 +60,7 @@ __all__ = [
     "GuidanceCase",
     "GuidanceNote",
     "NO_DUE_DATE",
+    "due_or_last",
     "CalendarYear",
     "Notice",
     "NoticeEntry",

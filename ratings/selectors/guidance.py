@@ -9,7 +9,6 @@ from django.db.models import (
     OuterRef,
     QuerySet,
     Subquery,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -21,11 +20,11 @@ from ..choices import (
     GuidanceStatus,
 )
 from ..models import (
-    NO_DUE_DATE,
     GuidanceCase,
     GuidanceNote,
     Region,
     User,
+    due_or_last,
     within_q,
 )
 
@@ -56,7 +55,7 @@ def guidance_list_for_user(
                 ),
                 0,
             ),
-            due_key=Coalesce("due_date", Value(NO_DUE_DATE)),
+            due_key=due_or_last(),
         )
         .order_by("status", "due_key", "id")
     )
