@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django import template
@@ -221,16 +222,17 @@ class UrlPattern:
         self.name, self.args = name, args
         self.head = self.tail = None
         self.converter = self._open_converter()
-        if self.converter is None:
-            return
-        samples = self._samples()
+        samples = self._samples() if self.converter is not None else None
         if not samples:
             return
         first, second = samples
-        head, found, tail = self._reverse(first).rpartition(first)
-        # Kept only if it gives what `reverse` gives for another value.
-        if found and head + second + tail == self._reverse(second):
-            self.head, self.tail = head, tail
+        try:
+            head, found, tail = self._reverse(first).rpartition(first)
+            # Kept only if it gives what `reverse` gives for another value.
+            if found and head + second + tail == self._reverse(second):
+                self.head, self.tail = head, tail
+        except NoReverseMatch:  # a fixed argument that fits no URL: every row reverses
+            pass
 
     def _reverse(self, value) -> str:
         return reverse(self.name, args=[value if arg is None else arg for arg in self.args])
@@ -268,7 +270,9 @@ class UrlPattern:
         return self._reverse(value)
 
 
-_url_patterns: dict[tuple, UrlPattern] = {}
+@functools.lru_cache(maxsize=1000)
+def _url_pattern(urlconf, script_prefix: str, name: str, args: tuple) -> UrlPattern:
+    return UrlPattern(name, args)
 
 
 @register.simple_tag
@@ -276,18 +280,7 @@ def url_pattern(name: str, *args) -> UrlPattern:
     """`{% url_pattern 'rating_detail' year.year None as rating_url %}` before a list's rows,
     then `{{ rating_url|url_fill:row.code }}` in each: the URL that
     `{% url 'rating_detail' year.year row.code %}` gives, None standing for the row's value."""
-    key = (get_urlconf(), get_script_prefix(), name, args)
-    pattern = _url_patterns.get(key)
-    if pattern is None:
-        try:
-            pattern = UrlPattern(name, args)
-        except NoReverseMatch:  # a fixed argument that fits no URL: every row reverses
-            pattern = UrlPattern.__new__(UrlPattern)
-            pattern.name, pattern.args, pattern.head = name, args, None
-        if len(_url_patterns) > 1000:
-            _url_patterns.clear()
-        _url_patterns[key] = pattern
-    return pattern
+    return _url_pattern(get_urlconf(), get_script_prefix(), name, args)
 
 
 @register.filter
