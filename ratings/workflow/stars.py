@@ -216,7 +216,7 @@ def rating_start(
                 application_led=application_led,
             )
             StarItem.objects.bulk_create(
-                StarItem(rating=rating, standard=standard, community_code=community.code)
+                StarItem(rating=rating, standard=standard)
                 for standard in StarStandard.objects.all()
             )
             counters.rating_counts_move(
