@@ -4,7 +4,8 @@ Adds ROWS communities under one town of the reference tree and a rating of one y
 (once; kept for later runs), then renders the changelists of regions and of star ratings
 through the admin's own view, as an administrator: the first page, page 50 and a page near the
 end. With `ratings.selectors.paging` (seek paging) the deep page is reached by its cursor, as
-the "next" link would; without it (the code before), by `?p=N`, an OFFSET. Best of five.
+the "next" link would; without it (the code before), by `?p=N`, an OFFSET. Best of five, with
+production settings (`bench.common`); the table goes to bench/results/.
 
     DATABASE_URL=postgres://…/bench python bench/admin_depth.py --rows 200000
 """
@@ -12,23 +13,20 @@ the "next" link would; without it (the code before), by `?p=N`, an OFFSET. Best 
 from __future__ import annotations
 
 import argparse
-import os
+import io
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, os.getcwd())
-sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wuhai_safety.settings")
-os.environ.setdefault("DEBUG", "True")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import save_table, setup
 
-import django
-
-django.setup()
+setup("admin_depth.sqlite3")  # production settings, on DATABASE_URL or a SQLite file of its own
 
 from django.contrib import admin  # noqa: E402
 from django.contrib.messages.storage.fallback import FallbackStorage  # noqa: E402
 from django.contrib.sessions.backends.cache import SessionStore  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
@@ -39,6 +37,9 @@ TOWN_PREFIX = "159999"  # a county of its own, far from the reference tree's cod
 
 
 def build(rows: int) -> None:
+    call_command("migrate", verbosity=0)
+    call_command("load_reference", verbosity=0, stdout=io.StringIO())
+    call_command("collectstatic", interactive=False, verbosity=0)  # the admin pages' styles
     if (
         Region.objects.filter(code__startswith=TOWN_PREFIX, level=RegionLevel.VILLAGE).count()
         >= rows
@@ -124,10 +125,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     args = parser.parse_args()
     build(args.rows)
-    print(
+    lines = [
         f"{connection.vendor}, {Region.objects.count()} regions, "
         f"{StarRating.objects.count()} ratings"
-    )
+    ]
+    print(lines[0])
     for model in (Region, StarRating):
         per_page = admin.site._registry[model].list_per_page
         total = model.objects.count()
@@ -141,10 +143,12 @@ def main() -> None:
                 seconds, response = render(model, query)
                 times.append(seconds)
             shown = response.context_data["cl"].page_num
-            print(
+            lines.append(
                 f"{model._meta.model_name:12} {label:10} (page {shown}): "
                 f"{min(times) * 1000:8.1f} ms"
             )
+            print(lines[-1])
+    save_table("admin-depth", "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
