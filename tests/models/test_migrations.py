@@ -7,8 +7,6 @@ same record from what the older schema holds.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -29,7 +27,7 @@ from ratings.models import (
     Unit,
 )
 from tests import factories
-from tests.helpers import BAYINTAOHAI, HAINAN, decide_all, submitted_rating
+from tests.helpers import BAYINTAOHAI, HAINAN, NAMING, decide_all, submitted_rating
 
 BEFORE = ("ratings", "0008_region_kind_fits_level")
 
@@ -85,13 +83,7 @@ def named_hotel(name: str, *, assessor, lead, admin, year) -> Designation:
         user=admin,
         units=[unit],
         year=year,
-        naming=workflow.Naming(
-            title="平安宾馆",
-            tier="",
-            batch="首批",
-            document_number="乌平安办发〔2026〕1号",
-            designated_on=date(2026, 1, 10),
-        ),
+        naming=NAMING,
     )
     return designation
 
