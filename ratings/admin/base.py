@@ -42,7 +42,7 @@ from ..imports import (
     record_import,
     report_for,
 )
-from ..views.common import EstimatedPaginator
+from ..selectors.paging import EstimatedPaginator
 from ..workflow.common import bump_public_version
 from .paging import KeysetChangeList
 

@@ -21,10 +21,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan, LessThan
+from django.utils.functional import cached_property
+
+from .counting import count_rows
 
 # Numbered pages are read with an OFFSET, which the index keeps short up to here; beyond it a
 # page is reached from its neighbour (a cursor), whatever its depth.
@@ -276,6 +280,26 @@ class ListPage:
     @property
     def last_cursor(self) -> str:
         return Cursor("last").token()
+
+
+class EstimatedPaginator(Paginator):
+    """Django's paginator (the admin's lists) with the count of `count_rows`: a large table is
+    not counted row by row for every page of its changelist."""
+
+    @cached_property
+    def counted(self) -> tuple[int, bool]:
+        if isinstance(self.object_list, QuerySet):
+            return count_rows(self.object_list)
+        return super().count, False
+
+    @property
+    def count(self) -> int:
+        return self.counted[0]
+
+    @property
+    def estimated(self) -> bool:
+        """Whether `count` is the planner's estimate (shown as "约 N")."""
+        return self.counted[1]
 
 
 def page_number(value: str | None) -> int:

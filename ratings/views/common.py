@@ -9,11 +9,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .. import selectors, workflow
@@ -154,26 +152,6 @@ def year_from(form: FilterForm) -> RatingYear | None:
     """The year a list asks for, else the year people work in."""
     wanted = form.filters.get("year")
     return selectors.year_get(year=wanted) if wanted else selectors.year_current()
-
-
-class EstimatedPaginator(Paginator):
-    """Django's paginator (the admin's lists) with the count of `count_rows`: a large table is
-    not counted row by row for every page of its changelist."""
-
-    @cached_property
-    def counted(self) -> tuple[int, bool]:
-        if isinstance(self.object_list, QuerySet):
-            return count_rows(self.object_list)
-        return super().count, False
-
-    @property
-    def count(self) -> int:
-        return self.counted[0]
-
-    @property
-    def estimated(self) -> bool:
-        """Whether `count` is the planner's estimate (shown as "约 N")."""
-        return self.counted[1]
 
 
 def paginate(request: HttpRequest, rows: QuerySet, per_page: int = PAGE_SIZE) -> ListPage:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ratings.choices import RegionKind, RegionLevel
 from ratings.models import Region, StarItem, StarRating, User
-from ratings.selectors.paging import Cursor
+from ratings.selectors.paging import Cursor, EstimatedPaginator
 from ratings.views.common import CURSOR_PARAM, paginate
 from tests import factories
 from tests.helpers import BAYINTAOHAI
@@ -158,7 +158,6 @@ def test_large_lists_show_an_estimate_on_postgresql(monkeypatch, client, admin_u
     from django.db import connection
 
     from ratings.selectors import counting
-    from ratings.views import common
 
     factories.communities(BAYINTAOHAI, 40)
     monkeypatch.setattr(counting, "ESTIMATE_ABOVE", 10)
@@ -170,7 +169,7 @@ def test_large_lists_show_an_estimate_on_postgresql(monkeypatch, client, admin_u
     assert estimated == (connection.vendor == "postgresql")
     if not estimated:
         assert total == rows.count()
-    assert common.EstimatedPaginator(rows, 20).count == total
+    assert EstimatedPaginator(rows, 20).count == total
     client.force_login(admin_user)
     html = client.get("/work/").content.decode()
     assert ("约 " in html) == estimated
