@@ -25,8 +25,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, models, transaction
 from import_export.results import Error, Result, RowResult
 
-from .coverage_counts import figures_moved, unit_figures
-from .models import Unit
 from .workflow.common import bump_public_version
 
 if TYPE_CHECKING:
@@ -181,11 +179,9 @@ class _Run:
         any row, so that the chunk is written row by row and the row is named."""
         new = [item.instance for item in ready if item.new]
         changed = [item.instance for item in ready if not item.new]
-        # Units count in the coverage figures, which a save moves, and bulk statements do not:
-        # the counters move once for the chunk, from what its stored units counted in to what
-        # its units count in once written (a refused chunk is saved row by row, and counted so).
-        counted = self.model is Unit
-        before = unit_figures([unit.pk for unit in changed], lock=True) if counted else None
+        # What a save would do beyond writing the row, the resource does once for the chunk
+        # (a refused chunk is saved row by row, and each save does it).
+        before = self.resource.before_bulk_write(changed)
         try:
             with transaction.atomic():  # a savepoint: a refusal undoes the chunk only
                 if new:
@@ -194,8 +190,7 @@ class _Run:
                     self.model.objects.bulk_update(changed, self.update_fields, batch_size=CHUNK)
         except DatabaseError:
             return False
-        if counted:
-            figures_moved(before, unit_figures([unit.pk for unit in new + changed]))
+        self.resource.after_bulk_write(before, new + changed)
         for item in ready:
             self.done(item)
         self.log(new, ADDITION, RowResult.IMPORT_TYPE_NEW)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import unicodedata
+from collections import Counter
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.resources import Diff
 
+from . import coverage_counts
 from .choices import CodeSource, RegionKind, RegionLevel, Role
 from .import_pipeline import import_rows
 from .models import (
@@ -329,6 +331,15 @@ class PortalResource(resources.ModelResource):
             log_user=kwargs.get("log_user"),
         )
 
+    def before_bulk_write(self, changed: list) -> object:
+        """Before a chunk of rows is written in bulk statements, which send no save signals:
+        what `after_bulk_write` needs to do what saving each row would have done. `changed`
+        are the stored rows about to be updated."""
+        return None
+
+    def after_bulk_write(self, before: object, written: list) -> None:
+        """After a chunk of rows (`written`, new and changed) was written in bulk."""
+
     def repeated_keys(self, dataset) -> list[str]:
         """One message for each key (编号, 用户名…) that several rows of `dataset` carry, naming
         their lines. Keys are compared as the import reads them: 平安学校 is school."""
@@ -559,6 +570,16 @@ class UnitResource(PortalResource):
     def after_init_instance(self, instance, new, row, **kwargs) -> None:
         if new and kwargs.get("user") is not None:
             instance.created_by = kwargs["user"]
+
+    # A unit's save moves the coverage counters (`coverage_counts`): a chunk moves them once,
+    # from what its stored units counted in to what its units count in once written.
+    def before_bulk_write(self, changed: list[Unit]) -> Counter:
+        return coverage_counts.unit_figures([unit.pk for unit in changed], lock=True)
+
+    def after_bulk_write(self, before: Counter, written: list[Unit]) -> None:
+        coverage_counts.figures_moved(
+            before, coverage_counts.unit_figures([unit.pk for unit in written])
+        )
 
 
 class SurveyResultResource(PortalResource):
