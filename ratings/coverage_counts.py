@@ -8,8 +8,8 @@ counts against the same region:
 
 - registering and editing units (domain, region, active), in the portal, the admin or an import
   row by row: every save of a unit (`unit_before_save`, `unit_saved`, connected in the app's
-  `ready`); an import's bulk statements, once per chunk (`UnitResource.after_bulk_write`): the units' figures
-  before and after;
+  `ready`); an import's bulk statements, once per chunk (`UnitResource.after_bulk_write`): the
+  units' figures before and after;
 - an assessment's status, or whether it meets the standard (`assessment_moved`);
 - a designation granted or revoked (`designation_granted`, `designation_revoked`);
 - publication, which writes the published year's rows as published (`keep_published_counts`).
