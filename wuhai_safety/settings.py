@@ -180,7 +180,8 @@ LOGOUT_REDIRECT_URL = "home"
 # the one before, lock the pair for LOGIN_LOCKOUT_MINUTES; an administrator can unlock sooner.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, loading the signed-in user with their scope in one query.
+    "ratings.signin.PortalBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))

@@ -54,6 +54,21 @@ class TestNewKey:
         assert client.session.session_key != pending_key
 
 
+class TestSignedInUser:
+    def test_comes_with_their_scope_in_one_query(self, client, gongan, django_assert_num_queries):
+        """Every staff page asks for the user's region or authority."""
+        sign_in(client, gongan)
+        user_id = client.session["_auth_user_id"]
+        with django_assert_num_queries(1):
+            user = signin.PortalBackend().get_user(user_id)
+            assert (user.region_id, user.authority.code, user.unit) == (None, "gongan", None)
+
+    def test_a_deactivated_user_is_not_loaded(self, assessor):
+        assessor.is_active = False
+        assessor.save(update_fields=["is_active"])
+        assert signin.PortalBackend().get_user(assessor.pk) is None
+
+
 class TestLimits:
     def test_an_idle_session_ends_with_a_reason(self, client, assessor):
         sign_in(client, assessor)
