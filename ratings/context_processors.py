@@ -7,6 +7,8 @@ import re
 from django.conf import settings
 from django.http import HttpRequest
 
+from . import permissions
+
 MIIT_REGISTRY = "https://beian.miit.gov.cn/"
 MPS_REGISTRY = "https://beian.mps.gov.cn/#/query/webSearch?code="
 
@@ -29,3 +31,8 @@ def site_footer(request: HttpRequest) -> dict:
             "id_code": settings.SITE_ID_CODE,
         }
     }
+
+
+def navigation(request: HttpRequest) -> dict:
+    """`nav`: the header's links the person is offered (`permissions.navigation`)."""
+    return {"nav": permissions.navigation(getattr(request, "user", None))}

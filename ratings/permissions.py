@@ -12,6 +12,7 @@ querysets here (`…_q`); none of them compares roles or authorities itself.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -100,27 +101,15 @@ def can_set_deadlines(user: User) -> bool:
     return can_administer(user)
 
 
+def holds_role(user: User, *roles: str) -> bool:
+    """Whether the signed-in `user` holds one of `roles`. An administrator (a superuser too)
+    holds the admin role and no other, whatever else their account says."""
+    return (Role.ADMIN if user.is_portal_admin else user.role) in roles
+
+
 def works_from_queue(user: User) -> bool:
     """Certifying authorities work from their queue; everyone else from the work list."""
-    return user.is_certifier
-
-
-def navigation_key(user: User | None) -> tuple:
-    """Everything about a user that decides which pages the header's navigation offers them
-    (includes/main_nav.html): two users with the same key are offered the same pages, so the
-    navigation rendered for one serves the other."""
-    if user is None or not user.is_authenticated:
-        return (False,)
-    return (
-        True,
-        user.is_certifier,
-        user.is_applicant_side,
-        user.is_unit_filer,
-        bool(user.role),
-        user.is_superuser,
-        user.is_portal_admin,
-        user.is_staff,
-    )
+    return holds_role(user, Role.CERTIFIER)
 
 
 def can_register_unit(user: User, region: Region) -> bool:
@@ -622,13 +611,13 @@ def role_required(*roles: str) -> Callable:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            held = Role.ADMIN if user.is_portal_admin else user.role
-            if held not in roles:
+            if not holds_role(user, *roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapper
 
+    decorator.roles = roles  # for the header (`navigation`), which offers what it lets through
     return decorator
 
 
@@ -659,6 +648,49 @@ assessor_or_admin_required = role_required(Role.ASSESSOR, Role.ADMIN)
 certifier_required = role_required(Role.CERTIFIER)
 certifier_or_admin_required = role_required(Role.CERTIFIER, Role.ADMIN)
 admin_required = role_required(Role.ADMIN)
+
+
+# -- the header's navigation ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Navigation:
+    """The header's links a person is offered (includes/main_nav.html and base.html). Each is
+    offered to whom the guard of its pages lets through, so the header never offers a page that
+    refuses them; people with the same `Navigation` see the same header, rendered once."""
+
+    queue: bool = False  # 待认定, 待审核测评, 异议核查
+    work: bool = False  # 我的工作
+    units: bool = False  # 督促指导, 创建单位
+    coverage: bool = False  # 覆盖情况
+    manage: bool = False  # 评星年度, 命名, 公示与异议
+    admin_site: bool = False  # 管理后台
+    todo: bool = False  # 待办, 通知
+
+
+def navigation(user: User | None) -> Navigation:
+    """What the header offers `user`. The work list is not offered to those who work from
+    their queue, nor to a unit's filer, whose work (its unit's assessment) is reached from
+    待办."""
+    if user is None or not user.is_authenticated:
+        return Navigation()
+
+    def let_through(guard: Callable) -> bool:
+        return holds_role(user, *guard.roles)
+
+    return Navigation(
+        queue=let_through(certifier_required),
+        work=(
+            let_through(rating_roles_required)
+            and not works_from_queue(user)
+            and not user.is_unit_filer
+        ),
+        units=let_through(assessor_or_admin_required),
+        coverage=let_through(staff_required),
+        manage=let_through(admin_required),
+        admin_site=user.is_staff,
+        todo=let_through(rating_roles_required),
+    )
 
 
 # -- deadlines and reminders --------------------------------------------------------------------

@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ratings.context_processors.site_footer",
+                "ratings.context_processors.navigation",
             ],
         },
     },

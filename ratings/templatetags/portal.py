@@ -153,11 +153,11 @@ def past_due(due) -> bool:
 MAIN_NAV = "includes/main_nav.html"
 
 
-def _nav_key(request, user) -> tuple:
-    """What the main navigation depends on: the language, the URLs, the current page and what
-    `permissions.navigation_key` says of the user (nothing about them beyond it)."""
+def _nav_key(request, nav: permissions.Navigation) -> tuple:
+    """What the main navigation depends on: the language, the URLs, the current page and the
+    links offered (`permissions.navigation`), nothing else about the person."""
     match = getattr(request, "resolver_match", None)
-    return (get_language(), match.url_name if match else None, permissions.navigation_key(user))
+    return (get_language(), match.url_name if match else None, nav)
 
 
 _fragments: dict[tuple, str] = {}
@@ -179,12 +179,12 @@ def _fragment(key: tuple, template_name: str, context: dict, request) -> str:
 
 @register.simple_tag(takes_context=True)
 def main_nav(context) -> str:
-    """The header's main navigation (includes/main_nav.html), rendered once per language, role
-    and current page: it was a fifth of a staff list's template time, the same for every
-    request of a role."""
+    """The header's main navigation (includes/main_nav.html), rendered once per language,
+    current page and set of links offered: it was a fifth of a staff list's template time, the
+    same for every request of a role."""
     request = context.get("request")
-    user = context.get("user")
-    return _fragment(_nav_key(request, user), MAIN_NAV, {"user": user}, request)
+    nav = context.get("nav") or permissions.navigation(context.get("user"))
+    return _fragment(_nav_key(request, nav), MAIN_NAV, {"nav": nav}, request)
 
 
 @register.simple_tag(takes_context=True)

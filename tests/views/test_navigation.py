@@ -1,0 +1,104 @@
+"""The header offers each person the pages they work in, and only pages they may open.
+
+The header's links (includes/main_nav.html and base.html) are chosen by role, and each page
+they lead to is guarded by its view's decorator: the two must agree for every kind of user.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import resolve, reverse
+
+from tests import factories
+from tests.world import World
+
+pytestmark = pytest.mark.django_db
+
+# Offered to everyone, signed in or not.
+PUBLIC = {"home", "honours", "stats", "verify", "notice_list", "account", "login"}
+# The pages of a person's work the header may offer.
+WORK_PAGES = [
+    "queue",
+    "review_queue",
+    "objection_list",
+    "work",
+    "guidance_list",
+    "unit_list",
+    "coverage",
+    "manage_years",
+    "designation_list",
+    "manage_notices",
+    "todo",
+    "inbox",
+]
+# Pages a role may open that the header leaves out on purpose: a certifier's work list sends
+# them to their queue; an administrator reaches objections from 公示与异议; a unit's filer
+# works on one assessment, reached from 待办, not on the lists of communities.
+NOT_OFFERED = {
+    "certifier": {"work"},
+    "admin": {"objection_list"},
+    "superuser": {"objection_list"},
+    "superuser_certifier": {"objection_list"},
+    "unit_filer": {"work"},
+}
+
+
+@pytest.fixture
+def world(module_world, db) -> World:
+    return module_world
+
+
+def people(world: World) -> dict[str, object]:
+    """One person of every kind the header tells apart."""
+    return {
+        "assessor": world.users["assessor_in"],
+        "certifier": world.users["certifier_right"],
+        "admin": world.users["admin"],
+        "filer": next(iter(world.filers.values())),
+        "prereviewer": next(iter(world.prereviewers.values())),
+        "unit_filer": world.other_unit_filer,
+        "superuser": factories.UserFactory(is_superuser=True, is_staff=True),
+        "superuser_certifier": factories.certifier("gongan", is_superuser=True),
+    }
+
+
+def offered(client) -> set[str]:
+    """The URL names the header links to, on the home page."""
+    html = client.get(reverse("home")).content.decode()
+    header = re.search(r'<header class="site-header">.*?</header>', html, re.DOTALL)[0]
+    names = {
+        resolve(href.split("?")[0]).url_name for href in re.findall(r'href="(/[^"]*)"', header)
+    }
+    return names - PUBLIC
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "assessor",
+        "certifier",
+        "admin",
+        "filer",
+        "prereviewer",
+        "unit_filer",
+        "superuser",
+        "superuser_certifier",
+    ],
+)
+def test_the_header_offers_what_each_person_may_open_and_works_in(client, world, kind):
+    person = people(world)[kind]
+    client.force_login(person)
+    links = offered(client)
+    answers = {name: client.get(reverse(name)).status_code for name in WORK_PAGES}
+    refused = {name for name in links if answers.get(name, 200) != 200}
+    assert not refused, f"offered but not open to a {kind}: {sorted(refused)}"
+    open_to_them = {name for name, status in answers.items() if status == 200}
+    missing = open_to_them - links - NOT_OFFERED.get(kind, set())
+    assert not missing, f"open to a {kind} but not offered: {sorted(missing)}"
+
+
+def test_the_header_of_a_person_without_a_role_offers_no_work(client, world):
+    client.force_login(factories.UserFactory())
+    assert offered(client) == set()
