@@ -102,3 +102,20 @@ def test_the_header_offers_what_each_person_may_open_and_works_in(client, world,
 def test_the_header_of_a_person_without_a_role_offers_no_work(client, world):
     client.force_login(factories.UserFactory())
     assert offered(client) == set()
+
+
+def test_an_assessments_way_back_leads_where_each_person_works(client, world):
+    """Its breadcrumbs: the review queue, the units' list or 待办."""
+    page = reverse("assessment_detail", args=[world.hotel.pk, 2026])
+    for person in (
+        world.users["assessor_in"],
+        world.certifiers["wenlv"],
+        world.users["admin"],
+        world.unit_filers[world.hotel.pk],
+        factories.certifier("wenlv", is_superuser=True),
+    ):
+        client.force_login(person)
+        html = client.get(page).content.decode()
+        crumbs = re.search(r'<p class="breadcrumbs">.*?</p>', html, re.DOTALL)[0]
+        for href in re.findall(r'href="(/[^"]*)"', crumbs):
+            assert client.get(href).status_code == 200, (person, href)
