@@ -109,14 +109,20 @@ class User(AbstractUser):
         if self.role == Role.CERTIFIER and self.authority_id is None:
             raise ValidationError({"authority": _("认定机关人员必须指定所属认定机关。")})
 
+    def _holds(self, role: str) -> bool:
+        """Whether the user works in the portal as `role`. An administrator (a superuser too)
+        holds the admin role and no other, whatever else the account says: as the views'
+        guards see them (`permissions.holds_role`)."""
+        return self.role == role and not self.is_portal_admin
+
     @property
     def is_assessor(self) -> bool:
-        return self.role == Role.ASSESSOR
+        return self._holds(Role.ASSESSOR)
 
     @property
     def is_filer(self) -> bool:
         """社区(村)填报员: fills in and files its own community's self-assessment."""
-        return self.role == Role.FILER and self.unit_id is None
+        return self._holds(Role.FILER) and self.unit_id is None
 
     @property
     def role_label(self) -> str:
@@ -128,12 +134,12 @@ class User(AbstractUser):
     @property
     def is_unit_filer(self) -> bool:
         """创建单位填报员: fills in and files its own unit's self-assessment."""
-        return self.role == Role.FILER and self.unit_id is not None
+        return self._holds(Role.FILER) and self.unit_id is not None
 
     @property
     def is_prereviewer(self) -> bool:
         """街道/镇初审员: checks its town's applications first."""
-        return self.role == Role.PREREVIEWER
+        return self._holds(Role.PREREVIEWER)
 
     @property
     def is_applicant_side(self) -> bool:
@@ -142,7 +148,7 @@ class User(AbstractUser):
 
     @property
     def is_certifier(self) -> bool:
-        return self.role == Role.CERTIFIER
+        return self._holds(Role.CERTIFIER)
 
     @property
     def is_portal_admin(self) -> bool:

@@ -600,6 +600,16 @@ def test_admin_sees_ratings_everywhere_but_does_not_score(client, world):
     assert client.get(rating_url("rating_edit", world.draft)).status_code == 403
 
 
+def test_a_superuser_with_a_certifiers_role_is_an_administrator(client, world):
+    """The guards let a superuser through as an administrator whatever their account's role;
+    every rule beyond them sees the same: every rating, and no item to decide."""
+    client.force_login(certifier("gongan", is_superuser=True))
+    assert client.get(rating_url("rating_detail", world.draft)).status_code == 200
+    assert client.get(reverse("work")).status_code == 200  # not sent to a queue they may not open
+    client.post(rating_url("item_decide", world.submitted, 1), {"decision": "endorse"})
+    assert item(world.submitted, 1).status == ItemStatus.PENDING
+
+
 def test_out_of_scope_region_filter_is_404(client, world):
     client.force_login(world.users["assessor_in"])
     assert client.get(reverse("work"), {"region": "150304011000"}).status_code == 404
