@@ -102,14 +102,13 @@ def can_set_deadlines(user: User) -> bool:
 
 
 def holds_role(user: User, *roles: str) -> bool:
-    """Whether the signed-in `user` holds one of `roles`. An administrator (a superuser too)
-    holds the admin role and no other, whatever else their account says."""
-    return (Role.ADMIN if user.is_portal_admin else user.role) in roles
+    """Whether the signed-in `user` holds one of `roles` (`User.portal_role`)."""
+    return user.portal_role in roles
 
 
 def works_from_queue(user: User) -> bool:
     """Certifying authorities work from their queue; everyone else from the work list."""
-    return holds_role(user, Role.CERTIFIER)
+    return user.is_certifier
 
 
 def can_register_unit(user: User, region: Region) -> bool:

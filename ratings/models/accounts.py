@@ -109,11 +109,15 @@ class User(AbstractUser):
         if self.role == Role.CERTIFIER and self.authority_id is None:
             raise ValidationError({"authority": _("认定机关人员必须指定所属认定机关。")})
 
+    @property
+    def portal_role(self) -> str:
+        """The role the portal treats the user as: an administrator (a superuser too) holds the
+        admin role and no other, whatever else the account says. The views' guards
+        (`permissions.holds_role`) and the properties below all ask this."""
+        return Role.ADMIN if self.is_portal_admin else self.role
+
     def _holds(self, role: str) -> bool:
-        """Whether the user works in the portal as `role`. An administrator (a superuser too)
-        holds the admin role and no other, whatever else the account says: as the views'
-        guards see them (`permissions.holds_role`)."""
-        return self.role == role and not self.is_portal_admin
+        return self.portal_role == role
 
     @property
     def is_assessor(self) -> bool:

@@ -50,18 +50,17 @@ def world(module_world, db) -> World:
     return module_world
 
 
-def people(world: World) -> dict[str, object]:
-    """One person of every kind the header tells apart."""
-    return {
-        "assessor": world.users["assessor_in"],
-        "certifier": world.users["certifier_right"],
-        "admin": world.users["admin"],
-        "filer": next(iter(world.filers.values())),
-        "prereviewer": next(iter(world.prereviewers.values())),
-        "unit_filer": world.other_unit_filer,
-        "superuser": factories.UserFactory(is_superuser=True, is_staff=True),
-        "superuser_certifier": factories.certifier("gongan", is_superuser=True),
-    }
+# One person of every kind the header tells apart.
+PEOPLE = {
+    "assessor": lambda world: world.users["assessor_in"],
+    "certifier": lambda world: world.users["certifier_right"],
+    "admin": lambda world: world.users["admin"],
+    "filer": lambda world: next(iter(world.filers.values())),
+    "prereviewer": lambda world: next(iter(world.prereviewers.values())),
+    "unit_filer": lambda world: world.other_unit_filer,
+    "superuser": lambda world: factories.UserFactory(is_superuser=True, is_staff=True),
+    "superuser_certifier": lambda world: factories.certifier("gongan", is_superuser=True),
+}
 
 
 def offered(client) -> set[str]:
@@ -74,22 +73,9 @@ def offered(client) -> set[str]:
     return names - PUBLIC
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "assessor",
-        "certifier",
-        "admin",
-        "filer",
-        "prereviewer",
-        "unit_filer",
-        "superuser",
-        "superuser_certifier",
-    ],
-)
+@pytest.mark.parametrize("kind", PEOPLE)
 def test_the_header_offers_what_each_person_may_open_and_works_in(client, world, kind):
-    person = people(world)[kind]
-    client.force_login(person)
+    client.force_login(PEOPLE[kind](world))
     links = offered(client)
     answers = {name: client.get(reverse(name)).status_code for name in WORK_PAGES}
     refused = {name for name in links if answers.get(name, 200) != 200}
