@@ -106,6 +106,12 @@ def holds_role(user: User, *roles: str) -> bool:
     return user.portal_role in roles
 
 
+def portal_roles_q() -> Q:
+    """The accounts that hold a portal role (`User.portal_role` not empty): those whom 待办 and
+    the reminders concern."""
+    return Q(role__gt="") | Q(is_superuser=True)
+
+
 def works_from_queue(user: User) -> bool:
     """Certifying authorities work from their queue; everyone else from the work list."""
     return user.is_certifier

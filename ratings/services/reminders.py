@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,7 +140,7 @@ def reminders_send(*, today: date | None = None) -> tuple[int, int]:
     today = today or timezone.localdate()
     users = (
         User.objects.filter(is_active=True)
-        .filter(Q(role__gt="") | Q(is_superuser=True))
+        .filter(permissions.portal_roles_q())
         .select_related("region", "authority")
     )
     sent = looked = 0

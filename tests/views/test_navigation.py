@@ -11,6 +11,8 @@ import re
 import pytest
 from django.urls import resolve, reverse
 
+from ratings import permissions
+from ratings.models import User
 from tests import factories
 from tests.world import World
 
@@ -105,3 +107,14 @@ def test_an_assessments_way_back_leads_where_each_person_works(client, world):
         crumbs = re.search(r'<p class="breadcrumbs">.*?</p>', html, re.DOTALL)[0]
         for href in re.findall(r'href="(/[^"]*)"', crumbs):
             assert client.get(href).status_code == 200, (person, href)
+
+
+def test_the_accounts_with_a_portal_role_are_those_offered_todo(world):
+    """`portal_roles_q` (whom the reminders go to) in the database, `navigation` in Python."""
+    for kind in ("superuser", "superuser_certifier"):
+        PEOPLE[kind](world)
+    factories.UserFactory()  # no role
+    everyone = list(User.objects.all())
+    with_role = set(User.objects.filter(permissions.portal_roles_q()))
+    assert with_role == {user for user in everyone if permissions.navigation(user).todo}
+    assert 0 < len(with_role) < len(everyone)
