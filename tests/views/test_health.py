@@ -1,7 +1,8 @@
 """/healthz for the load balancer, and the 503 page while the database is unreachable.
 
-These run the portal under gunicorn (production settings) against a database that answers and
-one that does not (a closed loopback port), as a load balancer would meet them."""
+Most run the portal under gunicorn (production settings) against a database that answers and
+one that does not (a closed loopback port), as a load balancer would meet them: they start a
+server, so they are `services` tests (`make test-services`)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'health.sqlite3'}"
 
 
+@pytest.mark.services
 def test_healthy_instance_answers_ok_and_nothing_else(sqlite_url):
     with gunicorn({**PRODUCTION, "DATABASE_URL": sqlite_url}) as server:
         # Plain HTTP and the server's own address, as a load balancer asks: no redirect.
@@ -33,6 +35,7 @@ def test_healthy_instance_answers_ok_and_nothing_else(sqlite_url):
     assert answer.headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.services
 def test_unreachable_database_is_503_within_two_seconds():
     with gunicorn({**PRODUCTION, "DATABASE_URL": NOBODY_LISTENS}) as server:
         # The first answer waits for the worker to load the portal (seconds on a busy
@@ -51,6 +54,7 @@ def test_unreachable_database_is_503_within_two_seconds():
     assert page.headers["Retry-After"] == "30"
 
 
+@pytest.mark.services
 def test_unreachable_redis_is_503(sqlite_url):
     env = {**PRODUCTION, "DATABASE_URL": sqlite_url, "CACHE_URL": "redis://127.0.0.1:9/1"}
     with gunicorn(env) as server:
@@ -58,6 +62,7 @@ def test_unreachable_redis_is_503(sqlite_url):
     assert answer.status == 503
 
 
+@pytest.mark.services
 def test_redis_that_answers_is_healthy(sqlite_url):
     redis = pytest.importorskip("redis")
     try:
