@@ -16,7 +16,7 @@ from django.urls import reverse
 from ratings.services.second_factor import current_code
 from tests import factories
 from tests.helpers import code_step, password_step, sign_in
-from tests.test_settings import GOOD_KEY, PUBLIC, manage
+from tests.test_settings import GOOD_KEY, PUBLIC, settings_under
 from tests.views.test_pages import switch_to_english
 
 pytestmark = pytest.mark.django_db
@@ -179,17 +179,9 @@ class TestUnlock:
 
 
 def test_limits_come_from_the_environment():
-    result = manage(
-        "shell",
-        "-c",
-        "from django.conf import settings; "
-        "print(settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME.total_seconds())",
-        DEBUG="True",
-        LOGIN_FAILURE_LIMIT="3",
-        LOGIN_LOCKOUT_MINUTES="60",
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "3 3600.0"
+    found = settings_under(DEBUG="True", LOGIN_FAILURE_LIMIT="3", LOGIN_LOCKOUT_MINUTES="60")
+    assert found["AXES_FAILURE_LIMIT"] == 3
+    assert found["AXES_COOLOFF_TIME"].total_seconds() == 3600
 
 
 def test_a_lower_limit_locks_sooner(assessor, settings):
@@ -356,34 +348,17 @@ class TestPasswordReset:
     ],
 )
 def test_production_resets_by_mail_only_with_email_url(env, enabled, backend):
-    result = manage(
-        "shell",
-        "-c",
-        "from django.conf import settings; "
-        "print(settings.PASSWORD_RESET_BY_EMAIL, settings.EMAIL_BACKEND, settings.EMAIL_HOST)",
-        DEBUG="False",
-        SECRET_KEY=GOOD_KEY,
-        SITE_URL=PUBLIC,
-        **env,
-    )
-    assert result.returncode == 0, result.stderr
-    line = result.stdout.strip().splitlines()[-1]
-    assert line.startswith(enabled) and backend in line
+    found = settings_under(DEBUG="False", SECRET_KEY=GOOD_KEY, SITE_URL=PUBLIC, **env)
+    assert str(found["PASSWORD_RESET_BY_EMAIL"]) == enabled
+    assert found["EMAIL_BACKEND"].endswith(backend)
     if env:
-        assert line.endswith("smtp.example.cn")
+        assert found["EMAIL_HOST"] == "smtp.example.cn"
 
 
 def test_development_prints_mail_on_the_console():
-    result = manage(
-        "shell",
-        "-c",
-        "from django.conf import settings; "
-        "print(settings.PASSWORD_RESET_BY_EMAIL, settings.EMAIL_BACKEND)",
-        DEBUG="True",
-    )
-    assert result.stdout.strip().splitlines()[-1] == (
-        "True django.core.mail.backends.console.EmailBackend"
-    )
+    found = settings_under(DEBUG="True")
+    assert found["PASSWORD_RESET_BY_EMAIL"] is True
+    assert found["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
 
 
 def test_the_whole_sign_in_still_works_for_an_assessor(client, assessor):
