@@ -33,6 +33,7 @@ def notice_list(*, year: int | None = None, kind: str = "", search: str = "") ->
 
 
 def notice_get(*, pk: int) -> Notice:
+    """One notice with its counts, or 404: a notice is public, so nobody's scope narrows it."""
     return get_object_or_404(_with_counts(Notice.objects.select_related("year", "domain")), pk=pk)
 
 

@@ -32,6 +32,7 @@ def rereview_list(*, year: int | None = None) -> QuerySet[Rereview]:
 
 
 def rereview_get(*, pk: int) -> Rereview:
+    """One re-review with its progress, or 404: only administrators open one, and they see all."""
     return get_object_or_404(_with_progress(Rereview.objects.select_related("year")), pk=pk)
 
 

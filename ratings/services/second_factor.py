@@ -41,6 +41,7 @@ def has_second_factor(user: User) -> bool:
 
 
 def recovery_codes_left(user: User) -> int:
+    """How many unused recovery codes the user's confirmed second factor still has."""
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 

@@ -180,6 +180,8 @@ def barring_rating(community: Region, year: RatingYear) -> StarRating | None:
 
 
 def require_not_barred(community: Region, year: RatingYear) -> None:
+    """Refuse a rating of `year` for a community whose eligibility an earlier year revoked
+    (不得参评), saying which year, until when and why."""
     barring = barring_rating(community, year)
     if barring is not None:
         raise TransitionNotAllowed(
