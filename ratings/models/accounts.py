@@ -116,17 +116,14 @@ class User(AbstractUser):
         (`permissions.holds_role`) and the properties below all ask this."""
         return Role.ADMIN if self.is_portal_admin else self.role
 
-    def _holds(self, role: str) -> bool:
-        return self.portal_role == role
-
     @property
     def is_assessor(self) -> bool:
-        return self._holds(Role.ASSESSOR)
+        return self.portal_role == Role.ASSESSOR
 
     @property
     def is_filer(self) -> bool:
         """社区(村)填报员: fills in and files its own community's self-assessment."""
-        return self._holds(Role.FILER) and self.unit_id is None
+        return self.portal_role == Role.FILER and self.unit_id is None
 
     @property
     def role_label(self) -> str:
@@ -138,12 +135,12 @@ class User(AbstractUser):
     @property
     def is_unit_filer(self) -> bool:
         """创建单位填报员: fills in and files its own unit's self-assessment."""
-        return self._holds(Role.FILER) and self.unit_id is not None
+        return self.portal_role == Role.FILER and self.unit_id is not None
 
     @property
     def is_prereviewer(self) -> bool:
         """街道/镇初审员: checks its town's applications first."""
-        return self._holds(Role.PREREVIEWER)
+        return self.portal_role == Role.PREREVIEWER
 
     @property
     def is_applicant_side(self) -> bool:
@@ -152,7 +149,7 @@ class User(AbstractUser):
 
     @property
     def is_certifier(self) -> bool:
-        return self._holds(Role.CERTIFIER)
+        return self.portal_role == Role.CERTIFIER
 
     @property
     def is_portal_admin(self) -> bool:

@@ -83,17 +83,13 @@ def world(module_world, db) -> World:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _cache_emptied_once():
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def _empty_cache():
-    """The rows keep the cache that the module started with empty (this replaces the emptying
-    before each test, `conftest._empty_cache`). What it holds here stays true from row to row:
-    each person's 待办 count is kept under the newest event, which a rolled-back row puts back;
-    no row is a public page or a rate-limited form. Emptied before each row, it made every
-    person's first page of the row count their work afresh: half the cost of a refusal."""
+    """Emptied once for the module, not before each row as `conftest._empty_cache` does. What
+    the cache holds here stays true from row to row: each person's 待办 count is kept under the
+    newest event, which a rolled-back row puts back; no row is a public page or a rate-limited
+    form. Emptied before each row, it made every person's first page of the row count their
+    work afresh: half the cost of a refusal."""
+    cache.clear()
 
 
 def rating_url(name: str, rating: StarRating, *extra) -> str:
